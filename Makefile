@@ -1,0 +1,59 @@
+# CTI Bridge — two commands matter: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SOFTPHONE := web_softphone
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint typecheck fmt venv provision browser softphone clean bench
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# Debian packages the suite needs: Chromium for page tests, debootstrap for the Asterisk sandbox.
+provision: $(STAMP) softphone
+	@missing=""; \
+	test -x $(CHROMIUM) || missing="$$missing chromium"; \
+	command -v debootstrap >/dev/null || missing="$$missing debootstrap"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "missing Debian packages:$$missing (run as root or install them)"; exit 1; fi; \
+	  echo "installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+softphone:
+	@if [ -f $(SOFTPHONE)/package.json ]; then \
+	  cd $(SOFTPHONE) && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+fmt: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: provision lint typecheck
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+run: $(STAMP) softphone
+	$(BIN)/cti db upgrade
+	$(BIN)/cti serve
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

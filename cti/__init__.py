@@ -1,0 +1,1 @@
+"""CTI Bridge: Asterisk AMI/FastAGI to calls, client cards and screen-pops."""
