@@ -1,0 +1,21 @@
+"""The CRM's REST API: `api_router()` (mounted under /api) and `install_error_handlers(app)`.
+
+The app expects `app.state.services` to hold a `crm_core.services.Services`.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from crm_core.api import admin, auth, calls, companies, contacts, tasks
+from crm_core.api.errors import install_error_handlers
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix="/api")
+    for module in (auth, contacts, companies, calls, tasks, admin):
+        router.include_router(module.router)
+    return router
+
+
+__all__ = ["api_router", "install_error_handlers"]

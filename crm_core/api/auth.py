@@ -1,0 +1,23 @@
+"""POST /api/auth/login and GET /api/auth/me."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from crm_core.api.deps import ActorDep, ServicesDep
+from crm_core.errors import AuthenticationError
+from crm_core.services.dto import LoginRequest, LoginResult, UserOut
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+@router.post("/login")
+async def login(body: LoginRequest, services: ServicesDep) -> LoginResult:
+    return await services.users.login(body.login, body.password)
+
+
+@router.get("/me")
+async def me(actor: ActorDep, services: ServicesDep) -> UserOut:
+    if actor.id is None:
+        raise AuthenticationError("not a user")
+    return await services.users.get(actor.id)

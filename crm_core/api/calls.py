@@ -1,0 +1,40 @@
+"""/api/calls (agents: their own; supervisors and admins: all) and /api/lookup."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from crm_core.api.deps import ActorDep, ServicesDep
+from crm_core.errors import NotFoundError
+from crm_core.services.dto import CallFilter, CallOut, Card, Page
+
+router = APIRouter(tags=["calls"])
+
+
+@router.get("/calls")
+async def list_calls(
+    actor: ActorDep, services: ServicesDep, filters: Annotated[CallFilter, Depends()]
+) -> Page[CallOut]:
+    """Calls newest first, filtered by period (started_from/started_to), agent_id, direction,
+    disposition and contact_id."""
+    return await services.calls.list(actor, filters)
+
+
+@router.get("/calls/{call_id}")
+async def get_call(actor: ActorDep, services: ServicesDep, call_id: int) -> CallOut:
+    return await services.calls.get(actor, call_id)
+
+
+@router.get("/lookup")
+async def lookup(
+    _actor: ActorDep,
+    services: ServicesDep,
+    phone: Annotated[str, Query(min_length=1, max_length=64)],
+) -> Card:
+    """The card for a phone number in any spelling; 404 when no card holds it."""
+    card = await services.cards.lookup(phone)
+    if card is None:
+        raise NotFoundError("card for phone", phone)
+    return card

@@ -1,0 +1,104 @@
+"""/api/contacts: list and search, CRUD, phones, timeline, notes, promotion, merging."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from crm_core.api.deps import ActorDep, PageDep, ServicesDep
+from crm_core.services.dto import (
+    ContactCreate,
+    ContactOut,
+    ContactUpdate,
+    NoteCreate,
+    NoteOut,
+    Page,
+    PhoneIn,
+    PhoneOut,
+    TimelineItem,
+)
+
+router = APIRouter(prefix="/contacts", tags=["contacts"])
+
+
+@router.get("")
+async def list_contacts(
+    _actor: ActorDep,
+    services: ServicesDep,
+    page: PageDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> Page[ContactOut]:
+    """Contacts matching `q` (name, company, email, or a phone in any spelling)."""
+    return await services.search.search(q, page)
+
+
+@router.get("/stale")
+async def stale_clients(
+    _actor: ActorDep, services: ServicesDep, page: PageDep, days: Annotated[int, Query(ge=1)] = 30
+) -> Page[ContactOut]:
+    """Clients nobody has called for `days` days."""
+    return await services.search.stale_clients(days, page)
+
+
+@router.post("", status_code=201)
+async def create_contact(actor: ActorDep, services: ServicesDep, body: ContactCreate) -> ContactOut:
+    return await services.contacts.create(actor, body)
+
+
+@router.get("/{contact_id}")
+async def get_contact(_actor: ActorDep, services: ServicesDep, contact_id: int) -> ContactOut:
+    return await services.contacts.get(contact_id)
+
+
+@router.patch("/{contact_id}")
+async def update_contact(
+    actor: ActorDep, services: ServicesDep, contact_id: int, body: ContactUpdate
+) -> ContactOut:
+    return await services.contacts.update(actor, contact_id, body)
+
+
+@router.delete("/{contact_id}", status_code=204)
+async def delete_contact(actor: ActorDep, services: ServicesDep, contact_id: int) -> Response:
+    await services.contacts.delete(actor, contact_id)
+    return Response(status_code=204)
+
+
+@router.post("/{contact_id}/phones", status_code=201)
+async def add_phone(
+    actor: ActorDep, services: ServicesDep, contact_id: int, body: PhoneIn
+) -> PhoneOut:
+    return await services.contacts.add_phone(actor, contact_id, body)
+
+
+@router.get("/{contact_id}/timeline")
+async def timeline(
+    _actor: ActorDep, services: ServicesDep, contact_id: int, page: PageDep
+) -> list[TimelineItem]:
+    return await services.cards.timeline(contact_id, page.limit, page.offset)
+
+
+@router.get("/{contact_id}/notes")
+async def list_notes(_actor: ActorDep, services: ServicesDep, contact_id: int) -> list[NoteOut]:
+    return await services.notes.for_contact(contact_id)
+
+
+@router.post("/{contact_id}/notes", status_code=201)
+async def add_note(
+    actor: ActorDep, services: ServicesDep, contact_id: int, body: NoteCreate
+) -> NoteOut:
+    return await services.notes.add(actor, contact_id, body)
+
+
+@router.post("/{contact_id}/promote")
+async def promote(actor: ActorDep, services: ServicesDep, contact_id: int) -> ContactOut:
+    """Lead -> client (409 unless the contact is a lead)."""
+    return await services.contacts.promote_to_client(actor, contact_id)
+
+
+@router.post("/{contact_id}/merge/{drop_id}")
+async def merge(
+    actor: ActorDep, services: ServicesDep, contact_id: int, drop_id: int
+) -> ContactOut:
+    """Merge card `drop_id` into this one (phones, calls, tasks, notes move; `drop_id` goes)."""
+    return await services.merge.merge_contacts(actor, contact_id, drop_id)

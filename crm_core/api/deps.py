@@ -1,0 +1,35 @@
+"""FastAPI dependencies: the services facade and the authenticated actor."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from crm_core.errors import AuthenticationError
+from crm_core.services import Services
+from crm_core.services.dto import Actor, PageParams
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+async def get_actor(
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    if credentials is None:
+        raise AuthenticationError("missing bearer token")
+    return await services.users.actor_for_token(credentials.credentials)
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+PageDep = Annotated[PageParams, Depends()]

@@ -1,0 +1,24 @@
+"""SQLAlchemy models. Importing this package registers every table on `Base.metadata`."""
+
+from crm_core.models.audit import AuditEntry
+from crm_core.models.base import Base
+from crm_core.models.call import Call
+from crm_core.models.company import Company
+from crm_core.models.contact import Contact
+from crm_core.models.note import Note
+from crm_core.models.phone import Phone
+from crm_core.models.task import Task
+from crm_core.models.user import User, UserExtension
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Call",
+    "Company",
+    "Contact",
+    "Note",
+    "Phone",
+    "Task",
+    "User",
+    "UserExtension",
+]

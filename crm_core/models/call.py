@@ -1,0 +1,43 @@
+"""Calls: one record per business call, keyed by the Asterisk linkedid."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm_core.models.base import Base, UtcDateTime
+
+
+class Call(Base):
+    __tablename__ = "calls"
+    __table_args__ = (
+        Index("ix_calls_contact_started", "contact_id", "started_at"),
+        Index("ix_calls_company_started", "company_id", "started_at"),
+        Index("ix_calls_agent_started", "agent_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    linkedid: Mapped[str] = mapped_column(String(64), unique=True)
+    direction: Mapped[str] = mapped_column(String(16))
+    caller: Mapped[str] = mapped_column(String(64), default="")
+    callee: Mapped[str] = mapped_column(String(64), default="")
+    external_e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id", ondelete="SET NULL"))
+    # The agent the call belongs to: who answered (inbound/internal) or who dialled (outbound).
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    queue: Mapped[str] = mapped_column(String(64), default="")
+    agents_rang: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answered_by: Mapped[str] = mapped_column(String(64), default="")
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    wait_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    talk_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    disposition: Mapped[str | None] = mapped_column(String(16), index=True)
+    recording: Mapped[str] = mapped_column(String(500), default="")
+    routing_reason: Mapped[str] = mapped_column(String(200), default="")
+    transfers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

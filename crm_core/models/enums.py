@@ -1,0 +1,51 @@
+"""The closed vocabularies of the CRM, shared by models and DTOs."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class ContactStatus(StrEnum):
+    LEAD = "lead"
+    CLIENT = "client"
+    PARTNER = "partner"
+    FORMER = "former"
+
+
+class PhoneKind(StrEnum):
+    MOBILE = "mobile"
+    FIXED = "fixed"
+    FAX = "fax"
+    OTHER = "other"
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+    INTERNAL = "internal"
+
+
+class Disposition(StrEnum):
+    ANSWERED = "answered"
+    MISSED = "missed"
+    ABANDONED = "abandoned"
+    BUSY = "busy"
+    FAILED = "failed"
+
+
+class TaskKind(StrEnum):
+    CALLBACK = "callback"
+    MEETING = "meeting"
+    TODO = "todo"
+
+
+class AuditAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"

@@ -1,0 +1,70 @@
+"""The CRM's public interface. Build it once with `build_services(settings)` and pass it down.
+
+Every method takes and returns pydantic DTOs (crm_core.services.dto), never ORM objects; every
+change takes the acting `Actor` and is audited in its own transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from crm_core.db import Sessions, create_engine, create_sessionmaker
+from crm_core.security import TokenSigner
+from crm_core.services.audit import AuditService
+from crm_core.services.calls import CallHook, CallService
+from crm_core.services.cards import CardService
+from crm_core.services.companies import CompanyService
+from crm_core.services.contact_search import ContactSearch
+from crm_core.services.contacts import ContactService
+from crm_core.services.merge import MergeService
+from crm_core.services.notes import NoteService
+from crm_core.services.tasks import TaskService, insert_task
+from crm_core.services.users import UserService
+from crm_core.settings import CrmSettings, signing_key
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    settings: CrmSettings
+    engine: AsyncEngine
+    sessions: Sessions
+    users: UserService
+    contacts: ContactService
+    search: ContactSearch
+    merge: MergeService
+    companies: CompanyService
+    cards: CardService
+    calls: CallService
+    tasks: TaskService
+    notes: NoteService
+    audit: AuditService
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def build_services(settings: CrmSettings, engine: AsyncEngine | None = None) -> Services:
+    """Wire every service to one engine (created from settings.database_url unless given)."""
+    engine = engine if engine is not None else create_engine(settings.database_url)
+    sessions = create_sessionmaker(engine)
+    signer = TokenSigner(signing_key(settings), settings.token_ttl_seconds)
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        users=UserService(sessions, settings, signer),
+        contacts=ContactService(sessions, settings),
+        search=ContactSearch(sessions, settings),
+        merge=MergeService(sessions, settings),
+        companies=CompanyService(sessions, settings),
+        cards=CardService(sessions, settings),
+        calls=CallService(sessions, settings),
+        tasks=TaskService(sessions, settings),
+        notes=NoteService(sessions, settings),
+        audit=AuditService(sessions, settings),
+    )
+
+
+__all__ = ["CallHook", "Services", "build_services", "insert_task"]

@@ -1,0 +1,70 @@
+"""Deriving a call's links: the external number's E.164, the matched card, the owning agent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm_core.models import Contact, Phone, UserExtension
+from crm_core.models.enums import Direction
+from crm_core.phones import clean_typed, normalise_phone
+from crm_core.services.dto import CallOut, CallRecord
+
+
+def external_number(data: CallRecord) -> str | None:
+    if data.direction == Direction.INBOUND:
+        return data.caller
+    if data.direction == Direction.OUTBOUND:
+        return data.callee
+    return None
+
+
+def agent_extension(data: CallRecord) -> str:
+    if data.direction == Direction.INBOUND:
+        return data.answered_by
+    return data.agent_extension or data.caller
+
+
+async def card_for(session: AsyncSession, e164: str) -> tuple[int | None, int | None]:
+    """(contact_id, company_id) of the card owning `e164`; a contact's company comes along."""
+    row = (
+        await session.execute(
+            select(Phone.contact_id, Phone.company_id, Contact.company_id.label("contact_company"))
+            .outerjoin(Contact, Contact.id == Phone.contact_id)
+            .where(Phone.e164 == e164)
+            .order_by(Phone.contact_id.is_(None), Phone.id)
+            .limit(1)
+        )
+    ).first()
+    if row is None:
+        return None, None
+    return row.contact_id, row.company_id if row.contact_id is None else row.contact_company
+
+
+async def user_for_extension(session: AsyncSession, extension: str) -> int | None:
+    if not extension:
+        return None
+    return await session.scalar(
+        select(UserExtension.user_id).where(UserExtension.extension == extension)
+    )
+
+
+async def match_fields(
+    session: AsyncSession, data: CallRecord, region: str, before: CallOut | None
+) -> dict[str, Any]:
+    """Column values derived from the record; a card matched earlier is kept if none matches now."""
+    number = external_number(data)
+    e164 = normalise_phone(number, region).e164 if number is not None else None
+    contact_id, company_id = await card_for(session, e164) if e164 else (None, None)
+    if contact_id is None and company_id is None and before is not None:
+        contact_id, company_id = before.contact_id, before.company_id
+    return {
+        "caller": clean_typed(data.caller),
+        "callee": clean_typed(data.callee),
+        "external_e164": e164,
+        "contact_id": contact_id,
+        "company_id": company_id,
+        "agent_id": await user_for_extension(session, agent_extension(data)),
+    }

@@ -1,0 +1,113 @@
+"""Contacts: create, read, change, delete, add phones, promote a lead."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
+
+from crm_core.errors import ConflictError, NotFoundError
+from crm_core.models import Company, Contact, User
+from crm_core.models.enums import AuditAction, ContactStatus
+from crm_core.services.audit import diff, record, snapshot
+from crm_core.services.base import ServiceBase
+from crm_core.services.dto import Actor, ContactCreate, ContactOut, ContactUpdate, PhoneIn, PhoneOut
+from crm_core.services.phone_ops import attach_phones
+from crm_core.text import search_text
+
+CONTACT_LOAD = (
+    joinedload(Contact.company),
+    joinedload(Contact.owner),
+    selectinload(Contact.phones),
+)
+
+
+async def load_contact(session: AsyncSession, contact_id: int) -> Contact:
+    contact = await session.scalar(
+        select(Contact).where(Contact.id == contact_id).options(*CONTACT_LOAD)
+    )
+    if contact is None:
+        raise NotFoundError("contact", contact_id)
+    return contact
+
+
+async def check_references(
+    session: AsyncSession, company_id: int | None, owner_id: int | None
+) -> None:
+    if company_id is not None and await session.get(Company, company_id) is None:
+        raise NotFoundError("company", company_id)
+    if owner_id is not None and await session.get(User, owner_id) is None:
+        raise NotFoundError("user", owner_id)
+
+
+def refresh_search_text(contact: Contact) -> None:
+    contact.search_text = search_text(
+        contact.first_name, contact.last_name, contact.email, contact.position
+    )
+
+
+class ContactService(ServiceBase):
+    async def create(self, actor: Actor, data: ContactCreate) -> ContactOut:
+        async with self._sessions.begin() as session:
+            owner_id = data.owner_id if data.owner_id is not None else actor.id
+            await check_references(session, data.company_id, owner_id)
+            fields = data.model_dump(exclude={"phones"})
+            contact = Contact(**{**fields, "email": data.email or "", "owner_id": owner_id})
+            refresh_search_text(contact)
+            session.add(contact)
+            await session.flush()
+            record(session, actor, AuditAction.CREATE, "contacts", contact.id, snapshot(data))
+            await attach_phones(session, actor, self.region, data.phones, contact_id=contact.id)
+            return await self._out(session, contact.id)
+
+    async def get(self, contact_id: int) -> ContactOut:
+        async with self._sessions() as session:
+            return ContactOut.model_validate(await load_contact(session, contact_id))
+
+    async def update(self, actor: Actor, contact_id: int, data: ContactUpdate) -> ContactOut:
+        async with self._sessions.begin() as session:
+            contact = await load_contact(session, contact_id)
+            changes = data.model_dump(mode="json", exclude_unset=True)
+            await check_references(session, changes.get("company_id"), changes.get("owner_id"))
+            await self._apply(session, actor, contact, changes)
+            return await self._out(session, contact_id)
+
+    async def delete(self, actor: Actor, contact_id: int) -> None:
+        async with self._sessions.begin() as session:
+            contact = await load_contact(session, contact_id)
+            before = ContactOut.model_validate(contact).model_dump(mode="json")
+            await session.delete(contact)
+            record(session, actor, AuditAction.DELETE, "contacts", contact_id, before)
+
+    async def add_phone(self, actor: Actor, contact_id: int, data: PhoneIn) -> PhoneOut:
+        async with self._sessions.begin() as session:
+            await load_contact(session, contact_id)
+            rows = await attach_phones(session, actor, self.region, [data], contact_id=contact_id)
+            return PhoneOut.model_validate(rows[0])
+
+    async def promote_to_client(self, actor: Actor, contact_id: int) -> ContactOut:
+        """Lead -> client; any other status is a conflict."""
+        async with self._sessions.begin() as session:
+            contact = await load_contact(session, contact_id)
+            if contact.status != ContactStatus.LEAD:
+                raise ConflictError(f"contact {contact_id} is a {contact.status}, not a lead")
+            await self._apply(session, actor, contact, {"status": ContactStatus.CLIENT.value})
+            return await self._out(session, contact_id)
+
+    async def _apply(
+        self, session: AsyncSession, actor: Actor, contact: Contact, changes: dict[str, Any]
+    ) -> None:
+        before = {key: getattr(contact, key) for key in changes}
+        for key, value in changes.items():
+            setattr(contact, key, "" if key == "email" and value is None else value)
+        refresh_search_text(contact)
+        await session.flush()
+        after = {key: getattr(contact, key) for key in changes}
+        record(session, actor, AuditAction.UPDATE, "contacts", contact.id, diff(before, after))
+
+    async def _out(self, session: AsyncSession, contact_id: int) -> ContactOut:
+        await session.flush()  # pending audit entries must not be dropped
+        session.expunge_all()
+        return ContactOut.model_validate(await load_contact(session, contact_id))

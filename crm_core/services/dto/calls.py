@@ -1,0 +1,78 @@
+"""Call DTOs: what the CTI bridge registers, and what readers get back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, Field, StringConstraints
+
+from crm_core.models.enums import Direction, Disposition
+from crm_core.services.dto.common import Dto, PageParams
+
+Short = Annotated[str, StringConstraints(max_length=64)]
+
+
+class Transfer(Dto):
+    kind: Annotated[str, StringConstraints(max_length=16)]
+    from_: Short = Field("", alias="from")
+    to: Short = ""
+    at: AwareDatetime
+
+    def as_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class CallRecord(Dto):
+    """One business call as the tracker sees it; registering it again updates the record."""
+
+    linkedid: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    direction: Direction
+    caller: str = ""
+    callee: str = ""
+    queue: Short = ""
+    agents_rang: list[Short] = Field(default_factory=list)
+    answered_by: Short = ""
+    agent_extension: Short = Field("", description="outbound/internal: the dialling agent")
+    started_at: AwareDatetime
+    answered_at: AwareDatetime | None = None
+    ended_at: AwareDatetime | None = None
+    wait_seconds: int = Field(0, ge=0)
+    talk_seconds: int = Field(0, ge=0)
+    disposition: Disposition | None = None
+    recording: Annotated[str, StringConstraints(max_length=500)] = ""
+    routing_reason: Annotated[str, StringConstraints(max_length=200)] = ""
+    transfers: list[Transfer] = Field(default_factory=list)
+
+
+class CallOut(Dto):
+    id: int
+    linkedid: str
+    direction: Direction
+    caller: str
+    callee: str
+    external_e164: str | None
+    contact_id: int | None
+    company_id: int | None
+    agent_id: int | None
+    queue: str
+    agents_rang: list[str]
+    answered_by: str
+    started_at: datetime
+    answered_at: datetime | None
+    ended_at: datetime | None
+    wait_seconds: int
+    talk_seconds: int
+    disposition: Disposition | None
+    recording: str
+    routing_reason: str
+    transfers: list[dict[str, Any]]
+
+
+class CallFilter(PageParams):
+    started_from: datetime | None = None
+    started_to: datetime | None = None
+    agent_id: int | None = None
+    direction: Direction | None = None
+    disposition: Disposition | None = None
+    contact_id: int | None = None

@@ -1,0 +1,41 @@
+"""Company DTOs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from crm_core.services.dto.common import Dto, UserBrief
+from crm_core.services.dto.phones import PhoneIn, PhoneOut
+
+CompanyName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+NotesText = Annotated[str, StringConstraints(max_length=10_000)]
+
+
+class CompanyCreate(Dto):
+    name: CompanyName
+    owner_id: int | None = None
+    tags: list[Tag] = Field(default_factory=list, max_length=20)
+    notes: NotesText = ""
+    phones: list[PhoneIn] = Field(default_factory=list, max_length=20)
+
+
+class CompanyUpdate(Dto):
+    name: CompanyName | None = None
+    owner_id: int | None = None
+    tags: list[Tag] | None = Field(None, max_length=20)
+    notes: NotesText | None = None
+
+
+class CompanyOut(Dto):
+    id: int
+    name: str
+    owner: UserBrief | None
+    tags: list[str]
+    notes: str
+    phones: list[PhoneOut]
+    created_at: datetime
+    updated_at: datetime

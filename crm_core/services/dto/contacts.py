@@ -1,0 +1,65 @@
+"""Contact DTOs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Self
+
+from pydantic import EmailStr, Field, StringConstraints, model_validator
+
+from crm_core.models.enums import ContactStatus
+from crm_core.services.dto.common import CompanyBrief, Dto, UserBrief
+from crm_core.services.dto.phones import PhoneIn, PhoneOut
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+Email = Annotated[EmailStr, StringConstraints(max_length=254)]
+
+
+class ContactCreate(Dto):
+    first_name: Name = ""
+    last_name: Name = ""
+    company_id: int | None = None
+    position: Short = ""
+    email: Email | None = None
+    owner_id: int | None = None
+    status: ContactStatus = ContactStatus.LEAD
+    source: Short = ""
+    created_from_call_id: int | None = None
+    phones: list[PhoneIn] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _has_a_name(self) -> Self:
+        if not (self.first_name or self.last_name):
+            raise ValueError("a contact needs a first or a last name")
+        return self
+
+
+class ContactUpdate(Dto):
+    """Only the fields present in the request are changed; null clears company/owner/email."""
+
+    first_name: Name | None = None
+    last_name: Name | None = None
+    company_id: int | None = None
+    position: Short | None = None
+    email: Email | None = None
+    owner_id: int | None = None
+    status: ContactStatus | None = None
+    source: Short | None = None
+
+
+class ContactOut(Dto):
+    id: int
+    first_name: str
+    last_name: str
+    full_name: str
+    company: CompanyBrief | None
+    position: str
+    email: str
+    owner: UserBrief | None
+    status: ContactStatus
+    source: str
+    created_from_call_id: int | None
+    phones: list[PhoneOut]
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,56 @@
+"""User and authentication DTOs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from crm_core.models.enums import Role
+from crm_core.services.dto.common import Dto
+
+Login = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^\S+$")
+]
+Password = Annotated[str, StringConstraints(min_length=4, max_length=256)]
+Extension = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^\w+$")
+]
+
+
+class UserCreate(Dto):
+    login: Login
+    password: Password
+    role: Role = Role.AGENT
+    display_name: Annotated[str, StringConstraints(max_length=200)] = ""
+    extensions: list[Extension] = Field(default_factory=list, max_length=10)
+
+
+class UserUpdate(Dto):
+    password: Password | None = None
+    role: Role | None = None
+    display_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    extensions: list[Extension] | None = Field(None, max_length=10)
+    active: bool | None = None
+
+
+class UserOut(Dto):
+    id: int
+    login: str
+    display_name: str
+    role: Role
+    extensions: list[str]
+    active: bool
+    created_at: datetime
+
+
+class LoginRequest(Dto):
+    login: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class LoginResult(Dto):
+    access_token: str
+    token_type: str = "bearer"
+    user: UserOut

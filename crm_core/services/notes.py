@@ -1,0 +1,39 @@
+"""Notes on a contact's card."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from crm_core.errors import NotFoundError
+from crm_core.models import Call, Contact, Note
+from crm_core.models.enums import AuditAction
+from crm_core.services.audit import record, snapshot
+from crm_core.services.base import ServiceBase
+from crm_core.services.dto import Actor, NoteCreate, NoteOut
+
+
+class NoteService(ServiceBase):
+    async def add(self, actor: Actor, contact_id: int, data: NoteCreate) -> NoteOut:
+        async with self._sessions.begin() as session:
+            if await session.get(Contact, contact_id) is None:
+                raise NotFoundError("contact", contact_id)
+            if data.call_id is not None and await session.get(Call, data.call_id) is None:
+                raise NotFoundError("call", data.call_id)
+            note = Note(contact_id=contact_id, author_id=actor.id, **data.model_dump())
+            session.add(note)
+            await session.flush()
+            record(session, actor, AuditAction.CREATE, "notes", note.id, snapshot(data))
+            return NoteOut.model_validate(note)
+
+    async def for_contact(self, contact_id: int, limit: int = 50) -> list[NoteOut]:
+        """The contact's notes, newest first."""
+        async with self._sessions() as session:
+            if await session.get(Contact, contact_id) is None:
+                raise NotFoundError("contact", contact_id)
+            rows = await session.scalars(
+                select(Note)
+                .where(Note.contact_id == contact_id)
+                .order_by(Note.created_at.desc(), Note.id.desc())
+                .limit(limit)
+            )
+            return [NoteOut.model_validate(row) for row in rows]

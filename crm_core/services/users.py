@@ -1,0 +1,157 @@
+"""Users: create, authenticate, list, find by extension, change; tokens for the API."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from crm_core.db import Sessions
+from crm_core.errors import AuthenticationError, ConflictError, NotFoundError
+from crm_core.models import User, UserExtension
+from crm_core.models.enums import AuditAction, Role
+from crm_core.security import DUMMY_HASH, TokenSigner, hash_password, verify_password
+from crm_core.services.audit import diff, record
+from crm_core.services.base import ServiceBase, require_role
+from crm_core.services.dto import Actor, LoginResult, UserCreate, UserOut, UserUpdate
+from crm_core.settings import CrmSettings
+
+
+def to_user_out(user: User) -> UserOut:
+    return UserOut.model_validate(
+        {
+            **{key: getattr(user, key) for key in UserOut.model_fields if key != "extensions"},
+            "extensions": [item.extension for item in user.extensions],
+        }
+    )
+
+
+async def _load(session: AsyncSession, **where: object) -> User | None:
+    statement = select(User).options(selectinload(User.extensions)).filter_by(**where)
+    return await session.scalar(statement)
+
+
+async def _set_extensions(session: AsyncSession, user: User, extensions: list[str]) -> None:
+    taken = await session.scalars(
+        select(UserExtension).where(
+            UserExtension.extension.in_(extensions), UserExtension.user_id != user.id
+        )
+    )
+    clash = taken.first()
+    if clash is not None:
+        raise ConflictError(f"extension {clash.extension} belongs to user {clash.user_id}")
+    await session.execute(delete(UserExtension).where(UserExtension.user_id == user.id))
+    session.add_all(
+        UserExtension(extension=ext, user_id=user.id) for ext in dict.fromkeys(extensions)
+    )
+
+
+class UserService(ServiceBase):
+    def __init__(self, sessions: Sessions, settings: CrmSettings, signer: TokenSigner) -> None:
+        super().__init__(sessions, settings)
+        self._signer = signer
+
+    async def create(self, actor: Actor, data: UserCreate) -> UserOut:
+        require_role(actor, Role.ADMIN)
+        async with self._sessions.begin() as session:
+            if await _load(session, login=data.login) is not None:
+                raise ConflictError(f"login {data.login!r} is taken")
+            user = User(
+                login=data.login,
+                display_name=data.display_name or data.login,
+                password_hash=hash_password(data.password),
+                role=data.role.value,
+                active=True,
+            )
+            session.add(user)
+            await session.flush()
+            await _set_extensions(session, user, data.extensions)
+            record(
+                session,
+                actor,
+                AuditAction.CREATE,
+                "users",
+                user.id,
+                data.model_dump(mode="json", exclude={"password"}),
+            )
+            return await self._out(session, user.id)
+
+    async def update(self, actor: Actor, user_id: int, data: UserUpdate) -> UserOut:
+        require_role(actor, Role.ADMIN)
+        async with self._sessions.begin() as session:
+            user = await _load(session, id=user_id)
+            if user is None:
+                raise NotFoundError("user", user_id)
+            before = to_user_out(user).model_dump(mode="json")
+            changes = data.model_dump(
+                mode="json", exclude_unset=True, exclude={"password", "extensions"}
+            )
+            for key, value in changes.items():
+                setattr(user, key, value)
+            if data.password is not None:
+                user.password_hash = hash_password(data.password)
+            if data.extensions is not None:
+                await _set_extensions(session, user, data.extensions)
+            after = await self._out(session, user_id)
+            audit = diff(before, after.model_dump(mode="json")) | (
+                {"password": "changed"} if data.password else {}
+            )
+            record(session, actor, AuditAction.UPDATE, "users", user_id, audit)
+            return after
+
+    async def list(self, actor: Actor) -> list[UserOut]:
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN)
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(User).options(selectinload(User.extensions)).order_by(User.login)
+            )
+            return [to_user_out(row) for row in rows]
+
+    async def get(self, user_id: int) -> UserOut:
+        async with self._sessions() as session:
+            user = await _load(session, id=user_id)
+            if user is None:
+                raise NotFoundError("user", user_id)
+            return to_user_out(user)
+
+    async def get_by_login(self, login: str) -> UserOut | None:
+        async with self._sessions() as session:
+            user = await _load(session, login=login)
+            return None if user is None else to_user_out(user)
+
+    async def find_by_extension(self, extension: str) -> UserOut | None:
+        async with self._sessions() as session:
+            user_id = await session.scalar(
+                select(UserExtension.user_id).where(UserExtension.extension == extension)
+            )
+            user = None if user_id is None else await _load(session, id=user_id)
+            return None if user is None else to_user_out(user)
+
+    async def authenticate(self, login: str, password: str) -> UserOut:
+        """The active user with this login and password; AuthenticationError otherwise."""
+        async with self._sessions() as session:
+            user = await _load(session, login=login)
+        valid = verify_password(password, user.password_hash if user else DUMMY_HASH)
+        if user is None or not valid or not user.active:
+            raise AuthenticationError("wrong login or password")
+        return to_user_out(user)
+
+    async def login(self, login: str, password: str) -> LoginResult:
+        user = await self.authenticate(login, password)
+        return LoginResult(access_token=self._signer.issue(user.id), user=user)
+
+    async def actor_for_token(self, token: str) -> Actor:
+        """The actor behind a bearer token; AuthenticationError if invalid, expired or inactive."""
+        user_id = self._signer.verify(token)
+        async with self._sessions() as session:
+            user = await session.get(User, user_id)
+            if user is None or not user.active:
+                raise AuthenticationError("unknown or inactive user")
+            return Actor(id=user.id, login=user.login, role=Role(user.role))
+
+    async def _out(self, session: AsyncSession, user_id: int) -> UserOut:
+        await session.flush()
+        session.expunge_all()
+        user = await _load(session, id=user_id)
+        assert user is not None
+        return to_user_out(user)

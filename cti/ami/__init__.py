@@ -1,0 +1,1 @@
+"""The AMI connection: panoramisk underneath, one ordered queue of plain events on top."""

@@ -1,0 +1,100 @@
+"""The sandbox as one object: provision, start, stop, inspect. Used by the CLI, tests and `make run`."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+
+from cti.sandbox import config, process, provision
+from cti.sandbox.booting import wait_fully_booted
+from cti.sandbox.errors import SandboxError
+from cti.sandbox.layout import ASTERISK, ASTERISK_CONF, Layout
+from cti.sandbox.settings import AmiAccount, SandboxSettings
+
+
+@dataclass(frozen=True)
+class SandboxStatus:
+    provisioned: bool
+    running: bool
+    pid: int | None
+    root: str
+
+
+@dataclass(frozen=True)
+class ConnectionInfo:
+    """What a client needs to talk to the sandbox's Asterisk."""
+
+    ami: AmiAccount
+    agi_port: int
+    sip_host: str = "127.0.0.1"
+    sip_port: int = 5060
+
+
+class Sandbox:
+    def __init__(self, settings: SandboxSettings) -> None:
+        self.settings = settings
+        self.layout = Layout(settings.cache_dir)
+
+    def ensure_provisioned(self, show_progress: bool = True) -> None:
+        provision.provision(self.layout, show_progress)
+
+    def up(self, show_progress: bool = True) -> ConnectionInfo:
+        """Start Asterisk with the repository's configuration (restarting it if it runs)."""
+        self.ensure_provisioned(show_progress)
+        process.stop(self.layout)
+        config.install(self.layout, self.settings.dialplans_dir)
+        self._log_mark = self.log_size()
+        pid = process.start(self.layout)
+        alive = lambda: process.running_pid(self.layout) == pid  # noqa: E731
+        try:
+            wait_fully_booted(self.settings.ami, self.settings.boot_timeout, alive)
+        except SandboxError as exc:
+            raise SandboxError(f"{exc}; console output:\n{self.console_tail()}") from exc
+        return self.connection_info()
+
+    def down(self) -> bool:
+        """Stop Asterisk. False if it was not running."""
+        return process.stop(self.layout)
+
+    def status(self) -> SandboxStatus:
+        pid = process.running_pid(self.layout)
+        provisioned = provision.is_provisioned(self.layout)
+        return SandboxStatus(provisioned, pid is not None, pid, str(self.layout.root))
+
+    def cli(self, command: str, timeout: float = 30) -> str:
+        """Run an Asterisk CLI command (`asterisk -rx`) and return its output."""
+        if process.running_pid(self.layout) is None:
+            raise SandboxError("the sandbox is not running: `cti sandbox up` first")
+        argv = ["chroot", str(self.layout.root), str(ASTERISK), "-C", str(ASTERISK_CONF)]
+        result = subprocess.run(
+            [*argv, "-rx", command], capture_output=True, text=True, timeout=timeout, check=False
+        )
+        if result.returncode != 0:
+            raise SandboxError(f"asterisk -rx failed: {result.stderr.strip() or result.stdout}")
+        return result.stdout
+
+    def connection_info(self) -> ConnectionInfo:
+        return ConnectionInfo(self.settings.ami, self.settings.agi_port)
+
+    def log_size(self) -> int:
+        path = self.layout.messages_log
+        return path.stat().st_size if path.exists() else 0
+
+    def log_since(self, offset: int) -> str:
+        """Asterisk's messages.log from a byte offset (see log_size)."""
+        path = self.layout.messages_log
+        if not path.exists():
+            return ""
+        with path.open("rb") as log:
+            log.seek(offset)
+            return log.read().decode("utf-8", errors="replace")
+
+    def boot_log(self) -> str:
+        """What Asterisk logged since the last `up` began."""
+        return self.log_since(getattr(self, "_log_mark", 0))
+
+    def console_tail(self, lines: int = 30) -> str:
+        path = self.layout.console_log
+        if not path.exists():
+            return ""
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])

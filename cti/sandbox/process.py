@@ -1,0 +1,75 @@
+"""Run Asterisk in the chroot in the background, with its pid recorded, and stop it by that pid."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from cti.sandbox.layout import ASTERISK, ASTERISK_CONF, Layout
+
+
+def start(layout: Layout) -> int:
+    command = ["chroot", str(layout.root), str(ASTERISK), "-f", "-n", "-C", str(ASTERISK_CONF)]
+    with layout.console_log.open("ab") as console:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=console,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C in the terminal must not reach Asterisk
+        )
+    layout.pid_file.write_text(f"{process.pid}\n")
+    return process.pid
+
+
+def running_pid(layout: Layout) -> int | None:
+    """The recorded pid, if that process is still an Asterisk and alive."""
+    try:
+        pid = int(layout.pid_file.read_text().strip())
+    except (OSError, ValueError):
+        return None
+    return pid if _is_live_asterisk(pid) else None
+
+
+def stop(layout: Layout, timeout: float = 20) -> bool:
+    """SIGTERM (Asterisk shuts down cleanly), SIGKILL after `timeout`. False if it was not running."""
+    pid = running_pid(layout)
+    if pid is None:
+        layout.pid_file.unlink(missing_ok=True)
+        return False
+    os.kill(pid, signal.SIGTERM)
+    if not _wait_gone(pid, timeout):
+        os.kill(pid, signal.SIGKILL)
+        _wait_gone(pid, 5)
+    layout.pid_file.unlink(missing_ok=True)
+    return True
+
+
+def _is_live_asterisk(pid: int) -> bool:
+    _reap(pid)
+    proc = Path(f"/proc/{pid}")
+    try:
+        state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        cmdline = (proc / "cmdline").read_bytes()
+    except (OSError, IndexError):
+        return False
+    return state != "Z" and str(ASTERISK).encode() in cmdline
+
+
+def _reap(pid: int) -> None:
+    """If this process started Asterisk, collect its exit status so it does not linger as a zombie."""
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def _wait_gone(pid: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _is_live_asterisk(pid):
+            return True
+        time.sleep(0.1)
+    return False

@@ -1,0 +1,1 @@
+"""Calls without people: scripted callers, agents and carrier driving the sandbox."""

@@ -1,0 +1,87 @@
+"""Everything a simulated call needs: agents' phones, the carrier, AMI, and a stub routing server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from cti.sandbox.agi_stub import StubAgiServer
+from cti.sandbox.ami import AmiClient
+from cti.sandbox.settings import SandboxSettings
+from cti.sandbox.sip.agent import UserAgent
+from cti.sandbox.sip.carrier import Carrier
+from cti.sandbox.sip.phones import Phones
+
+AGENTS = tuple(str(extension) for extension in range(1001, 1011))
+PBX = ("127.0.0.1", 5060)
+PHONES_PORT = 5070
+CARRIER_PORT = 5080  # pjsip.conf's trunk contact
+
+
+@dataclass
+class World:
+    phones: Phones
+    carrier: Carrier
+    ami: AmiClient
+    agi: StubAgiServer | None
+
+    async def agent_channel(self, extension: str, timeout: float = 10) -> str:
+        """The name of the agent's live channel (PJSIP/1001-00000003), waiting for it to appear."""
+        prefix = f"PJSIP/{extension}-"
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            for channel in await self.ami.listing("CoreShowChannels"):
+                if channel.get("Channel", "").startswith(prefix):
+                    return channel["Channel"]
+            await asyncio.sleep(0.2)
+        raise TimeoutError(f"no channel for agent {extension}")
+
+    async def active_channels(self) -> int:
+        return len(await self.ami.listing("CoreShowChannels"))
+
+    async def wait_idle(self, timeout: float = 90) -> None:
+        """Until Asterisk has no channel left."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while await self.active_channels():
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError("calls still up")
+            await asyncio.sleep(0.3)
+
+    async def blind_transfer(self, extension: str, target: str, context: str = "agents") -> None:
+        channel = await self.agent_channel(extension)
+        await self.ami.action("BlindTransfer", Channel=channel, Exten=target, Context=context)
+
+    async def attended_transfer(self, extension: str, target: str, context: str = "agents") -> None:
+        channel = await self.agent_channel(extension)
+        await self.ami.action("Atxfer", Channel=channel, Exten=target, Context=context)
+
+    async def agent_hangs_up(self, extension: str) -> None:
+        for dialog in self.phones.calls_of(extension):
+            await self.phones.hang_up(dialog)
+
+
+@contextlib.asynccontextmanager
+async def open_world(settings: SandboxSettings, stub_agi: bool = True) -> AsyncIterator[World]:
+    """Start the user agents, register the agents' phones, log in to AMI (user `simulator`)."""
+    phones_ua = UserAgent("127.0.0.1", PHONES_PORT, PBX)
+    carrier_ua = UserAgent("127.0.0.1", CARRIER_PORT, PBX)
+    await phones_ua.start()
+    await carrier_ua.start()
+    phones, carrier = Phones(phones_ua, AGENTS), Carrier(carrier_ua)
+    agi = StubAgiServer(port=settings.agi_port) if stub_agi else None
+    ami = await AmiClient.connect(settings.account("simulator"), events="off")
+    try:
+        if agi is not None:
+            await agi.start()
+        await phones.register_all()
+        yield World(phones, carrier, ami, agi)
+    finally:
+        with contextlib.suppress(Exception):
+            await phones.unregister_all()
+        if agi is not None:
+            await agi.stop()
+        await ami.close()
+        phones_ua.close()
+        carrier_ua.close()

@@ -1,0 +1,194 @@
+"""The UDP user agent: sends requests, matches responses, and answers what Asterisk sends."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import cast
+
+from cti.sandbox.sip import digest, sdp
+from cti.sandbox.sip.dialog import Contact, Dialog
+from cti.sandbox.sip.message import (
+    SipMessage,
+    parse,
+    response_to,
+    same_transaction,
+    tag_of,
+    user_of,
+)
+
+log = logging.getLogger(__name__)
+
+InviteHandler = Callable[[Dialog], Awaitable[None]]
+_TransactionKey = tuple[str, int, str]
+_ANSWERED_QUIETLY = ("OPTIONS", "NOTIFY", "INFO", "UPDATE", "MESSAGE")
+
+
+class UserAgent(asyncio.DatagramProtocol):
+    """One UDP socket; several users (agents, or the carrier's numbers) may share it."""
+
+    def __init__(self, host: str, port: int, registrar: tuple[str, int]) -> None:
+        self.host, self.port, self.registrar = host, port, registrar
+        self.media_port = port + 1
+        self.dialogs: dict[str, Dialog] = {}
+        self.on_invite: InviteHandler | None = None
+        self._transport: asyncio.DatagramTransport | None = None
+        self._pending: dict[_TransactionKey, asyncio.Future[SipMessage]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.create_datagram_endpoint(lambda: self, local_addr=(self.host, self.port))
+
+    def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        if self._transport is not None:
+            self._transport.close()
+
+    def contact(self, user: str, display_name: str = "") -> Contact:
+        return Contact(user, self.host, self.port, display_name)
+
+    # --- sending
+
+    def send(self, message: SipMessage) -> None:
+        assert self._transport is not None, "user agent not started"
+        self._transport.sendto(message.encode(), self.registrar)
+
+    async def transaction(self, request: SipMessage, timeout: float | None = 10) -> SipMessage:
+        """Send a request and wait for its final response."""
+        key = (request.call_id, request.cseq[0], request.method)
+        future: asyncio.Future[SipMessage] = asyncio.get_running_loop().create_future()
+        self._pending[key] = future
+        self.send(request)
+        try:
+            return await asyncio.wait_for(future, timeout)
+        finally:
+            self._pending.pop(key, None)
+
+    async def authenticated(
+        self, build: Callable[[], SipMessage], credentials: tuple[str, str] | None
+    ) -> tuple[SipMessage, SipMessage]:
+        """Send, and once more with credentials if challenged. Returns (request, response)."""
+        request = build()
+        response = await self.transaction(request, timeout=None)
+        if response.status not in (401, 407) or credentials is None:
+            return request, response
+        if request.method == "INVITE":
+            self.send(same_transaction(request, "ACK", response.header("to")))
+        challenges = response.all_headers("www-authenticate") + response.all_headers(
+            "proxy-authenticate"
+        )
+        header = "authorization" if response.status == 401 else "proxy-authorization"
+        retry = build()
+        value = digest.authorization(
+            digest.pick_md5(challenges), retry.method, retry.request_uri, *credentials
+        )
+        retry.headers.append((header, value))
+        return retry, await self.transaction(retry, timeout=None)
+
+    # --- receiving
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._transport = cast(asyncio.DatagramTransport, transport)
+
+    def datagram_received(self, data: bytes, addr: tuple[str | object, int]) -> None:
+        if not data.strip():
+            return  # keep-alive
+        message = parse(data)
+        if message.is_request:
+            self._on_request(message)
+        else:
+            self._on_response(message)
+
+    def _on_response(self, response: SipMessage) -> None:
+        number, method = response.cseq
+        if method == "INVITE" and response.status in (180, 183):
+            dialog = self.dialogs.get(response.call_id)
+            if dialog is not None:
+                dialog.ringing.set()
+        future = self._pending.get((response.call_id, number, method))
+        if response.status >= 200 and future is not None and not future.done():
+            future.set_result(response)
+
+    def _on_request(self, request: SipMessage) -> None:
+        dialog = self.dialogs.get(request.call_id)
+        handler = {
+            "INVITE": self._on_invite,
+            "CANCEL": self._on_cancel,
+            "BYE": self._on_bye,
+            "ACK": lambda _request, _dialog: None,
+        }.get(request.method, self._on_other)
+        handler(request, dialog)
+
+    def _on_invite(self, request: SipMessage, dialog: Dialog | None) -> None:
+        if dialog is not None:
+            if tag_of(request.header("to")):
+                self.reply(request, 200, "OK", dialog, body=sdp.answer(request.body, self.media_port))
+            return  # else: a retransmission of an INVITE we already handle
+        dialog = Dialog.incoming(request, self.contact(_user(request)))
+        self.dialogs[dialog.call_id] = dialog
+        if self.on_invite is None:
+            self.reply(request, 480, "Temporarily Unavailable", dialog)
+            return
+        self._spawn(self.on_invite(dialog))
+
+    def _on_cancel(self, request: SipMessage, dialog: Dialog | None) -> None:
+        self.send(response_to(request, 200, "OK"))
+        if dialog is not None and dialog.invite is not None and not dialog.answered.is_set():
+            self.reply(dialog.invite, 487, "Request Terminated", dialog)
+            self._end(dialog)
+
+    def _on_bye(self, request: SipMessage, dialog: Dialog | None) -> None:
+        self.send(response_to(request, 200, "OK"))
+        if dialog is not None:
+            self._end(dialog)
+
+    def _on_other(self, request: SipMessage, dialog: Dialog | None) -> None:
+        if request.method in _ANSWERED_QUIETLY or dialog is not None:
+            self.send(response_to(request, 200, "OK", dialog.local_tag if dialog else ""))
+        else:
+            self.send(response_to(request, 501, "Not Implemented"))
+
+    # --- helpers for the behaviours
+
+    def reply(
+        self, request: SipMessage, status: int, reason: str, dialog: Dialog, body: str = ""
+    ) -> None:
+        response = response_to(request, status, reason, dialog.local_tag)
+        if status < 300:
+            response.headers.append(("contact", f"<{dialog.me.uri}>"))
+        if body:
+            response.headers.append(("content-type", "application/sdp"))
+            response.body = body
+        self.send(response)
+
+    def _end(self, dialog: Dialog) -> None:
+        dialog.ended.set()
+        self.dialogs.pop(dialog.call_id, None)
+
+    def forget(self, dialog: Dialog) -> None:
+        self._end(dialog)
+
+    def _spawn(self, coroutine: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("SIP behaviour failed", exc_info=task.exception())
+
+
+def _user(request: SipMessage) -> str:
+    return user_of(request.request_uri)
+
+
+async def wait_quietly(event: asyncio.Event, seconds: float) -> bool:
+    """Wait for an event at most `seconds`; True if it happened."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(event.wait(), seconds)
+    return event.is_set()

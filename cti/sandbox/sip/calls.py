@@ -1,0 +1,104 @@
+"""Call behaviours on top of the user agent: ring/answer/reject plans, placing and ending calls."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from cti.sandbox.sip import sdp
+from cti.sandbox.sip.agent import UserAgent, wait_quietly
+from cti.sandbox.sip.dialog import Contact, Dialog
+from cti.sandbox.sip.message import SipMessage
+
+
+@dataclass(frozen=True)
+class AnswerPlan:
+    """How a phone treats a call that rings it.
+
+    answer_after: seconds of ringing before answering; None lets it ring until the caller gives up.
+    talk: seconds of conversation before this side hangs up; None waits for the other side.
+    reject: a SIP status to refuse the call with at once (486 Busy Here, 603 Decline).
+    """
+
+    answer_after: float | None = 1.0
+    talk: float | None = None
+    reject: int | None = None
+
+
+BUSY = AnswerPlan(reject=486)
+NO_ANSWER = AnswerPlan(answer_after=None)
+
+_REASONS = {486: "Busy Here", 603: "Decline", 480: "Temporarily Unavailable"}
+
+
+async def follow_plan(ua: UserAgent, dialog: Dialog, plan: AnswerPlan) -> None:
+    """Run an incoming call to its end according to the plan."""
+    assert dialog.invite is not None
+    if plan.reject is not None:
+        ua.reply(dialog.invite, plan.reject, _REASONS.get(plan.reject, "Rejected"), dialog)
+        ua.forget(dialog)
+        return
+    ua.reply(dialog.invite, 180, "Ringing", dialog)
+    if plan.answer_after is None or await wait_quietly(dialog.ended, plan.answer_after):
+        await dialog.ended.wait()
+        return
+    ua.reply(dialog.invite, 200, "OK", dialog, body=sdp.answer(dialog.invite.body, ua.media_port))
+    dialog.answered.set()
+    await talk_then_hang_up(ua, dialog, plan.talk)
+
+
+async def talk_then_hang_up(ua: UserAgent, dialog: Dialog, talk: float | None) -> None:
+    if talk is None:
+        await dialog.ended.wait()
+    elif not await wait_quietly(dialog.ended, talk):
+        await hang_up(ua, dialog)
+
+
+async def place_call(
+    ua: UserAgent,
+    me: Contact,
+    target_uri: str,
+    credentials: tuple[str, str] | None = None,
+    webrtc: bool = False,
+) -> Dialog:
+    """Send an INVITE; returns at once with the dialog. `dialog.answered`/`ended` tell the rest."""
+    dialog = Dialog.outgoing_to(me, target_uri)
+    ua.dialogs[dialog.call_id] = dialog
+    asyncio.ensure_future(_run_invite(ua, dialog, credentials, sdp.offer(ua.media_port, webrtc)))
+    await asyncio.sleep(0)
+    return dialog
+
+
+async def _run_invite(
+    ua: UserAgent, dialog: Dialog, credentials: tuple[str, str] | None, offer: str
+) -> None:
+    def build() -> SipMessage:
+        dialog.invite = dialog.request("INVITE", offer, "application/sdp")
+        return dialog.invite
+
+    dialog.invite, response = await ua.authenticated(build, credentials)
+    dialog.final_status = response.status
+    if 200 <= response.status < 300:
+        dialog.confirm(response)
+        ua.send(dialog.request("ACK"))
+        dialog.answered.set()
+        return
+    ua.send(dialog.ack_failure(response))
+    ua.forget(dialog)
+
+
+async def hang_up(ua: UserAgent, dialog: Dialog) -> None:
+    """End the call from this side: CANCEL while it rings out, decline while it rings here, BYE
+    once answered."""
+    if dialog.ended.is_set():
+        return
+    if dialog.answered.is_set():
+        await ua.transaction(dialog.request("BYE"))
+        ua.forget(dialog)
+    elif dialog.outgoing:
+        await ua.transaction(dialog.cancel())
+        await dialog.ended.wait()
+    else:
+        assert dialog.invite is not None
+        ua.reply(dialog.invite, 603, "Decline", dialog)
+        ua.forget(dialog)

@@ -1,0 +1,108 @@
+"""A SIP dialog (one call leg) and the requests sent inside it."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from cti.sandbox.sip.message import (
+    SipMessage,
+    new_branch,
+    new_token,
+    same_transaction,
+    tag_of,
+    uri_of,
+)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Where this user agent listens, and as whom it speaks."""
+
+    user: str
+    host: str
+    port: int
+    display_name: str = ""
+
+    @property
+    def uri(self) -> str:
+        return f"sip:{self.user}@{self.host}:{self.port}"
+
+    @property
+    def address(self) -> str:
+        if not self.display_name:
+            return f"<sip:{self.user}@{self.host}>"
+        quoted = self.display_name.replace('"', "")
+        return f'"{quoted}" <sip:{self.user}@{self.host}>'
+
+    def via(self, branch: str) -> str:
+        return f"SIP/2.0/UDP {self.host}:{self.port};rport;branch={branch}"
+
+
+@dataclass
+class Dialog:
+    """One call leg. `local`/`remote` are From/To values (with tags once known)."""
+
+    call_id: str
+    me: Contact
+    local: str
+    remote: str
+    remote_target: str
+    outgoing: bool
+    cseq: int = 1
+    invite: SipMessage | None = None
+    final_status: int = 0
+    ringing: asyncio.Event = field(default_factory=asyncio.Event)
+    answered: asyncio.Event = field(default_factory=asyncio.Event)
+    ended: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @classmethod
+    def incoming(cls, invite: SipMessage, me: Contact) -> Dialog:
+        local = invite.header("to") + f";tag={new_token()}"
+        remote_target = uri_of(invite.header("contact")) or uri_of(invite.header("from"))
+        dialog = cls(invite.call_id, me, local, invite.header("from"), remote_target, False)
+        dialog.invite = invite
+        return dialog
+
+    @classmethod
+    def outgoing_to(cls, me: Contact, target_uri: str) -> Dialog:
+        local = f"{me.address};tag={new_token()}"
+        return cls(new_token() + "@cti-sandbox", me, local, f"<{target_uri}>", target_uri, True)
+
+    @property
+    def local_tag(self) -> str:
+        return tag_of(self.local)
+
+    def request(self, method: str, body: str = "", content_type: str = "") -> SipMessage:
+        """A new in-dialog (or dialog-creating) request with the next CSeq."""
+        if method not in ("ACK", "CANCEL"):
+            self.cseq += 1
+        headers = [
+            ("via", self.me.via(new_branch())),
+            ("max-forwards", "70"),
+            ("from", self.local),
+            ("to", self.remote),
+            ("call-id", self.call_id),
+            ("cseq", f"{self.cseq} {method}"),
+            ("contact", f"<{self.me.uri}>"),
+            ("user-agent", "cti-sandbox-ua"),
+        ]
+        if content_type:
+            headers.append(("content-type", content_type))
+        return SipMessage(f"{method} {self.remote_target} SIP/2.0", headers, body)
+
+    def cancel(self) -> SipMessage:
+        """CANCEL repeats the INVITE's Via branch, Request-URI and CSeq number."""
+        assert self.invite is not None
+        return same_transaction(self.invite, "CANCEL", self.invite.header("to"))
+
+    def ack_failure(self, response: SipMessage) -> SipMessage:
+        """The ACK of a non-2xx final response belongs to the INVITE transaction."""
+        assert self.invite is not None
+        return same_transaction(self.invite, "ACK", response.header("to"))
+
+    def confirm(self, response: SipMessage) -> None:
+        """A 2xx to our INVITE: learn the remote tag and target."""
+        self.remote = response.header("to")
+        self.remote_target = uri_of(response.header("contact")) or self.remote_target
+

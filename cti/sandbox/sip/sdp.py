@@ -1,0 +1,47 @@
+"""SDP offers and answers for a user agent that sends no media.
+
+Agents' endpoints are WebRTC endpoints (DTLS-SRTP). The sandbox's agent answers with the offer's
+profile and a made-up fingerprint: Asterisk accepts the answer, waits for a DTLS handshake that
+never comes, and runs the call anyway.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+
+_M_LINE = re.compile(r"^m=audio \d+ (\S+)", re.MULTILINE)
+_WEBRTC_PROFILE = "UDP/TLS/RTP/SAVPF"
+
+
+def _fingerprint() -> str:
+    return ":".join(f"{byte:02X}" for byte in secrets.token_bytes(32))
+
+
+def _session(media_port: int, profile: str, setup: str) -> str:
+    version = int(time.time())
+    lines = [
+        "v=0",
+        f"o=- {version} {version} IN IP4 127.0.0.1",
+        "s=cti-sandbox",
+        "c=IN IP4 127.0.0.1",
+        "t=0 0",
+        f"m=audio {media_port} {profile} 0 8",
+        "a=rtpmap:0 PCMU/8000",
+        "a=rtpmap:8 PCMA/8000",
+        "a=sendrecv",
+    ]
+    if "SAVP" in profile:
+        lines += [f"a=fingerprint:sha-256 {_fingerprint()}", f"a=setup:{setup}", "a=rtcp-mux"]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def answer(offer: str, media_port: int) -> str:
+    match = _M_LINE.search(offer)
+    profile = match.group(1) if match else "RTP/AVP"
+    return _session(media_port, profile, "active")
+
+
+def offer(media_port: int, webrtc: bool) -> str:
+    return _session(media_port, _WEBRTC_PROFILE if webrtc else "RTP/AVP", "actpass")

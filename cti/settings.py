@@ -1,0 +1,29 @@
+"""Settings of the bridge, read from the environment (every variable is listed in the README)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LeadPolicy = Literal["always", "answered", "never"]
+
+
+class BridgeSettings(BaseSettings):
+    """How the bridge reaches Asterisk, the browser and the event bus."""
+
+    model_config = SettingsConfigDict(env_prefix="CTI_", extra="ignore")
+
+    ami_host: str = "127.0.0.1"
+    ami_port: int = 5038
+    ami_user: str = "cti"
+    ami_secret: str = "cti-secret"
+    ami_ping_interval: float = Field(5.0, gt=0)
+    agi_host: str = "127.0.0.1"
+    agi_port: int = 4573
+    bus_url: str = "memory://"
+    agent_channel_regex: str = r"^(?:PJSIP|SIP|IAX2)/(1\d{3})-"
+    lead_policy: LeadPolicy = "always"
+    ingest: bool = True
+    sandbox: bool = True

@@ -1,0 +1,60 @@
+"""Channel lifecycle: Newchannel, Hangup, Rename, caller ID and channel variables."""
+
+from __future__ import annotations
+
+from cti.state.events import AmiEvent
+from cti.state.registry import Registry
+
+_UNKNOWN = frozenset({"", "<unknown>", "<Unknown>"})
+# Channel variables the dialplan sets for the call record.
+_RECORDING_VARS = frozenset({"MIXMONITOR_FILENAME", "CTI_RECORDING"})
+_ROUTE_REASON_VAR = "CTI_ROUTE_REASON"
+
+
+def on_newchannel(reg: Registry, event: AmiEvent) -> None:
+    uid, name = event.get("Uniqueid"), event.get("Channel")
+    if not uid or not name or uid in reg.channels:
+        return
+    channel = reg.add_channel(uid, name, event.get("Linkedid") or uid)
+    channel.state = event.get("ChannelState", "0")
+    channel.exten = event.get("Exten")
+    on_newcallerid(reg, event)
+
+
+def on_newcallerid(reg: Registry, event: AmiEvent) -> None:
+    channel = reg.channel(event)
+    if channel is None:
+        return
+    number, name = event.get("CallerIDNum"), event.get("CallerIDName")
+    if number not in _UNKNOWN:
+        channel.number = number
+    if name not in _UNKNOWN:
+        channel.cid_name = name
+
+
+def on_hangup(reg: Registry, event: AmiEvent) -> None:
+    channel = reg.channel(event)
+    if channel is None:
+        return
+    call = reg.call_of(channel)
+    if call is not None and call.caller_uid == channel.uid:
+        call.caller_cause = event.get("Cause")
+    reg.remove_channel(channel)
+
+
+def on_rename(reg: Registry, event: AmiEvent) -> None:
+    channel = reg.channel(event) or reg.by_name(event.get("Channel"))
+    new_name = event.get("Newname")
+    if channel is not None and new_name:
+        reg.rename(channel, new_name)
+
+
+def on_varset(reg: Registry, event: AmiEvent) -> None:
+    call = reg.call_of(reg.channel(event))
+    if call is None:
+        return
+    variable, value = event.get("Variable"), event.get("Value")
+    if variable in _RECORDING_VARS and value:
+        call.recording = value
+    elif variable == _ROUTE_REASON_VAR and value:
+        call.route_reason = value

@@ -1,0 +1,43 @@
+"""Dial events: who dials whom, how the caller's dial ended, SIP 302 forwards."""
+
+from __future__ import annotations
+
+from cti.state.events import AmiEvent
+from cti.state.records import Transfer
+from cti.state.registry import Registry
+from cti.state.transfers import record_transfer
+
+
+def on_dial_begin(reg: Registry, event: AmiEvent) -> None:
+    dest = reg.channel(event, "Dest")
+    call = reg.call_of(dest)
+    if call is None:
+        return
+    # Originate: Asterisk dials the first leg with no calling channel at all.
+    if not event.get("Channel") and dest is not None and dest.uid == call.caller_uid:
+        call.originated = True
+    reg.touch(call)
+
+
+def on_dial_end(reg: Registry, event: AmiEvent) -> None:
+    dialler = reg.channel(event)
+    call = reg.call_of(dialler)
+    if call is None or dialler is None or dialler.uid != call.caller_uid:
+        return
+    status = event.get("DialStatus")
+    if status == "CANCEL" and call.dial_status == "ANSWER":
+        return  # a ring-all loser, hung up because another target answered
+    call.dial_status = status
+    if status == "CANCEL" and not call.answered:
+        call.abandoned = True  # the caller hung up while the target rang
+    reg.touch(call)
+
+
+def on_dial_state(reg: Registry, event: AmiEvent) -> None:
+    forward = event.get("Forward")
+    dest = reg.channel(event, "Dest")
+    call = reg.call_of(reg.channel(event)) or reg.call_of(dest)
+    if not forward or call is None:
+        return
+    source = dest.agent if dest is not None else None
+    record_transfer(reg, call, Transfer("forward", source, forward, reg.now))

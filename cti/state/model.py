@@ -1,0 +1,111 @@
+"""Mutable, compact tracker state: channels and calls (slots keep ~1-2 KB per active call)."""
+
+from __future__ import annotations
+
+from cti.state.records import Direction, Transfer
+
+RINGING = "5"
+UP = "6"
+
+
+class Channel:
+    __slots__ = (
+        "agent",
+        "bridge",
+        "cid_name",
+        "exten",
+        "linkedid",
+        "name",
+        "number",
+        "party",
+        "state",
+        "uid",
+    )
+
+    def __init__(self, uid: str, name: str, linkedid: str, agent: str | None, party: bool) -> None:
+        self.uid = uid
+        self.name = name
+        self.linkedid = linkedid
+        self.agent = agent
+        self.party = party
+        self.state = "0"
+        self.number = ""
+        self.cid_name = ""
+        self.exten = ""
+        self.bridge: str | None = None
+
+    @property
+    def local(self) -> bool:
+        return not self.party
+
+    def local_partner_name(self) -> str | None:
+        """`Local/x@ctx-0001;1` <-> `Local/x@ctx-0001;2`."""
+        base, sep, half = self.name.rpartition(";")
+        if not sep or half not in ("1", "2"):
+            return None
+        return f"{base};{'2' if half == '1' else '1'}"
+
+
+class Call:
+    __slots__ = (
+        "abandoned",
+        "agents_rang",
+        "answered_at",
+        "answered_by",
+        "callee",
+        "caller",
+        "caller_cause",
+        "caller_name",
+        "caller_uid",
+        "channels",
+        "dial_status",
+        "did",
+        "direction",
+        "linkedid",
+        "note",
+        "originated",
+        "queue",
+        "recording",
+        "ring_seen",
+        "ringing",
+        "route_reason",
+        "started",
+        "started_at",
+        "suppressed",
+        "transfers",
+    )
+
+    def __init__(self, linkedid: str, at: float) -> None:
+        self.linkedid = linkedid
+        self.started_at = at
+        self.channels: dict[str, None] = {}  # an ordered set of uniqueids
+        self.caller_uid: str | None = None
+        self.caller = ""
+        self.caller_name = ""
+        self.callee = ""
+        self.did: str | None = None
+        self.direction: Direction = "internal"
+        self.queue: str | None = None
+        self.agents_rang: list[str] = []
+        self.ringing: tuple[str, ...] = ()
+        self.ring_seen = False
+        self.answered_by: str | None = None
+        self.answered_at: float | None = None
+        self.transfers: list[Transfer] = []
+        self.recording: str | None = None
+        self.route_reason: str | None = None
+        self.dial_status = ""
+        self.caller_cause = ""
+        self.abandoned = False
+        self.originated = False
+        self.started = False
+        self.suppressed = False
+        self.note: str | None = None
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
+
+    def note_rang(self, agent: str) -> None:
+        if agent not in self.agents_rang and agent != self.caller:
+            self.agents_rang.append(agent)

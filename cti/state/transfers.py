@@ -1,0 +1,72 @@
+"""Transfers and pickups. The record follows the caller; `from` is the transferring agent."""
+
+from __future__ import annotations
+
+from cti.state.events import AmiEvent
+from cti.state.model import UP, Call, Channel
+from cti.state.records import CallTransferred, Transfer, TransferKind
+from cti.state.registry import Registry
+from cti.state.snapshot import snapshot
+
+
+def record_transfer(reg: Registry, call: Call, transfer: Transfer) -> None:
+    call.transfers.append(transfer)
+    reg.touch(call)
+    if call.started:
+        reg.out.append(CallTransferred(snapshot(call), transfer))
+
+
+def on_blind_transfer(reg: Registry, event: AmiEvent) -> None:
+    if event.get("Result", "Success") != "Success":
+        return
+    transferer = reg.channel(event, "Transferer")
+    call = reg.call_of(reg.channel(event, "Transferee")) or reg.call_of(transferer)
+    if call is None:
+        return
+    source = transferer.agent if transferer is not None else None
+    record_transfer(reg, call, Transfer("blind", source, event.get("Extension") or None, reg.now))
+
+
+def on_attended_transfer(reg: Registry, event: AmiEvent) -> None:
+    if event.get("Result", "Success") != "Success":
+        return
+    transferer = reg.channel(event, "OrigTransferer")
+    call = reg.call_of(reg.channel(event, "Transferee")) or reg.call_of(transferer)
+    target = _target(reg, event)
+    if call is None:
+        return
+    kind: TransferKind = "attended" if target is None or target.state == UP else "blonde"
+    source = transferer.agent if transferer is not None else None
+    to = None if target is None else target.agent or target.number
+    record_transfer(reg, call, Transfer(kind, source, to, reg.now))
+    if target is not None and target.linkedid != call.linkedid:
+        # SIP REFER/Replaces: the target joins the caller's call; Asterisk tells us later.
+        reg.move(target, call.linkedid)
+
+
+def _target(reg: Registry, event: AmiEvent) -> Channel | None:
+    """The party the caller is handed to, seen through any Local pair (AMI Atxfer)."""
+    named = reg.channel(event, "TransferTarget")
+    if named is not None and named.party:
+        return named
+    second = reg.channel(event, "SecondTransferer")
+    start = named or second
+    if start is None:
+        return None
+    transferers = {c.uid for c in (second, reg.channel(event, "OrigTransferer")) if c is not None}
+    parties = [p for p in reg.connected_parties(start) if p.uid not in transferers]
+    return parties[0] if parties else None
+
+
+def on_pickup(reg: Registry, event: AmiEvent) -> None:
+    picker = reg.channel(event)
+    target = reg.channel(event, "Target")
+    call = reg.call_of(target)
+    helper = reg.call_of(picker)
+    if call is None:
+        return
+    if helper is not None and helper is not call:
+        helper.suppressed = True  # the picker's own dial of *8 is not a business call
+    source = target.agent if target is not None else None
+    to = picker.agent if picker is not None else None
+    record_transfer(reg, call, Transfer("pickup", source, to, reg.now))

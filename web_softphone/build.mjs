@@ -1,0 +1,52 @@
+// Build the agent screen: src/main.ts -> dist/app.js + dist/app.css, index.html copied.
+// `node build.mjs --tests` instead bundles test/*.test.ts into .test-build/ for `node --test`.
+// No CDN, no external fonts: everything the page needs ends up in dist/.
+import { build } from "esbuild";
+import { copyFile, mkdir, readdir, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = dirname(fileURLToPath(import.meta.url));
+const testsOnly = process.argv.includes("--tests");
+
+async function buildApp() {
+  const outdir = join(root, "dist");
+  await rm(outdir, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+  await build({
+    entryPoints: { app: join(root, "src/main.ts") },
+    bundle: true,
+    outdir,
+    format: "esm",
+    target: ["es2020", "chrome100", "firefox100", "safari15"],
+    minify: true,
+    sourcemap: "linked",
+    legalComments: "none",
+    logLevel: "warning",
+    loader: { ".svg": "text" },
+  });
+  await copyFile(join(root, "index.html"), join(outdir, "index.html"));
+  const files = (await readdir(outdir)).sort();
+  console.log(`web_softphone: built dist/ (${files.join(", ")})`);
+}
+
+async function buildTests() {
+  const outdir = join(root, ".test-build");
+  await rm(outdir, { recursive: true, force: true });
+  const tests = (await readdir(join(root, "test")))
+    .filter((name) => name.endsWith(".test.ts"))
+    .map((name) => join(root, "test", name));
+  await build({
+    entryPoints: tests,
+    bundle: true,
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    logLevel: "warning",
+  });
+}
+
+await (testsOnly ? buildTests() : buildApp());

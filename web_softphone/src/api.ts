@@ -1,0 +1,397 @@
+// fetch wrapper for the CTI Bridge REST API.
+// - keeps the bearer token in sessionStorage (one tab = one agent session);
+// - turns every failure into an ApiError with a plain-language message,
+//   per-field messages for 422, and the conflicting card for 409;
+// - reports how many requests are in flight so the page can show a loading state.
+
+import type {
+  Card,
+  Contact,
+  ContactCreate,
+  ContactPatch,
+  LoginResponse,
+  NewPhone,
+  Note,
+  Page,
+  Phone,
+  Task,
+  TaskPatch,
+  TimelineItem,
+  User,
+} from "./types";
+
+export const TOKEN_KEY = "cti.token";
+export const USER_KEY = "cti.user";
+
+/** The other card named by a 409. */
+export interface ConflictCard {
+  kind: string;
+  id: number | null;
+  name: string;
+}
+
+export class ApiError extends Error {
+  /** HTTP status; 0 when the server could not be reached, -1 on timeout. */
+  readonly status: number;
+  /** Per-field plain-language messages (422), keyed by the body field name. */
+  readonly fieldErrors: Record<string, string>;
+  /** For 409: the card the data already belongs to, when the server named it. */
+  readonly conflict: ConflictCard | null;
+  readonly detail: unknown;
+
+  constructor(
+    status: number,
+    message: string,
+    fieldErrors: Record<string, string> = {},
+    conflict: ConflictCard | null = null,
+    detail: unknown = null,
+  ) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.fieldErrors = fieldErrors;
+    this.conflict = conflict;
+    this.detail = detail;
+  }
+}
+
+type FastApiValidationItem = { loc?: unknown[]; msg?: string; type?: string; field?: string; reason?: string };
+
+/** Field name from a FastAPI `loc` such as ["body", "email"] or ["body", "phones", 0, "number"]. */
+function fieldFromLoc(loc: unknown[] | undefined): string {
+  if (!Array.isArray(loc)) return "";
+  const parts = loc.filter((p) => p !== "body" && p !== "query" && p !== "path");
+  const names = parts.filter((p): p is string => typeof p === "string");
+  return names.length ? names[names.length - 1]! : "";
+}
+
+const REASONS: Record<string, string> = {
+  missing: "This field is required.",
+  string_too_short: "This is too short.",
+  string_too_long: "This is too long.",
+  string_type: "Please enter text.",
+  int_parsing: "Please enter a whole number.",
+  enum: "Please pick one of the offered values.",
+  literal_error: "Please pick one of the offered values.",
+  extra_forbidden: "This field cannot be changed here.",
+};
+
+/** Turn one validation item into a sentence an agent understands. */
+export function plainReason(item: FastApiValidationItem): string {
+  if (item.reason) return sentence(item.reason);
+  const byType = item.type ? REASONS[item.type] : undefined;
+  if (byType && item.type !== "string_too_short" && item.type !== "string_too_long") return byType;
+  let msg = (item.msg ?? "").trim();
+  if (!msg) return byType ?? "This value is not valid.";
+  msg = msg.replace(/^(Value error|Assertion failed),\s*/i, "");
+  if (/^value is not a valid email address/i.test(msg)) return "Please enter a valid email address, like name@example.com.";
+  if (/^field required$/i.test(msg)) return "This field is required.";
+  return sentence(msg);
+}
+
+function sentence(text: string): string {
+  const t = text.trim();
+  if (!t) return t;
+  const first = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(first) ? first : `${first}.`;
+}
+
+function asRecord(v: unknown): Record<string, unknown> | null {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
+/** Find the conflicting card in a 409 body, whatever nesting the server used. */
+export function conflictFromDetail(detail: unknown): ConflictCard | null {
+  const d = asRecord(detail);
+  if (!d) return null;
+  const nested = asRecord(d.conflict) ?? asRecord(d.card) ?? asRecord(d.existing) ?? asRecord(d.owner_card);
+  const src = nested ?? d;
+  const name =
+    src.card_name ?? src.name ?? src.display_name ?? src.full_name ?? (nested ? undefined : d.card_name);
+  const id = src.card_id ?? src.id ?? src.contact_id;
+  const kind = src.card_kind ?? src.kind ?? "contact";
+  if (typeof name !== "string" || !name) return null;
+  return { kind: String(kind), id: typeof id === "number" ? id : null, name };
+}
+
+/** Last resort: the domain error's text, "+421900123456 already belongs to contact 3 (Jan Novák)". */
+export function conflictFromText(text: string): ConflictCard | null {
+  const m = /belongs to (contact|company) (\d+) \((.+)\)/.exec(text);
+  return m ? { kind: m[1]!, id: Number(m[2]), name: m[3]! } : null;
+}
+
+function describeConflict(conflict: ConflictCard | null, fallback: string): string {
+  if (!conflict) return fallback || "This change clashes with another record.";
+  const what = conflict.kind === "company" ? "company" : "contact";
+  return `This phone number already belongs to the ${what} “${conflict.name}”${
+    conflict.id !== null ? ` (card #${conflict.id})` : ""
+  }.`;
+}
+
+/** Build the ApiError for a non-2xx response body. `context` tunes 401 (login vs. expired session). */
+export function errorFromResponse(status: number, body: unknown, context: "login" | "default" = "default"): ApiError {
+  const rec = asRecord(body);
+  const detail = rec && "detail" in rec ? rec.detail : body;
+  const detailText =
+    typeof detail === "string" ? detail : typeof asRecord(detail)?.message === "string" ? String(asRecord(detail)!.message) : "";
+
+  switch (status) {
+    case 400:
+      return new ApiError(status, detailText ? sentence(detailText) : "The request was not accepted.", {}, null, detail);
+    case 401:
+      return new ApiError(
+        status,
+        context === "login" ? "Wrong login or password." : "Your session has expired. Please sign in again.",
+        {},
+        null,
+        detail,
+      );
+    case 403:
+      return new ApiError(status, "You do not have permission to do that.", {}, null, detail);
+    case 404:
+      return new ApiError(status, "Not found. It may have been deleted.", {}, null, detail);
+    case 409: {
+      const conflict = conflictFromDetail(detail) ?? conflictFromDetail(body) ?? conflictFromText(detailText);
+      return new ApiError(status, describeConflict(conflict, detailText ? sentence(detailText) : ""), {}, conflict, detail);
+    }
+    case 422: {
+      const fieldErrors: Record<string, string> = {};
+      const items: FastApiValidationItem[] = Array.isArray(detail)
+        ? (detail as FastApiValidationItem[])
+        : asRecord(detail)
+          ? [detail as FastApiValidationItem]
+          : [];
+      const general: string[] = [];
+      for (const item of items) {
+        const field = item.field ?? fieldFromLoc(item.loc);
+        const reason = plainReason(item);
+        if (field) {
+          if (!fieldErrors[field]) fieldErrors[field] = reason;
+        } else {
+          general.push(reason);
+        }
+      }
+      const message = Object.keys(fieldErrors).length
+        ? "Please correct the highlighted fields."
+        : general[0] ?? (detailText ? sentence(detailText) : "Some values are not valid.");
+      return new ApiError(status, message, fieldErrors, null, detail);
+    }
+    default:
+      if (status >= 500) {
+        return new ApiError(status, `The server had a problem (error ${status}). Please try again in a moment.`, {}, null, detail);
+      }
+      return new ApiError(status, detailText ? sentence(detailText) : `Request failed (error ${status}).`, {}, null, detail);
+  }
+}
+
+export interface ApiOptions {
+  baseUrl?: string;
+  storage?: Storage;
+  fetchImpl?: typeof fetch;
+  timeoutMs?: number;
+}
+
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+export class Api {
+  private readonly baseUrl: string;
+  private readonly storage: Storage;
+  private readonly fetchImpl: typeof fetch;
+  private readonly timeoutMs: number;
+  private inFlight = 0;
+  private readonly busyListeners = new Set<(busy: number) => void>();
+  private readonly unauthorizedListeners = new Set<(err: ApiError) => void>();
+
+  constructor(opts: ApiOptions = {}) {
+    this.baseUrl = (opts.baseUrl ?? "/api").replace(/\/$/, "");
+    this.storage = opts.storage ?? sessionStorage;
+    this.fetchImpl = opts.fetchImpl ?? fetch.bind(globalThis);
+    this.timeoutMs = opts.timeoutMs ?? 20000;
+  }
+
+  // ---- session -------------------------------------------------------
+
+  get token(): string | null {
+    return this.storage.getItem(TOKEN_KEY);
+  }
+
+  get user(): User | null {
+    const raw = this.storage.getItem(USER_KEY);
+    if (!raw) return null;
+    try {
+      return JSON.parse(raw) as User;
+    } catch {
+      return null;
+    }
+  }
+
+  private saveSession(token: string, user: User): void {
+    this.storage.setItem(TOKEN_KEY, token);
+    this.storage.setItem(USER_KEY, JSON.stringify(user));
+  }
+
+  clearSession(): void {
+    this.storage.removeItem(TOKEN_KEY);
+    this.storage.removeItem(USER_KEY);
+  }
+
+  /** Called with the number of requests in flight whenever it changes. */
+  onBusy(listener: (busy: number) => void): () => void {
+    this.busyListeners.add(listener);
+    return () => this.busyListeners.delete(listener);
+  }
+
+  /** Called when an authenticated request comes back 401 (token expired or revoked). */
+  onUnauthorized(listener: (err: ApiError) => void): () => void {
+    this.unauthorizedListeners.add(listener);
+    return () => this.unauthorizedListeners.delete(listener);
+  }
+
+  private setBusy(delta: number): void {
+    this.inFlight += delta;
+    for (const l of this.busyListeners) l(this.inFlight);
+  }
+
+  // ---- transport -----------------------------------------------------
+
+  url(path: string, query?: Query): string {
+    let url = `${this.baseUrl}${path}`;
+    if (query) {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) {
+        if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
+      }
+      const qs = params.toString();
+      if (qs) url += `?${qs}`;
+    }
+    return url;
+  }
+
+  async request<T>(
+    method: string,
+    path: string,
+    opts: { query?: Query; body?: unknown; signal?: AbortSignal; context?: "login" | "default" } = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    const token = this.token;
+    if (token && opts.context !== "login") headers.Authorization = `Bearer ${token}`;
+    if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.timeoutMs);
+    const onCallerAbort = () => controller.abort();
+    opts.signal?.addEventListener("abort", onCallerAbort, { once: true });
+
+    this.setBusy(+1);
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.url(path, opts.query), {
+        method,
+        headers,
+        body: opts.body !== undefined ? JSON.stringify(opts.body) : null,
+        signal: controller.signal,
+        credentials: "same-origin",
+      });
+    } catch (err) {
+      if (opts.signal?.aborted) throw err; // the caller cancelled: not an error to show
+      if (timedOut) throw new ApiError(-1, "The server is taking too long to answer. Please try again.");
+      throw new ApiError(0, "Cannot reach the CTI Bridge server. Check your connection and try again.");
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onCallerAbort);
+      this.setBusy(-1);
+    }
+
+    const text = await response.text();
+    let body: unknown = null;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    if (!response.ok) {
+      const err = errorFromResponse(response.status, body, opts.context ?? "default");
+      if (response.status === 401 && opts.context !== "login") {
+        this.clearSession();
+        for (const l of this.unauthorizedListeners) l(err);
+      }
+      throw err;
+    }
+    return body as T;
+  }
+
+  // ---- endpoints -----------------------------------------------------
+
+  async login(login: string, password: string): Promise<User> {
+    const res = await this.request<LoginResponse>("POST", "/auth/login", {
+      body: { login, password },
+      context: "login",
+    });
+    this.saveSession(res.access_token, res.user);
+    return res.user;
+  }
+
+  async me(): Promise<User> {
+    const user = await this.request<User>("GET", "/auth/me");
+    const token = this.token;
+    if (token) this.saveSession(token, user);
+    return user;
+  }
+
+  logout(): void {
+    this.clearSession();
+  }
+
+  searchContacts(q: string, limit = 20, offset = 0, signal?: AbortSignal): Promise<Page<Contact>> {
+    return this.request("GET", "/contacts", { query: { q, limit, offset }, ...(signal ? { signal } : {}) });
+  }
+
+  getContact(id: number): Promise<Contact> {
+    return this.request("GET", `/contacts/${id}`);
+  }
+
+  updateContact(id: number, patch: ContactPatch): Promise<Contact> {
+    return this.request("PATCH", `/contacts/${id}`, { body: patch });
+  }
+
+  createContact(data: ContactCreate): Promise<Contact> {
+    return this.request("POST", "/contacts", { body: data });
+  }
+
+  /** Answers with the new phone; a number already on another card fails with 409 naming it. */
+  addPhone(id: number, phone: NewPhone): Promise<Phone> {
+    return this.request("POST", `/contacts/${id}/phones`, { body: phone });
+  }
+
+  timeline(id: number): Promise<TimelineItem[]> {
+    return this.request("GET", `/contacts/${id}/timeline`);
+  }
+
+  addNote(id: number, body: string): Promise<Note> {
+    return this.request("POST", `/contacts/${id}/notes`, { body: { body } });
+  }
+
+  /** The card for a caller's number, or null when nobody has it (404). Used by screen-pops. */
+  async lookup(phone: string): Promise<Card | null> {
+    try {
+      return await this.request<Card>("GET", "/lookup", { query: { phone } });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  tasks(query: Query = {}): Promise<Page<Task> | Task[]> {
+    return this.request("GET", "/tasks", { query });
+  }
+
+  updateTask(id: number, patch: TaskPatch): Promise<Task> {
+    return this.request("PATCH", `/tasks/${id}`, { body: patch });
+  }
+}

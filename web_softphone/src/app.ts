@@ -1,0 +1,187 @@
+// The agent screen: session handling, routing and wiring of the views.
+// Later: the softphone (JsSIP over WSS) mounts into shell.phoneSlot and the
+// /ws/agent screen-pop socket calls app.showCard(id) / renderCard in an overlay.
+
+import type { Api } from "./api";
+import { ApiError } from "./api";
+import { cardFromContact, renderCard } from "./components/card";
+import { cardSkeleton, loadingBlock } from "./components/loading";
+import { h, icon, mount } from "./dom";
+import { contactName } from "./format";
+import { ICONS } from "./icons";
+import { parseRoute, routeHash, type Route } from "./router";
+import type { Contact, User } from "./types";
+import { renderContactEdit } from "./views/contactEdit";
+import { renderLogin } from "./views/login";
+import { createSearchView, type SearchView } from "./views/search";
+import { renderShell, type Shell } from "./views/shell";
+
+const BUSY_DELAY_MS = 150;
+const APP_TITLE = "CTI Bridge";
+
+export class App {
+  private shell: Shell | null = null;
+  private search: SearchView | null = null;
+  private user: User | null = null;
+  /** Incremented on each navigation; stale async results compare against it. */
+  private generation = 0;
+  private busyTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly api: Api,
+  ) {
+    api.onUnauthorized(() => this.showLogin("Your session has expired. Please sign in again."));
+    api.onBusy((n) => this.onBusy(n));
+    window.addEventListener("hashchange", () => void this.render());
+  }
+
+  async start(): Promise<void> {
+    if (!this.api.token) {
+      this.showLogin();
+      return;
+    }
+    mount(this.root, h("div", { class: "boot" }, loadingBlock("Opening the agent screen…")));
+    try {
+      this.user = await this.api.me();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return; // onUnauthorized showed the login
+      // Server unreachable: keep the session, show the cached user so the agent sees the error in context.
+      this.user = this.api.user;
+      if (!this.user) {
+        this.showLogin(err instanceof Error ? err.message : undefined);
+        return;
+      }
+    }
+    this.enter();
+  }
+
+  private showLogin(notice?: string): void {
+    this.shell = null;
+    this.search = null;
+    this.user = null;
+    document.title = `Sign in — ${APP_TITLE}`;
+    renderLogin(this.root, this.api, (user) => {
+      this.user = user;
+      this.enter();
+    }, notice);
+  }
+
+  private enter(): void {
+    const user = this.user!;
+    this.shell = renderShell(this.root, user, () => this.logout());
+    this.search = createSearchView(this.api, (id, q) => routeHash({ name: "card", id, q }));
+    mount(this.shell.searchPane, this.search.element);
+    void this.render();
+    const route = parseRoute(window.location.hash);
+    if (route.name === "search") this.search.focus();
+  }
+
+  logout(): void {
+    this.api.logout();
+    history.replaceState(null, "", window.location.pathname);
+    this.showLogin();
+  }
+
+  navigate(route: Route): void {
+    window.location.hash = routeHash(route);
+  }
+
+  private onBusy(inFlight: number): void {
+    if (this.busyTimer) clearTimeout(this.busyTimer);
+    if (inFlight > 0) {
+      this.busyTimer = setTimeout(() => this.shell?.setBusy(true), BUSY_DELAY_MS);
+    } else {
+      this.shell?.setBusy(false);
+    }
+  }
+
+  private async render(): Promise<void> {
+    if (!this.shell || !this.search) return;
+    const route = parseRoute(window.location.hash);
+    const gen = ++this.generation;
+    this.search.setQuery(route.q);
+    this.search.setSelected(route.name === "search" ? null : route.id);
+    const pane = this.shell.cardPane;
+
+    if (route.name === "search") {
+      document.title = APP_TITLE;
+      mount(
+        pane,
+        h(
+          "div",
+          { class: "placeholder" },
+          h("span", { class: "placeholder-icon", "aria-hidden": "true" }, icon(ICONS.search)),
+          h("h2", null, "No card open"),
+          h("p", null, "Search by name, company, email or any phone number, then pick a contact to open the card."),
+        ),
+      );
+      return;
+    }
+
+    mount(pane, cardSkeleton());
+    let contact: Contact;
+    try {
+      contact = await this.api.getContact(route.id);
+    } catch (err) {
+      if (gen !== this.generation) return;
+      if (err instanceof ApiError && err.status === 401) return;
+      const message = err instanceof ApiError && err.status === 404 ? "This contact does not exist (any more)." : err instanceof Error ? err.message : "The card could not be loaded.";
+      mount(
+        pane,
+        h(
+          "div",
+          { class: "placeholder error" },
+          h("span", { class: "placeholder-icon", "aria-hidden": "true" }, icon(ICONS.alert)),
+          h("h2", null, "Cannot show this card"),
+          h("p", { role: "alert" }, message),
+          h("button", { type: "button", class: "btn", onclick: () => void this.render() }, "Try again"),
+        ),
+      );
+      return;
+    }
+    if (gen !== this.generation) return;
+    document.title = `${contactName(contact)} — ${APP_TITLE}`;
+
+    if (route.name === "edit") {
+      renderContactEdit(pane, contact, this.api, {
+        onSaved: () => {
+          this.shell?.toast("Changes saved.");
+          this.search?.refresh();
+          this.navigate({ name: "card", id: contact.id, q: route.q });
+        },
+        onCancel: () => this.navigate({ name: "card", id: contact.id, q: route.q }),
+        onChanged: (_updated, message) => {
+          this.shell?.toast(message);
+          this.search?.refresh();
+        },
+        hrefFor: (id) => routeHash({ name: "card", id, q: route.q }),
+      });
+      return;
+    }
+
+    this.showCard(pane, contact, route.q);
+  }
+
+  private showCard(pane: HTMLElement, contact: Contact, q: string): void {
+    const fromSearch = document.activeElement?.closest(".search") !== null && document.activeElement !== document.body;
+    const handle = renderCard(pane, cardFromContact(contact), {
+      timeline: this.api.timeline(contact.id),
+      onEdit: () => this.navigate({ name: "edit", id: contact.id, q }),
+      hrefFor: (ref) => (ref.kind === "contact" ? routeHash({ name: "card", id: ref.id, q }) : null),
+      onAddNote: async (text) => {
+        const gen = this.generation;
+        await this.api.addNote(contact.id, text);
+        this.shell?.toast("Note added.");
+        const fresh = await this.api.getContact(contact.id);
+        if (gen === this.generation && pane.contains(handle.element)) this.showCard(pane, fresh, q);
+      },
+    });
+    // A card opened from a result list link: move focus to the card's name for screen readers.
+    if (fromSearch && document.activeElement?.tagName === "A") {
+      const heading = handle.element.querySelector<HTMLElement>(".card-name");
+      heading?.setAttribute("tabindex", "-1");
+      heading?.focus({ preventScroll: true });
+    }
+  }
+}

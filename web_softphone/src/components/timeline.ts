@@ -1,0 +1,181 @@
+// The contact's timeline: calls, tasks and notes, newest first.
+// Each call shows an icon AND words for its direction and outcome (never colour alone).
+
+import { h, icon } from "../dom";
+import { callLook, callSeconds, formatDuration, formatFull, formatWhen, TASK_KIND_LABELS } from "../format";
+import { ICONS } from "../icons";
+import type { Call, Note, Task } from "../types";
+
+function rec(v: unknown): Record<string, unknown> | null {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
+/** A timeline item whose payload is certain to be there. */
+export type Entry =
+  | { kind: "call"; at: string; call: Call }
+  | { kind: "task"; at: string; task: Task }
+  | { kind: "note"; at: string; note: Note };
+
+/**
+ * Accepts the server's {kind, at, call|task|note: {...}} and also a flat {kind|type, ...fields}
+ * item; returns the nested form. Unknown kinds and empty payloads are dropped.
+ */
+export function normalizeTimelineItem(raw: unknown): Entry | null {
+  const r = rec(raw);
+  if (!r) return null;
+  const kind = String(r.kind ?? r.type ?? "");
+  const nested = rec(r[kind]) ?? rec(r.data) ?? r;
+  const at = String(r.at ?? nested.started_at ?? nested.created_at ?? "");
+  switch (kind) {
+    case "call":
+      return { kind, at, call: nested as unknown as Call };
+    case "task":
+      return { kind, at, task: nested as unknown as Task };
+    case "note":
+      return { kind, at, note: nested as unknown as Note };
+    default:
+      return null;
+  }
+}
+
+export function normalizeTimeline(raw: unknown): Entry[] {
+  const list = Array.isArray(raw) ? raw : Array.isArray(rec(raw)?.items) ? (rec(raw)!.items as unknown[]) : [];
+  return list.map(normalizeTimelineItem).filter((x): x is Entry => x !== null);
+}
+
+function timeEl(iso: string | null | undefined): HTMLElement | null {
+  if (!iso) return null;
+  return h("time", { datetime: iso, title: formatFull(iso) }, formatWhen(iso));
+}
+
+export function callSummary(call: Call): HTMLElement {
+  const look = callLook(call);
+  const secs = callSeconds(call);
+  const number = call.external_e164 || (call.direction === "outbound" ? call.callee : call.caller) || "";
+  const agent = call.answered_by ? `ext. ${call.answered_by}` : "";
+  return h(
+    "div",
+    { class: "tl-body" },
+    h(
+      "p",
+      { class: "tl-title" },
+      h("span", null, `${look.direction} call`),
+      " ",
+      h("span", { class: `outcome tone-${look.tone}` }, look.outcome),
+    ),
+    h(
+      "p",
+      { class: "tl-meta" },
+      [
+        number ? h("span", { class: "mono" }, number) : null,
+        secs !== null && secs > 0 ? h("span", null, `talked ${formatDuration(secs)}`) : null,
+        agent ? h("span", null, `answered by ${agent}`) : null,
+        call.queue ? h("span", null, `queue ${call.queue}`) : null,
+      ].filter(Boolean),
+    ),
+  );
+}
+
+export function callIcon(call: Call): HTMLElement {
+  const look = callLook(call);
+  return h("span", { class: `tl-icon tone-${look.tone}` }, icon(ICONS[look.icon]));
+}
+
+export function taskSummary(task: Task, now = new Date()): HTMLElement {
+  const done = Boolean(task.done_at);
+  const overdue = !done && task.due_at ? new Date(task.due_at).getTime() < now.getTime() : false;
+  return h(
+    "div",
+    { class: "tl-body" },
+    h(
+      "p",
+      { class: "tl-title" },
+      h("span", { class: "tag" }, TASK_KIND_LABELS[task.kind] ?? task.kind),
+      " ",
+      h("span", { class: done ? "done-text" : "" }, task.subject),
+    ),
+    h(
+      "p",
+      { class: "tl-meta" },
+      done
+        ? h("span", { class: "outcome tone-ok" }, "done")
+        : overdue
+          ? h("span", { class: "outcome tone-bad" }, "overdue")
+          : h("span", { class: "outcome tone-neutral" }, "open"),
+      task.due_at ? h("span", null, "due ", timeEl(task.due_at)) : null,
+      done && task.result ? h("span", null, task.result) : null,
+    ),
+  );
+}
+
+export function noteSummary(note: Note): HTMLElement {
+  return h("div", { class: "tl-body" }, h("p", { class: "note-text" }, note.body));
+}
+
+const KIND_WORD: Record<Entry["kind"], string> = { call: "Call", task: "Task", note: "Note" };
+
+function timelineEntry(item: Entry): HTMLLIElement {
+  let iconEl: HTMLElement;
+  let body: HTMLElement;
+  if (item.kind === "call") {
+    iconEl = callIcon(item.call);
+    body = callSummary(item.call);
+  } else if (item.kind === "task") {
+    iconEl = h("span", { class: `tl-icon ${item.task.done_at ? "tone-ok" : "tone-task"}` }, icon(ICONS.task));
+    body = taskSummary(item.task);
+  } else {
+    iconEl = h("span", { class: "tl-icon tone-note" }, icon(ICONS.note));
+    body = noteSummary(item.note);
+  }
+  return h(
+    "li",
+    { class: `tl-item tl-${item.kind}`, "data-kind": item.kind },
+    iconEl,
+    h("div", { class: "tl-content" }, h("p", { class: "tl-when" }, h("span", { class: "visually-hidden" }, `${KIND_WORD[item.kind]}, `), timeEl(item.at)), body),
+  );
+}
+
+export type TimelineFilter = "all" | Entry["kind"];
+
+/** Render the timeline list with filter buttons (All / Calls / Tasks / Notes). */
+export function renderTimeline(items: Entry[]): HTMLElement {
+  const list = h("ol", { class: "timeline", "aria-label": "Timeline, newest first" });
+  const empty = h("p", { class: "empty" }, "Nothing here yet.");
+  let filter: TimelineFilter = "all";
+  const counts = { call: 0, task: 0, note: 0 };
+  for (const it of items) counts[it.kind] += 1;
+
+  const draw = () => {
+    const shown = filter === "all" ? items : items.filter((it) => it.kind === filter);
+    list.replaceChildren(...shown.map(timelineEntry));
+    empty.hidden = shown.length > 0;
+    list.hidden = shown.length === 0;
+    for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.filter === filter));
+  };
+
+  const filters: [TimelineFilter, string][] = [
+    ["all", `All (${items.length})`],
+    ["call", `Calls (${counts.call})`],
+    ["task", `Tasks (${counts.task})`],
+    ["note", `Notes (${counts.note})`],
+  ];
+  const buttons = filters.map(([value, label]) =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: "chip",
+        "data-filter": value,
+        "aria-pressed": "false",
+        onclick: () => {
+          filter = value;
+          draw();
+        },
+      },
+      label,
+    ),
+  );
+  const wrap = h("div", { class: "timeline-wrap" }, h("div", { class: "chips", role: "group", "aria-label": "Show" }, buttons), list, empty);
+  draw();
+  return wrap;
+}

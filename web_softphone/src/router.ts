@@ -1,0 +1,36 @@
+// Hash routes, so the static server needs no rewrite rules:
+//   #/                     search
+//   #/?q=novak             search with a query
+//   #/contacts/12          a card
+//   #/contacts/12/edit     the card's edit form
+// Later: #/pop/<call-id> for a live screen-pop.
+
+export type Route =
+  | { name: "search"; q: string }
+  | { name: "card"; id: number; q: string }
+  | { name: "edit"; id: number; q: string };
+
+export function parseRoute(hash: string): Route {
+  const raw = hash.replace(/^#/, "");
+  const [path = "", query = ""] = raw.split("?", 2);
+  const q = new URLSearchParams(query).get("q") ?? "";
+  const parts = path.split("/").filter(Boolean);
+  if (parts[0] === "contacts" && parts[1] && /^\d+$/.test(parts[1])) {
+    const id = Number(parts[1]);
+    if (parts[2] === "edit") return { name: "edit", id, q };
+    return { name: "card", id, q };
+  }
+  return { name: "search", q };
+}
+
+export function routeHash(route: Route): string {
+  const qs = route.q ? `?${new URLSearchParams({ q: route.q }).toString()}` : "";
+  switch (route.name) {
+    case "search":
+      return `#/${qs}`;
+    case "card":
+      return `#/contacts/${route.id}${qs}`;
+    case "edit":
+      return `#/contacts/${route.id}/edit${qs}`;
+  }
+}
