@@ -6,8 +6,8 @@ included before the static mount at "/", which would otherwise shadow them.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
@@ -26,6 +26,7 @@ def create_app(
     services: Services | None = None,
     extra_routers: Sequence[APIRouter] = (),
     static_dir: Path | None = SOFTPHONE_DIST,
+    lifespan_hooks: Sequence[Callable[[FastAPI], AbstractAsyncContextManager[None]]] = (),
 ) -> FastAPI:
     """Build the app. Pass `services` to share them (tests); otherwise they are built from
     `settings` and disposed at shutdown."""
@@ -33,8 +34,11 @@ def create_app(
     app_services = build_services(settings) if services is None else services
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            for hook in lifespan_hooks:
+                await stack.enter_async_context(hook(app))
+            yield
         if owned:
             await app_services.dispose()
 

@@ -34,9 +34,9 @@ class SupervisedManager(Manager):  # type: ignore[misc]
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._connected = False
-        if self.pinger:
-            self.pinger.cancel()
-            self.pinger = None
+        pinger, self.pinger = getattr(self, "pinger", None), None
+        if pinger is not None:
+            pinger.cancel()
         self._fail_pending()
         self._on_lost(exc)
 

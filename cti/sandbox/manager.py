@@ -29,6 +29,22 @@ class ConnectionInfo:
     sip_host: str = "127.0.0.1"
     sip_port: int = 5060
 
+    @property
+    def host(self) -> str:
+        return self.ami.host
+
+    @property
+    def port(self) -> int:
+        return self.ami.port
+
+    @property
+    def user(self) -> str:
+        return self.ami.user
+
+    @property
+    def secret(self) -> str:
+        return self.ami.secret
+
 
 class Sandbox:
     def __init__(self, settings: SandboxSettings) -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
 
 from cti.sandbox.layout import ASTERISK, ASTERISK_CONF, Layout
+
+AMI_PORT = 5038
 
 
 def start(layout: Layout) -> int:
@@ -45,8 +48,21 @@ def stop(layout: Layout, timeout: float = 20) -> bool:
     if not _wait_gone(pid, timeout):
         os.kill(pid, signal.SIGKILL)
         _wait_gone(pid, 5)
+    # Asterisk's last threads close the AMI listener and the control socket after the main
+    # process looks gone; a new Asterisk started before that exits with "already running".
+    _wait_port_free(AMI_PORT, timeout=10)
     layout.pid_file.unlink(missing_ok=True)
     return True
+
+
+def _wait_port_free(port: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            probe.settimeout(0.5)
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return
+        time.sleep(0.1)
 
 
 def _is_live_asterisk(pid: int) -> bool:

@@ -11,7 +11,9 @@ from cti.state.records import CallEnded, CallRecord
 from cti.state.tracker import Tracker
 
 
-def ended_records(events: Iterable[AmiEvent], config: TrackerConfig | None = None) -> list[CallRecord]:
+def ended_records(
+    events: Iterable[AmiEvent], config: TrackerConfig | None = None
+) -> list[CallRecord]:
     tracker = Tracker(config)
     return [
         out.call for event in events for out in tracker.apply(event) if isinstance(out, CallEnded)

@@ -10,7 +10,7 @@ _ID_SUFFIXES = ("uniqueid", "linkedid", "bridgeid")
 
 
 def relabel(events: Sequence[AmiEvent], tag: str) -> list[AmiEvent]:
-    """Same call, other identity: every uniqueid, linkedid, bridge id and channel name gets `tag`."""
+    """Same call, new identity: each uniqueid, linkedid, bridge id and channel name gets `tag`."""
     return [
         AmiEvent(e.name, {k: _tagged(k, v, tag) for k, v in e.headers.items()}, e.received_at)
         for e in events

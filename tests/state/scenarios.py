@@ -1,4 +1,4 @@
-"""Recorded scenarios: tests/scenarios/NAME.ami (raw AMI) + NAME.json {description, expected, ...}."""
+"""Recorded scenarios: tests/scenarios/NAME.ami (raw AMI) + NAME.json {description, expected}."""
 
 from __future__ import annotations
 

@@ -16,43 +16,46 @@ from tests.state.interleave import interleave, relabel
 from tests.state.scenarios import load, scenario_names
 
 
-def _pool() -> list[list[AmiEvent]]:
-    streams = [flow()[0].events for flow in FLOWS.values()]
+Case = tuple[TrackerConfig, list[list[AmiEvent]], list[AmiEvent]]
+
+
+def _pools() -> dict[str, list[list[AmiEvent]]]:
+    """Streams grouped by agent regex: only calls read with the same config can be mixed."""
+    pools = {DEFAULT_AGENT_REGEX: [flow()[0].events for flow in FLOWS.values()]}
     for name in scenario_names():
         scenario = load(name)
-        if scenario.agents_regex == DEFAULT_AGENT_REGEX and scenario.events:
-            streams.append(scenario.events)
-    return streams
+        pools.setdefault(scenario.agents_regex, []).append(scenario.events)
+    return pools
 
 
-POOL = _pool()
+POOLS = _pools()
 
 
-def _canonical(events: Sequence[AmiEvent]) -> list[str]:
-    records = ended_records(events, TrackerConfig())
+def _canonical(events: Sequence[AmiEvent], config: TrackerConfig) -> list[str]:
+    records = ended_records(events, config)
     return sorted(json.dumps(r.as_dict(), sort_keys=True) for r in records)
 
 
 @st.composite
-def concurrent_calls(draw: st.DrawFn) -> tuple[list[list[AmiEvent]], list[AmiEvent]]:
-    picks = draw(st.lists(st.integers(0, len(POOL) - 1), min_size=2, max_size=4))
-    streams = [relabel(POOL[p], f"c{i}") for i, p in enumerate(picks)]
+def concurrent_calls(draw: st.DrawFn) -> Case:
+    regex = draw(st.sampled_from(sorted(POOLS)))
+    pool = POOLS[regex]
+    picks = draw(st.lists(st.sampled_from(range(len(pool))), min_size=2, max_size=4))
+    streams = [relabel(pool[p], f"c{i}") for i, p in enumerate(picks)]
     slots = [i for i, stream in enumerate(streams) for _ in stream]
     order = draw(st.permutations(slots))
-    return streams, interleave(streams, order)
+    return TrackerConfig(agent_regex=regex), streams, interleave(streams, order)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(concurrent_calls())
-def test_interleaved_calls_give_the_records_of_each_alone(
-    case: tuple[list[list[AmiEvent]], list[AmiEvent]],
-) -> None:
-    streams, merged = case
-    alone = sorted(line for stream in streams for line in _canonical(stream))
-    assert _canonical(merged) == alone
+def test_interleaved_calls_give_the_records_of_each_alone(case: Case) -> None:
+    config, streams, merged = case
+    alone = sorted(line for stream in streams for line in _canonical(stream, config))
+    assert _canonical(merged, config) == alone
 
 
 def test_relabelled_copy_is_a_distinct_call() -> None:
-    stream = POOL[0]
+    stream = POOLS[DEFAULT_AGENT_REGEX][0]
     both = interleave([relabel(stream, "a"), relabel(stream, "b")], [0, 1] * len(stream))
     assert len(ended_records(both)) == 2 * len(ended_records(stream))

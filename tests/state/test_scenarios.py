@@ -1,4 +1,4 @@
-"""Every recorded scenario in tests/scenarios: the tracker must give exactly the expected records."""
+"""Every recorded scenario in tests/scenarios: the tracker gives exactly the expected records."""
 
 from __future__ import annotations
 

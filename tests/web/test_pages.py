@@ -6,11 +6,12 @@ Sign-in, as-you-type search by any phone spelling, the card with its timeline, e
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, Route, expect
 
 from tests.fixtures.browser import WEB_DB, SeededServer
 
@@ -73,7 +74,9 @@ async def test_search_by_another_phone_spelling_opens_the_card(
     await expect(results.first).to_contain_text("Jana Nováková")
     await expect(results.first).to_contain_text("Tatra Logistics s.r.o.")
     await expect(results.first).to_contain_text("+421 900 123 456")
-    await expect(page.get_by_role("status").filter(has_text="found")).to_have_text("1 contact found")
+    await expect(page.get_by_role("status").filter(has_text="found")).to_have_text(
+        "1 contact found"
+    )
 
     # Name and company search as you type.
     await search.fill("danubia")
@@ -111,7 +114,9 @@ async def test_search_by_another_phone_spelling_opens_the_card(
     open_tasks = card.get_by_role("region", name=re.compile("Open tasks"))
     await expect(open_tasks).to_contain_text("Send the updated price list")
     await expect(open_tasks).not_to_contain_text("Confirm the March delivery dates")
-    await expect(card.get_by_role("region", name=re.compile("Last calls")).locator("li")).to_have_count(4)
+    await expect(
+        card.get_by_role("region", name=re.compile("Last calls")).locator("li")
+    ).to_have_count(4)
 
     # Filtering the timeline.
     await card.get_by_role("button", name=re.compile(r"^Notes \(1\)")).click()
@@ -225,3 +230,20 @@ async def test_note_from_the_card_joins_the_timeline(
     timeline = card.get_by_role("list", name="Timeline, newest first")
     await expect(timeline.locator("li.tl-note")).to_have_count(1)
     await expect(timeline).to_contain_text("Asked for a quote on cold-chain transport.")
+
+
+async def test_slow_requests_show_a_loading_state(page: Page, seeded_server: SeededServer) -> None:
+    await sign_in(page, seeded_server)
+
+    async def slow(route: Route) -> None:
+        await asyncio.sleep(1.5)
+        await route.continue_()
+
+    await page.route("**/api/contacts/*/timeline", slow)
+    await page.get_by_role("searchbox", name="Find a contact").fill("Nováková")
+    await page.locator("#search-results a.result").first.click()
+    card = page.locator("article.card")
+    await expect(card.get_by_text("Loading the timeline…")).to_be_visible()
+    await expect(page.get_by_role("progressbar", name="Loading")).to_be_visible()
+    await expect(card.get_by_role("list", name="Timeline, newest first")).to_be_visible()
+    await expect(page.get_by_role("progressbar")).to_be_hidden()

@@ -164,7 +164,8 @@ export class App {
   }
 
   private showCard(pane: HTMLElement, contact: Contact, q: string): void {
-    const fromSearch = document.activeElement?.closest(".search") !== null && document.activeElement !== document.body;
+    const active = document.activeElement;
+    const fromSearch = active instanceof HTMLAnchorElement && active.closest(".search") !== null;
     const handle = renderCard(pane, cardFromContact(contact), {
       timeline: this.api.timeline(contact.id),
       onEdit: () => this.navigate({ name: "edit", id: contact.id, q }),
@@ -178,7 +179,7 @@ export class App {
       },
     });
     // A card opened from a result list link: move focus to the card's name for screen readers.
-    if (fromSearch && document.activeElement?.tagName === "A") {
+    if (fromSearch) {
       const heading = handle.element.querySelector<HTMLElement>(".card-name");
       heading?.setAttribute("tabindex", "-1");
       heading?.focus({ preventScroll: true });

@@ -125,6 +125,13 @@ export function renderCard(container: HTMLElement, card: Card, opts: CardOptions
   const lastNotesN = opts.lastNotes ?? 5;
   const phones: Phone[] = contact ? contact.phones : ((company && "phones" in company ? company.phones : undefined) ?? []);
   const owner = ownerName(card.owner ?? contact?.owner ?? null);
+  // Calls show the caller's number as this card spells it, with its kind: "+421 900 123 456 (Mobile)".
+  const display = (e164: string): string => {
+    const known = phones.find((p) => p.e164 === e164);
+    if (!known) return e164;
+    const kind = phoneKindLabel(known);
+    return kind ? `${phoneDisplay(known)} (${kind})` : phoneDisplay(known);
+  };
 
   const sub = contact
     ? [
@@ -230,7 +237,7 @@ export function renderCard(container: HTMLElement, card: Card, opts: CardOptions
     mount(
       callsSlot,
       calls
-        ? miniList(calls.slice(0, lastCallsN), "No calls yet.", (c) => h("div", { class: "mini-row" }, callIcon(c), h("div", { class: "mini-main" }, whenLine(c.started_at), callSummary(c))))
+        ? miniList(calls.slice(0, lastCallsN), "No calls yet.", (c) => h("div", { class: "mini-row" }, callIcon(c), h("div", { class: "mini-main" }, whenLine(c.started_at), callSummary(c, display))))
         : loadingBlock(),
     );
     mount(notesSlot, notes ? miniList(notes.slice(0, lastNotesN), "No notes yet.", (n) => h("div", null, whenLine(n.created_at), noteSummary(n))) : loadingBlock());
@@ -238,7 +245,7 @@ export function renderCard(container: HTMLElement, card: Card, opts: CardOptions
 
   const setTimeline = (items: Entry[]) => {
     fillSides(items);
-    mount(timelineSlot, renderTimeline(items));
+    mount(timelineSlot, renderTimeline(items, display));
   };
 
   if (Array.isArray(opts.timeline)) {

@@ -9,7 +9,7 @@ export function spinner(label = "Loading…"): HTMLElement {
 
 /** A block shown in place of content that is on its way. */
 export function loadingBlock(label = "Loading…"): HTMLElement {
-  return h("div", { class: "loading-block", "aria-busy": "true" }, spinner(label), h("span", null, label));
+  return h("div", { class: "loading-block", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), h("span", null, label));
 }
 
 /** Grey placeholder lines in the shape of a card. */
@@ -33,7 +33,7 @@ export async function withBusy<T>(button: HTMLButtonElement, busyText: string, w
   const form = button.form;
   button.disabled = true;
   button.setAttribute("aria-busy", "true");
-  button.replaceChildren(spinner(busyText), h("span", null, busyText));
+  button.replaceChildren(h("span", { class: "spinner", "aria-hidden": "true" }), h("span", null, busyText));
   form?.setAttribute("aria-busy", "true");
   try {
     return await work();

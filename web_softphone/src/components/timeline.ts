@@ -48,10 +48,13 @@ function timeEl(iso: string | null | undefined): HTMLElement | null {
   return h("time", { datetime: iso, title: formatFull(iso) }, formatWhen(iso));
 }
 
-export function callSummary(call: Call): HTMLElement {
+/** Shows an E.164 number the way the card spells it (see renderCard); identity by default. */
+export type NumberDisplay = (e164: string) => string;
+
+export function callSummary(call: Call, display: NumberDisplay = (n) => n): HTMLElement {
   const look = callLook(call);
   const secs = callSeconds(call);
-  const number = call.external_e164 || (call.direction === "outbound" ? call.callee : call.caller) || "";
+  const number = call.external_e164 ? display(call.external_e164) : (call.direction === "outbound" ? call.callee : call.caller) || "";
   const agent = call.answered_by ? `ext. ${call.answered_by}` : "";
   return h(
     "div",
@@ -114,12 +117,12 @@ export function noteSummary(note: Note): HTMLElement {
 
 const KIND_WORD: Record<Entry["kind"], string> = { call: "Call", task: "Task", note: "Note" };
 
-function timelineEntry(item: Entry): HTMLLIElement {
+function timelineEntry(item: Entry, display: NumberDisplay): HTMLLIElement {
   let iconEl: HTMLElement;
   let body: HTMLElement;
   if (item.kind === "call") {
     iconEl = callIcon(item.call);
-    body = callSummary(item.call);
+    body = callSummary(item.call, display);
   } else if (item.kind === "task") {
     iconEl = h("span", { class: `tl-icon ${item.task.done_at ? "tone-ok" : "tone-task"}` }, icon(ICONS.task));
     body = taskSummary(item.task);
@@ -138,7 +141,7 @@ function timelineEntry(item: Entry): HTMLLIElement {
 export type TimelineFilter = "all" | Entry["kind"];
 
 /** Render the timeline list with filter buttons (All / Calls / Tasks / Notes). */
-export function renderTimeline(items: Entry[]): HTMLElement {
+export function renderTimeline(items: Entry[], display: NumberDisplay = (n) => n): HTMLElement {
   const list = h("ol", { class: "timeline", "aria-label": "Timeline, newest first" });
   const empty = h("p", { class: "empty" }, "Nothing here yet.");
   let filter: TimelineFilter = "all";
@@ -147,7 +150,7 @@ export function renderTimeline(items: Entry[]): HTMLElement {
 
   const draw = () => {
     const shown = filter === "all" ? items : items.filter((it) => it.kind === filter);
-    list.replaceChildren(...shown.map(timelineEntry));
+    list.replaceChildren(...shown.map((it) => timelineEntry(it, display)));
     empty.hidden = shown.length > 0;
     list.hidden = shown.length === 0;
     for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.filter === filter));

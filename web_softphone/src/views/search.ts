@@ -31,7 +31,7 @@ export function createSearchView(api: Api, hrefFor: (id: number, q: string) => s
     name: "q",
     autocomplete: "off",
     spellcheck: "false",
-    placeholder: "Name, company, email or phone",
+    placeholder: "Name, company, email, phone",
     "aria-describedby": "search-status",
     "aria-controls": "search-results",
   });

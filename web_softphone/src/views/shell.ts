@@ -17,6 +17,8 @@ export interface Shell {
 }
 
 export function renderShell(app: HTMLElement, user: User, onLogout: () => void): Shell {
+  const searchPane = h("aside", { class: "search-pane", "aria-label": "Contact search" });
+  const cardPane = h("main", { class: "card-pane", id: "main-card", tabindex: "-1" });
   const progress = h("div", { class: "progress", hidden: true, role: "progressbar", "aria-label": "Loading" });
   const phoneSlot = h("div", { class: "phone-slot" });
   const who = user.display_name || user.login;
@@ -36,14 +38,13 @@ export function renderShell(app: HTMLElement, user: User, onLogout: () => void):
   const header = h(
     "header",
     { class: "topbar" },
-    h("a", { class: "skip-link", href: "#main-card" }, "Skip to the card"),
+    // Not a hash link: the hash is the router's.
+    h("button", { type: "button", class: "skip-link", onclick: () => cardPane.focus() }, "Skip to the card"),
     h("div", { class: "brand" }, h("span", { class: "brand-mark", "aria-hidden": "true" }, icon(ICONS.phone)), h("span", null, "CTI Bridge")),
     phoneSlot,
     userBox,
     progress,
   );
-  const searchPane = h("aside", { class: "search-pane", "aria-label": "Contact search" });
-  const cardPane = h("main", { class: "card-pane", id: "main-card", tabindex: "-1" });
   const toastRegion = h("div", { class: "toast-region", role: "status", "aria-live": "polite" });
   const root = h("div", { class: "shell" }, header, h("div", { class: "workspace" }, searchPane, cardPane), toastRegion);
   app.replaceChildren(root);

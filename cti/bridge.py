@@ -1,0 +1,87 @@
+"""The bridge at run time: AMI client -> tracker -> pops and call log, wired once and started."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from crm_core.services import Services
+from crm_core.services.call_followup import FollowUpRules
+from cti.ami.client import AmiClient
+from cti.ami.config import AmiConfig
+from cti.ami.metrics import Counters
+from cti.bus.base import Bus
+from cti.ingest.calllog import CallLogWriter
+from cti.ingest.pipeline import IngestPipeline
+from cti.screenpop.messages import Message
+from cti.screenpop.publisher import ScreenPopPublisher
+from cti.screenpop.registry import PopRegistry
+from cti.settings import BridgeSettings
+from cti.state.config import TrackerConfig
+from cti.state.tracker import Tracker
+
+log = logging.getLogger(__name__)
+
+
+def ami_config(settings: BridgeSettings) -> AmiConfig:
+    return AmiConfig(
+        host=settings.ami_host,
+        port=settings.ami_port,
+        username=settings.ami_user,
+        secret=settings.ami_secret,
+        ping_interval=settings.ami_ping_interval,
+    )
+
+
+class Bridge:
+    def __init__(self, settings: BridgeSettings, services: Services, bus: Bus) -> None:
+        self.settings = settings
+        self.services = services
+        self.bus = bus
+        self.metrics = Counters()
+        self.tracker = Tracker(TrackerConfig(agent_regex=settings.agent_channel_regex))
+        self.registry = PopRegistry()
+        self.publisher = ScreenPopPublisher(bus, self.lookup_card, self.registry)
+        self.calllog = CallLogWriter(services, self.metrics)
+        self.pipeline = IngestPipeline(self.tracker, self.metrics)
+        self.pipeline.add_sink("pops", self.publisher.handle)
+        self.pipeline.add_sink("calllog", self.calllog.handle)
+        self.ami = AmiClient(ami_config(settings), counters=self.metrics)
+        services.calls.add_hook(FollowUpRules(lead_policy=settings.lead_policy))
+
+    async def lookup_card(self, number: str) -> Message | None:
+        card = await self.services.cards.lookup(number)
+        return None if card is None else card.model_dump(mode="json")
+
+    async def start(self) -> None:
+        self.pipeline.start(self.ami.events())
+        await self.ami.start()
+        log.info("bridge started; AMI %s:%s", self.settings.ami_host, self.settings.ami_port)
+
+    async def stop(self) -> None:
+        await self.ami.stop()
+        await self.pipeline.drain()
+        await self.pipeline.stop()
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "ami": f"{self.settings.ami_host}:{self.settings.ami_port}",
+            "active_calls": len(self.tracker),
+            **self.ami.metrics(),
+        }
+
+
+def lifespan_hook(bridge: Bridge) -> Any:
+    @asynccontextmanager
+    async def run(_app: FastAPI) -> AsyncIterator[None]:
+        await bridge.start()
+        try:
+            yield
+        finally:
+            await bridge.stop()
+
+    return run

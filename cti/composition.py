@@ -1,0 +1,41 @@
+"""The composition root of `cti serve`: the CRM app plus the bridge's websockets and ingest."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from crm_core.services import Services, build_services
+from crm_core.settings import CrmSettings
+from cti.app import create_app
+from cti.bridge import Bridge, lifespan_hook
+from cti.bus.factory import create_bus
+from cti.settings import BridgeSettings
+from cti.web.agent_ws import agent_router
+
+
+def status_router(bridge: Bridge) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/api/bridge/status", tags=["bridge"])
+    async def bridge_status() -> dict[str, object]:
+        """Which Asterisk the bridge listens to, whether it is connected, and pipeline counters."""
+        return bridge.status()
+
+    return router
+
+
+def build_app(
+    crm_settings: CrmSettings, settings: BridgeSettings, services: Services | None = None
+) -> FastAPI:
+    services = services or build_services(crm_settings)
+    bus = create_bus(settings.bus_url)
+    bridge = Bridge(settings, services, bus)
+    hooks = [lifespan_hook(bridge)] if settings.ingest else []
+    app = create_app(
+        crm_settings,
+        services=services,
+        extra_routers=[agent_router(bus, bridge.registry), status_router(bridge)],
+        lifespan_hooks=hooks,
+    )
+    app.state.bridge = bridge
+    return app

@@ -1,0 +1,1 @@
+"""The ingest pipeline: AMI events -> call tracker -> sinks (call log, screen-pops, stats)."""

@@ -1,0 +1,74 @@
+"""The ingest task: one consumer of the AMI queue, in order; everything slow sits behind a Stage.
+
+AmiClient.queue -> Tracker.apply -> Stage("pops") -> ScreenPopPublisher
+                                 -> Stage("calllog") -> CallLogWriter
+                                 -> any other sink (stats ...)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+
+from cti.ami.metrics import Counters
+from cti.ingest.stage import Stage
+from cti.state.events import AmiEvent, Resync
+from cti.state.records import CallEvent
+from cti.state.tracker import Tracker
+
+log = logging.getLogger(__name__)
+
+Batch = Sequence[CallEvent]
+Sink = Callable[[Batch], Awaitable[None]]
+
+
+class IngestPipeline:
+    def __init__(self, tracker: Tracker, metrics: Counters) -> None:
+        self.tracker = tracker
+        self.metrics = metrics
+        self.stages: list[Stage[Batch]] = []
+        self._listeners: list[Callable[[Batch], None]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def add_sink(self, name: str, sink: Sink, maxsize: int = 10_000) -> None:
+        self.stages.append(Stage(name, sink, self.metrics, maxsize))
+
+    def add_listener(self, listener: Callable[[Batch], None]) -> None:
+        """A synchronous observer called inline (keep it cheap: counters, latency probes)."""
+        self._listeners.append(listener)
+
+    def feed(self, item: AmiEvent | Resync) -> None:
+        try:
+            events = self.tracker.apply(item)
+        except Exception:
+            self.metrics.inc("tracker.errors")
+            log.exception("the tracker failed on %s; skipping it", getattr(item, "name", item))
+            return
+        self.metrics.inc("tracker.events")
+        if not events:
+            return
+        for listener in self._listeners:
+            listener(events)
+        for stage in self.stages:
+            stage.offer(events)
+
+    async def consume(self, source: AsyncIterator[AmiEvent | Resync]) -> None:
+        async for item in source:
+            self.feed(item)
+
+    def start(self, source: AsyncIterator[AmiEvent | Resync]) -> None:
+        for stage in self.stages:
+            stage.start()
+        self._task = asyncio.create_task(self.consume(source), name="ingest")
+
+    async def drain(self) -> None:
+        for stage in self.stages:
+            await stage.drain()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        for stage in self.stages:
+            await stage.stop()

@@ -1,0 +1,83 @@
+"""Record a scenario: a fresh Asterisk, the scenario's calls, the raw AMI stream, and a sidecar JSON
+describing the business call and the record(s) it must produce."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+from cti.sandbox.ami import TERMINATOR, parse_message
+from cti.sandbox.manager import Sandbox
+from cti.sandbox.recorder import RawRecorder
+from cti.sandbox.sim.scenarios import Scenario
+from cti.sandbox.sim.world import open_world
+
+AGENTS_REGEX = r"^PJSIP/(1\d{3})-"
+FIELD_ORDER = (
+    "linkedid",
+    "direction",
+    "caller",
+    "caller_name",
+    "callee",
+    "queue",
+    "agents_rang",
+    "answered_by",
+    "disposition",
+    "transfers",
+)
+
+
+def call_linkedids(raw: bytes) -> list[str]:
+    """Linkedids of the calls in order of their first channel (Local plumbing excluded)."""
+    found: list[str] = []
+    for block in raw.split(TERMINATOR):
+        message = parse_message(block)
+        if message.get("Event") != "Newchannel" or message.get("Channel", "").startswith("Local/"):
+            continue
+        linkedid = message.get("Linkedid", "")
+        if linkedid and linkedid == message.get("Uniqueid") and linkedid not in found:
+            found.append(linkedid)
+    return found
+
+
+def sidecar(scenario: Scenario, raw: bytes) -> dict[str, Any]:
+    linkedids = call_linkedids(raw)
+    if len(linkedids) != len(scenario.expected):
+        raise RuntimeError(
+            f"{scenario.name}: recorded {len(linkedids)} calls, expected {len(scenario.expected)}"
+        )
+    expected = [
+        _ordered({"linkedid": lid, **record})
+        for lid, record in zip(linkedids, scenario.expected, strict=True)
+    ]
+    return {"description": scenario.description, "agents_regex": AGENTS_REGEX, "expected": expected}
+
+
+async def record_scenario(sandbox: Sandbox, scenario: Scenario, path: Path) -> Path:
+    """Restart the sandbox (a clean slate: queue positions, ids), run the scenario, record it to
+    `path` and its sidecar next to it (same name, .json)."""
+    await asyncio.to_thread(sandbox.up, False)
+    settings = sandbox.settings
+    async with open_world(settings) as world:
+        await asyncio.sleep(1)  # registrations settle (queue members become available)
+        recorder = RawRecorder(settings.account("recorder"), path)
+        await recorder.start()
+        await scenario.script(world)
+        await world.wait_idle()
+        await asyncio.sleep(1)
+        await recorder.stop()
+    info = sidecar(scenario, path.read_bytes())
+    text = json.dumps(info, indent=2, ensure_ascii=False) + "\n"
+    path.with_suffix(".json").write_text(text, encoding="utf-8")
+    return path
+
+
+async def record_all(sandbox: Sandbox, scenarios: list[Scenario], directory: Path) -> None:
+    for scenario in scenarios:
+        await record_scenario(sandbox, scenario, directory / f"{scenario.name}.ami")
+
+
+def _ordered(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: record[key] for key in FIELD_ORDER if key in record}

@@ -1,0 +1,1 @@
+"""Screen-pops: the card of who is calling, pushed to the agents whose phones ring."""

@@ -1,0 +1,126 @@
+"""Turns call events into pops on each agent's topic of the bus.
+
+Ring -> the card to every ringing agent; answer -> withdrawn from the others; transfer -> the pop
+follows the call (the target rings); hangup -> the outcome to whoever talked, for the wrap-up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from cti.bus.base import Bus, agent_topic
+from cti.screenpop.messages import Message, external_number, pop, withdraw
+from cti.screenpop.registry import PopRegistry
+from cti.state.records import (
+    CallAnswered,
+    CallEnded,
+    CallEvent,
+    CallRecord,
+    CallRinging,
+    CallTransferred,
+)
+
+log = logging.getLogger(__name__)
+
+CardLookup = Callable[[str], Awaitable[Message | None]]
+
+
+@dataclass
+class _CallPops:
+    card: Message | None = None
+    card_loaded: bool = False
+    ringing: set[str] = field(default_factory=set)
+    talking: set[str] = field(default_factory=set)
+
+
+class ScreenPopPublisher:
+    def __init__(self, bus: Bus, lookup_card: CardLookup, registry: PopRegistry) -> None:
+        self._bus = bus
+        self._lookup_card = lookup_card
+        self.registry = registry
+        self._calls: dict[str, _CallPops] = {}
+
+    async def handle(self, events: Sequence[CallEvent]) -> None:
+        """One AMI event's call events, together: an answer is known before the ring stops."""
+        answered = {
+            e.call.linkedid: e.call.answered_by for e in events if isinstance(e, CallAnswered)
+        }
+        for event in events:
+            if isinstance(event, CallRinging):
+                await self._ringing(event, answered.get(event.call.linkedid))
+            elif isinstance(event, CallAnswered):
+                await self._answered(event.call)
+            elif isinstance(event, CallTransferred):
+                await self._transferred(event)
+            elif isinstance(event, CallEnded):
+                await self._ended(event.call)
+
+    async def _ringing(self, event: CallRinging, answerer: str | None) -> None:
+        call, state = event.call, self._state(event.call.linkedid)
+        now = set(event.agents)
+        for agent in sorted(state.ringing - now):
+            if agent == (answerer or call.answered_by) or _transferred_to(call, agent):
+                state.talking.add(agent)
+            else:
+                reason = (
+                    f"answered by {answerer or call.answered_by}"
+                    if answerer or call.answered_by
+                    else "stopped ringing"
+                )
+                await self._send(agent, withdraw(call.linkedid, reason))
+        card = await self._card(call, state)
+        for agent in sorted(now - state.ringing):
+            await self._send(agent, pop("ring", call, card))
+        state.ringing = now
+
+    async def _answered(self, call: CallRecord) -> None:
+        state = self._state(call.linkedid)
+        agent = call.answered_by
+        if agent is None:
+            return
+        state.talking.add(agent)
+        state.ringing.discard(agent)
+        await self._send(agent, pop("answered", call, await self._card(call, state)))
+
+    async def _transferred(self, event: CallTransferred) -> None:
+        state = self._state(event.call.linkedid)
+        source = event.transfer.from_agent
+        if source is not None and source in state.talking:
+            state.talking.discard(source)
+            target = event.transfer.to or "another party"
+            await self._send(source, withdraw(event.call.linkedid, f"transferred to {target}"))
+        if event.transfer.to is not None and event.transfer.kind in ("attended", "pickup"):
+            state.talking.add(event.transfer.to)
+            card = await self._card(event.call, state)
+            await self._send(event.transfer.to, pop("answered", event.call, card))
+
+    async def _ended(self, call: CallRecord) -> None:
+        state = self._calls.pop(call.linkedid, None) or _CallPops()
+        for agent in sorted(state.ringing - state.talking):
+            await self._send(agent, withdraw(call.linkedid, f"call {call.disposition}"))
+        card = state.card if state.card_loaded else await self._card(call, state)
+        for agent in sorted(state.talking):
+            await self._send(agent, pop("ended", call, card))
+
+    async def _card(self, call: CallRecord, state: _CallPops) -> Message | None:
+        if not state.card_loaded:
+            number = external_number(call)
+            state.card = await self._lookup_card(number) if number else None
+            state.card_loaded = True
+        return state.card
+
+    def _state(self, linkedid: str) -> _CallPops:
+        return self._calls.setdefault(linkedid, _CallPops())
+
+    async def _send(self, agent: str, message: Message) -> None:
+        if message["type"] == "withdraw":
+            self.registry.remove(agent, message["linkedid"])
+        else:
+            self.registry.put(agent, message)
+        await self._bus.publish(agent_topic(agent), message)
+
+
+def _transferred_to(call: CallRecord, agent: str) -> bool:
+    return call.answered_at is not None and any(t.to == agent for t in call.transfers)

@@ -1,0 +1,1 @@
+"""The bridge's own HTTP surface: agent and supervisor websockets, telephony REST."""

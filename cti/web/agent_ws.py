@@ -1,0 +1,94 @@
+"""/ws/agent: each agent's screen-pops, for their own extensions only, in every open tab.
+
+Protocol (JSON text frames):
+  client -> {"type": "auth", "token": "<bearer token>"}      first frame, within AUTH_TIMEOUT
+  server -> {"type": "hello", "login": ..., "extensions": [...]}
+  server -> {"type": "snapshot", "pops": [...]}               what the agent's screen shows now
+  server -> ring | answered | withdraw | ended                 as calls happen
+  client -> {"type": "dismiss", "linkedid": "..."}            the wrap-up form was closed
+The token travels in a frame, not the URL, so it never lands in access logs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocketState
+
+from crm_core.errors import DomainError
+from crm_core.services import Services
+from crm_core.services.dto import Actor
+from cti.bus.base import Bus, Subscription, agent_topic
+from cti.screenpop.registry import PopRegistry
+
+log = logging.getLogger(__name__)
+AUTH_TIMEOUT = 5.0
+POLICY_VIOLATION = 1008
+
+
+async def authenticate(websocket: WebSocket, services: Services) -> Actor | None:
+    try:
+        first = json.loads(await asyncio.wait_for(websocket.receive_text(), AUTH_TIMEOUT))
+        return await services.users.actor_for_token(str(first.get("token", "")))
+    except (TimeoutError, ValueError, AttributeError, DomainError) as exc:
+        await websocket.send_json({"type": "error", "reason": f"authentication failed: {exc}"})
+        await websocket.close(POLICY_VIOLATION)
+        return None
+
+
+def agent_router(bus: Bus, registry: PopRegistry) -> APIRouter:
+    router = APIRouter()
+
+    @router.websocket("/ws/agent")
+    async def agent_socket(websocket: WebSocket) -> None:
+        await websocket.accept()
+        services: Services = websocket.app.state.services
+        actor = await authenticate(websocket, services)
+        if actor is None or actor.id is None:
+            return
+        user = await services.users.get(actor.id)
+        extensions = set(user.extensions)
+        await websocket.send_json(
+            {"type": "hello", "login": user.login, "extensions": sorted(extensions)}
+        )
+        subscription = await bus.subscribe({agent_topic(ext) for ext in extensions})
+        try:
+            await websocket.send_json({"type": "snapshot", "pops": registry.current(extensions)})
+            await _serve(websocket, subscription, registry, extensions)
+        finally:
+            await subscription.close()
+
+    return router
+
+
+async def _serve(
+    websocket: WebSocket, subscription: Subscription, registry: PopRegistry, extensions: set[str]
+) -> None:
+    forward = asyncio.create_task(_forward(websocket, subscription))
+    try:
+        while True:
+            _handle_client_frame(await websocket.receive_json(), registry, extensions)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        forward.cancel()
+        await asyncio.gather(forward, return_exceptions=True)
+
+
+async def _forward(websocket: WebSocket, subscription: Subscription) -> None:
+    async for _topic, message in subscription:
+        if websocket.application_state is not WebSocketState.CONNECTED:
+            return
+        with contextlib.suppress(RuntimeError):
+            await websocket.send_json(message)
+
+
+def _handle_client_frame(frame: Any, registry: PopRegistry, extensions: set[str]) -> None:
+    if isinstance(frame, dict) and frame.get("type") == "dismiss":
+        for extension in extensions:
+            registry.remove(extension, str(frame.get("linkedid", "")))

@@ -1,0 +1,127 @@
+"""Who gets which pop: ringing agents get the card, the others lose it when one answers."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from cti.bus.base import agent_topic
+from cti.bus.memory import MemoryBus, MemorySubscription
+from cti.screenpop.publisher import ScreenPopPublisher
+from cti.screenpop.registry import PopRegistry
+from cti.state.records import (
+    CallAnswered,
+    CallEnded,
+    CallRecord,
+    CallRinging,
+    CallStarted,
+    CallTransferred,
+    Transfer,
+)
+
+CARD = {"contact": {"first_name": "José", "last_name": "Ščasný"}}
+BASE = CallRecord(
+    linkedid="1700000000.1", direction="inbound", caller="+421900123456", caller_name="José",
+    callee="100", did="100", queue="sales", agents_rang=(), answered_by=None, disposition=None,
+    started_at=1.0, answered_at=None, ended_at=None, wait_seconds=None, talk_seconds=None,
+    transfers=(), recording=None, route_reason=None,
+)  # fmt: skip
+
+
+class Screens:
+    def __init__(self, bus: MemoryBus) -> None:
+        self.bus = bus
+        self.subscriptions: dict[str, MemorySubscription] = {}
+
+    async def open(self, *agents: str) -> None:
+        for agent in agents:
+            self.subscriptions[agent] = await self.bus.subscribe({agent_topic(agent)})
+
+    def received(self, agent: str) -> list[tuple[str, Any]]:
+        queue = self.subscriptions[agent].queue
+        items = []
+        while not queue.empty():
+            _, message = queue.get_nowait()
+            items.append((message["type"], message.get("reason") or message.get("card")))
+        return items
+
+
+@pytest.fixture
+async def setup() -> tuple[ScreenPopPublisher, Screens, list[str]]:
+    looked_up: list[str] = []
+
+    async def lookup(number: str) -> dict[str, Any] | None:
+        looked_up.append(number)
+        return CARD if number == "+421900123456" else None
+
+    bus = MemoryBus()
+    screens = Screens(bus)
+    await screens.open("1001", "1002", "1003")
+    return ScreenPopPublisher(bus, lookup, PopRegistry()), screens, looked_up
+
+
+def _call(**changes: Any) -> CallRecord:
+    return dataclasses.replace(BASE, **changes)
+
+
+async def test_ring_all_pops_every_ringing_agent_and_withdraws_on_answer(
+    setup: tuple[ScreenPopPublisher, Screens, list[str]],
+) -> None:
+    publisher, screens, looked_up = setup
+    ringing = _call(agents_rang=("1001", "1002", "1003"))
+    await publisher.handle([CallStarted(BASE), CallRinging(ringing, ("1001", "1002", "1003"), 2.0)])
+    answered = _call(agents_rang=ringing.agents_rang, answered_by="1002", answered_at=5.0)
+    await publisher.handle([CallRinging(answered, (), 5.0), CallAnswered(answered, 5.0)])
+    ended = dataclasses.replace(answered, disposition="answered", ended_at=30.0)
+    await publisher.handle([CallEnded(ended)])
+
+    assert screens.received("1001") == [("ring", CARD), ("withdraw", "answered by 1002")]
+    assert screens.received("1003") == [("ring", CARD), ("withdraw", "answered by 1002")]
+    assert screens.received("1002") == [("ring", CARD), ("answered", CARD), ("ended", CARD)]
+    assert looked_up == ["+421900123456"], "the card is looked up once per call"
+
+
+async def test_an_unknown_caller_pops_with_no_card_and_abandon_withdraws(
+    setup: tuple[ScreenPopPublisher, Screens, list[str]],
+) -> None:
+    publisher, screens, _ = setup
+    stranger = _call(caller="+442079460958")
+    await publisher.handle([CallRinging(stranger, ("1001",), 2.0)])
+    ended = dataclasses.replace(stranger, disposition="abandoned", ended_at=9.0)
+    await publisher.handle([CallRinging(ended, (), 9.0), CallEnded(ended)])
+    assert screens.received("1001") == [("ring", None), ("withdraw", "stopped ringing")]
+    assert screens.received("1002") == []
+
+
+async def test_the_pop_follows_a_blind_transfer(
+    setup: tuple[ScreenPopPublisher, Screens, list[str]],
+) -> None:
+    publisher, screens, _ = setup
+    answered = _call(agents_rang=("1001",), answered_by="1001", answered_at=3.0)
+    await publisher.handle([CallRinging(BASE, ("1001",), 2.0)])
+    await publisher.handle([CallRinging(answered, (), 3.0), CallAnswered(answered, 3.0)])
+    transfer = Transfer("blind", "1001", "1002", 10.0)
+    moved = dataclasses.replace(answered, transfers=(transfer,))
+    await publisher.handle([CallTransferred(moved, transfer), CallRinging(moved, ("1002",), 10.0)])
+    await publisher.handle([CallRinging(moved, (), 12.0)])
+    ended = dataclasses.replace(moved, disposition="answered", ended_at=40.0)
+    await publisher.handle([CallEnded(ended)])
+    assert screens.received("1001") == [
+        ("ring", CARD), ("answered", CARD), ("withdraw", "transferred to 1002"),
+    ]  # fmt: skip
+    assert screens.received("1002") == [("ring", CARD), ("ended", CARD)]
+
+
+async def test_a_reconnecting_screen_gets_what_rings_now(
+    setup: tuple[ScreenPopPublisher, Screens, list[str]],
+) -> None:
+    publisher, _, _ = setup
+    await publisher.handle([CallRinging(BASE, ("1001", "1002"), 2.0)])
+    assert [m["type"] for m in publisher.registry.current({"1001"})] == ["ring"]
+    assert publisher.registry.current({"1003"}) == []
+    answered = _call(answered_by="1002", answered_at=4.0)
+    await publisher.handle([CallRinging(answered, (), 4.0), CallAnswered(answered, 4.0)])
+    assert publisher.registry.current({"1001"}) == []
+    assert [m["type"] for m in publisher.registry.current({"1002"})] == ["answered"]
