@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.asterisk",
     "tests.fixtures.browser",
     "tests.fixtures.redis",
+    "tests.fixtures.bridge",
 ]

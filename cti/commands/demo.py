@@ -7,6 +7,7 @@ import asyncio
 import click
 
 from crm_core.demo import DEMO_PASSWORD, DEMO_USERS, DemoSummary, load_demo_data
+from crm_core.errors import DomainError
 from crm_core.runtime import open_services
 from crm_core.settings import load_settings
 
@@ -21,7 +22,10 @@ def demo_data() -> None:
     """Load demo data: users agent1..agent3 (extensions 1001..1003) and supervisor `super`, all
     with the password `demo`; 200 companies, 1,000 contacts with phones in SK, CZ, GB, US and DE
     formats, past calls of every disposition, and tasks. Running it again creates nothing new."""
-    summary = asyncio.run(_load())
+    try:
+        summary = asyncio.run(_load())
+    except DomainError as exc:
+        raise click.ClickException(f"demo data not loaded: {exc}") from exc
     if summary.created:
         click.echo(
             f"created {summary.companies} companies, {summary.contacts} contacts, "

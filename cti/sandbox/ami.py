@@ -115,7 +115,11 @@ class AmiClient:
             return
         collected = self._collected[action_id]
         collected.append(message)
-        if action_id not in self._listing or message.get("EventList") == "Complete" or _is_error(message):
+        if (
+            action_id not in self._listing
+            or message.get("EventList") == "Complete"
+            or _is_error(message)
+        ):
             future.set_result(collected)
 
 

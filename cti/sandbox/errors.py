@@ -6,6 +6,7 @@ class SandboxError(RuntimeError):
 
 
 EXTERNAL_ASTERISK_HINT = (
-    "To use an existing Asterisk instead, load dialplans/asterisk/ into it (see dialplans/README.md)"
+    "To use an existing Asterisk instead, load dialplans/asterisk/ into it"
+    " (see dialplans/README.md)"
     " and point the bridge at it: CTI_AMI_HOST, CTI_AMI_PORT, CTI_AMI_USER, CTI_AMI_SECRET."
 )

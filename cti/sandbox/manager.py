@@ -1,4 +1,7 @@
-"""The sandbox as one object: provision, start, stop, inspect. Used by the CLI, tests and `make run`."""
+"""The sandbox as one object: provision, start, stop, inspect.
+
+Used by the CLI, the tests' `asterisk` fixture and `make run`.
+"""
 
 from __future__ import annotations
 

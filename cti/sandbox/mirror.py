@@ -39,7 +39,9 @@ def debian_mirror(paths: tuple[Path, ...] = APT_SOURCES) -> str:
         for uri in _uris(path.read_text(errors="replace")):
             if uri.rstrip("/").endswith("/debian"):
                 return uri.rstrip("/")
-    raise SandboxError("no Debian mirror found in the apt sources (" + ", ".join(map(str, paths)) + ")")
+    raise SandboxError(
+        "no Debian mirror found in the apt sources (" + ", ".join(map(str, paths)) + ")"
+    )
 
 
 def check_reachable(mirror: str, timeout: float = 15) -> None:

@@ -39,7 +39,9 @@ def running_pid(layout: Layout) -> int | None:
 
 
 def stop(layout: Layout, timeout: float = 20) -> bool:
-    """SIGTERM (Asterisk shuts down cleanly), SIGKILL after `timeout`. False if it was not running."""
+    """SIGTERM (Asterisk shuts down cleanly), SIGKILL after `timeout`.
+
+    False if it was not running."""
     pid = running_pid(layout)
     if pid is None:
         layout.pid_file.unlink(missing_ok=True)
@@ -77,7 +79,7 @@ def _is_live_asterisk(pid: int) -> bool:
 
 
 def _reap(pid: int) -> None:
-    """If this process started Asterisk, collect its exit status so it does not linger as a zombie."""
+    """If this process started Asterisk, collect its exit status (no zombie left behind)."""
     with contextlib.suppress(ChildProcessError, OSError):
         os.waitpid(pid, os.WNOHANG)
 

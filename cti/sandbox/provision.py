@@ -48,21 +48,29 @@ def _check_machine() -> None:
         )
     if shutil.which("debootstrap") is None:
         raise SandboxError(
-            "debootstrap is not installed: run `apt-get install -y debootstrap` (or `make provision`). "
-            + EXTERNAL_ASTERISK_HINT
+            "debootstrap is not installed: run `apt-get install -y debootstrap`"
+            " (or `make provision`). " + EXTERNAL_ASTERISK_HINT
         )
 
 
 def _command(layout: Layout, mirror: str) -> list[str]:
     include = ",".join(PACKAGES)
-    return ["debootstrap", "--variant=minbase", f"--include={include}", SUITE, str(layout.root), mirror]
+    return [
+        "debootstrap",
+        "--variant=minbase",
+        f"--include={include}",
+        SUITE,
+        str(layout.root),
+        mirror,
+    ]
 
 
 def _run_debootstrap(layout: Layout, mirror: str, show_progress: bool) -> None:
     log_path = layout.base / "debootstrap.log"
-    with log_path.open("w") as log, tqdm(
-        desc="debootstrap sid", unit=" steps", disable=not show_progress
-    ) as bar:
+    with (
+        log_path.open("w") as log,
+        tqdm(desc="debootstrap sid", unit=" steps", disable=not show_progress) as bar,
+    ):
         for line in _lines(_command(layout, mirror), log):
             bar.set_postfix_str(line[:60], refresh=False)
             bar.update()

@@ -23,7 +23,14 @@ class RawRecorder:
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._record())
-        await asyncio.wait_for(self._ready.wait(), 10)
+        ready = asyncio.ensure_future(self._ready.wait())
+        await asyncio.wait({ready, self._task}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+        if self._task.done():
+            ready.cancel()
+            self._task.result()  # raises what went wrong
+        if not ready.done():
+            ready.cancel()
+            raise TimeoutError("the AMI recorder did not log in")
 
     async def stop(self) -> None:
         self._stop.set()

@@ -20,7 +20,8 @@ class AmiAccount:
 
 @dataclass(frozen=True)
 class SandboxSettings:
-    """CTI_SANDBOX_DIR moves the cache (default ~/.cache/cti-bridge); CTI_DIALPLANS_DIR the config."""
+    """CTI_SANDBOX_DIR moves the cache (default ~/.cache/cti-bridge), CTI_DIALPLANS_DIR the
+    configuration (default dialplans/asterisk/)."""
 
     cache_dir: Path
     dialplans_dir: Path

@@ -61,7 +61,8 @@ def _update_ringing(reg: Registry, call: Call) -> None:
     for channel in _others(reg, call):
         if channel.state == RINGING:
             call.ring_seen = True
-            if channel.agent is not None:
+            # After a pickup the ringing channel is renamed to the picker's before it is Up.
+            if channel.agent is not None and not _picked_up_by(call, channel.agent):
                 call.note_rang(channel.agent)
                 ringing.append(channel.agent)
     now_ringing = tuple(ringing)
@@ -80,10 +81,14 @@ def _try_answer(reg: Registry, call: Call, caller: Channel) -> None:
         return
     call.answered_at = reg.now
     call.answered_by = agents[0] if agents and call.direction != "outbound" else None
-    if call.answered_by is not None:
-        call.note_rang(call.answered_by)
+    if call.answered_by is not None and not _picked_up_by(call, call.answered_by):
+        call.note_rang(call.answered_by)  # an auto-answering phone never reports ringing
     if call.started:
         reg.out.append(CallAnswered(snapshot(call), reg.now))
+
+
+def _picked_up_by(call: Call, agent: str) -> bool:
+    return any(t.kind == "pickup" and t.to == agent for t in call.transfers)
 
 
 def _end(reg: Registry, call: Call) -> None:

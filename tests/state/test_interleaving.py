@@ -11,17 +11,18 @@ from hypothesis import strategies as st
 from cti.state.config import DEFAULT_AGENT_REGEX, TrackerConfig
 from cti.state.events import AmiEvent
 from tests.state.flows import FLOWS
+from tests.state.flows_transfer import pickup_by_colleague, refer_attended_transfer
 from tests.state.helpers import ended_records
 from tests.state.interleave import interleave, relabel
 from tests.state.scenarios import load, scenario_names
-
 
 Case = tuple[TrackerConfig, list[list[AmiEvent]], list[AmiEvent]]
 
 
 def _pools() -> dict[str, list[list[AmiEvent]]]:
     """Streams grouped by agent regex: only calls read with the same config can be mixed."""
-    pools = {DEFAULT_AGENT_REGEX: [flow()[0].events for flow in FLOWS.values()]}
+    own = [flow()[0] for flow in (*FLOWS.values(), refer_attended_transfer, pickup_by_colleague)]
+    pools = {DEFAULT_AGENT_REGEX: [stream.events for stream in own]}
     for name in scenario_names():
         scenario = load(name)
         pools.setdefault(scenario.agents_regex, []).append(scenario.events)

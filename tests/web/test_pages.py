@@ -241,7 +241,7 @@ async def test_slow_requests_show_a_loading_state(page: Page, seeded_server: See
 
     await page.route("**/api/contacts/*/timeline", slow)
     await page.get_by_role("searchbox", name="Find a contact").fill("Nováková")
-    await page.locator("#search-results a.result").first.click()
+    await page.locator("#search-results a.result", has_text="Jana Nováková").click()
     card = page.locator("article.card")
     await expect(card.get_by_text("Loading the timeline…")).to_be_visible()
     await expect(page.get_by_role("progressbar", name="Loading")).to_be_visible()

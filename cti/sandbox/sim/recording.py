@@ -68,9 +68,7 @@ async def record_scenario(sandbox: Sandbox, scenario: Scenario, path: Path) -> P
         await world.wait_idle()
         await asyncio.sleep(1)
         await recorder.stop()
-    info = sidecar(scenario, path.read_bytes())
-    text = json.dumps(info, indent=2, ensure_ascii=False) + "\n"
-    path.with_suffix(".json").write_text(text, encoding="utf-8")
+    await asyncio.to_thread(_write_sidecar, scenario, path)
     return path
 
 
@@ -81,3 +79,9 @@ async def record_all(sandbox: Sandbox, scenarios: list[Scenario], directory: Pat
 
 def _ordered(record: dict[str, Any]) -> dict[str, Any]:
     return {key: record[key] for key in FIELD_ORDER if key in record}
+
+
+def _write_sidecar(scenario: Scenario, path: Path) -> None:
+    info = sidecar(scenario, path.read_bytes())
+    text = json.dumps(info, indent=2, ensure_ascii=False) + "\n"
+    path.with_suffix(".json").write_text(text, encoding="utf-8")

@@ -173,9 +173,14 @@ SCENARIOS: dict[str, Scenario] = {
     for s in [
         Scenario(
             "direct_answered",
-            "A customer dials agent 1001's direct number; 1001 answers after 2 s, talks 4 s, hangs up.",
+            "A customer dials agent 1001's direct number; 1001 answers after 2 s, talks 4 s,"
+            " hangs up.",
             direct_answered,
-            [inbound(callee="1001", agents_rang=["1001"], answered_by="1001", disposition="answered")],
+            [
+                inbound(
+                    callee="1001", agents_rang=["1001"], answered_by="1001", disposition="answered"
+                )
+            ],
         ),
         Scenario(
             "direct_unanswered",
@@ -212,8 +217,8 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario(
             "queue_ringall_one_answers",
-            "A customer dials sales (DID 100, ring-all 1001-1003); all three ring, 1002 answers after"
-            " 3 s and talks 4 s.",
+            "A customer dials sales (DID 100, ring-all 1001-1003); all three ring, 1002"
+            " answers after 3 s and talks 4 s.",
             queue_ringall_one_answers,
             [
                 inbound(
@@ -227,7 +232,8 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario(
             "queue_abandoned",
-            "A customer dials sales; 1001-1003 ring, nobody answers; the customer hangs up after 6 s.",
+            "A customer dials sales; 1001-1003 ring, nobody answers; the customer hangs up"
+            " after 6 s.",
             queue_abandoned,
             [
                 inbound(
@@ -240,8 +246,8 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario(
             "queue_timeout_fallback",
-            "A customer dials sales; nobody in the queue answers within 20 s; the call falls back to"
-            " reception (1010), who answers after 2 s and talks 3 s.",
+            "A customer dials sales; nobody in the queue answers within 20 s; the call falls"
+            " back to reception (1010), who answers after 2 s and talks 3 s.",
             queue_timeout_fallback,
             [
                 inbound(
@@ -258,7 +264,11 @@ SCENARIOS: dict[str, Scenario] = {
             "A customer dials sales; the routing hook (stub FastAGI) names the account owner 1005,"
             " who is rung first and answers after 2 s; the call never reaches the queue.",
             agi_route_to_owner,
-            [inbound(callee=SALES, agents_rang=["1005"], answered_by="1005", disposition="answered")],
+            [
+                inbound(
+                    callee=SALES, agents_rang=["1005"], answered_by="1005", disposition="answered"
+                )
+            ],
         ),
         Scenario(
             "non_ascii_caller",
@@ -347,8 +357,8 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario(
             "attended_transfer",
             "A customer dials 1001 directly; 1001 answers, after 3 s consults 1002 (AMI Atxfer);"
-            " 1002 answers after 2 s, 1001 hangs up 3 s later, completing the transfer; the customer"
-            " talks with 1002.",
+            " 1002 answers after 2 s, 1001 hangs up 3 s later, completing the transfer; the"
+            " customer talks with 1002.",
             attended_transfer,
             [
                 inbound(
@@ -362,8 +372,8 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario(
             "transfer_to_queue",
-            "A customer dials 1001 directly; 1001 answers and after 3 s blind-transfers to the support"
-            " queue (extension 200); 1004 answers after 2 s and talks 3 s.",
+            "A customer dials 1001 directly; 1001 answers and after 3 s blind-transfers to the"
+            " support queue (extension 200); 1004 answers after 2 s and talks 3 s.",
             transfer_to_queue,
             [
                 inbound(

@@ -1,4 +1,4 @@
-"""Everything a simulated call needs: agents' phones, the carrier, AMI, and a stub routing server."""
+"""Everything a simulated call needs: agents' phones, the carrier, AMI, a stub routing server."""
 
 from __future__ import annotations
 

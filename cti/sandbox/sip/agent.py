@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from typing import cast
+from collections.abc import Callable, Coroutine
+from typing import Any, cast
 
 from cti.sandbox.sip import digest, sdp
 from cti.sandbox.sip.dialog import Contact, Dialog
@@ -21,7 +21,7 @@ from cti.sandbox.sip.message import (
 
 log = logging.getLogger(__name__)
 
-InviteHandler = Callable[[Dialog], Awaitable[None]]
+InviteHandler = Callable[[Dialog], Coroutine[Any, Any, None]]
 _TransactionKey = tuple[str, int, str]
 _ANSWERED_QUIETLY = ("OPTIONS", "NOTIFY", "INFO", "UPDATE", "MESSAGE")
 
@@ -115,25 +115,24 @@ class UserAgent(asyncio.DatagramProtocol):
 
     def _on_request(self, request: SipMessage) -> None:
         dialog = self.dialogs.get(request.call_id)
-        handler = {
-            "INVITE": self._on_invite,
-            "CANCEL": self._on_cancel,
-            "BYE": self._on_bye,
-            "ACK": lambda _request, _dialog: None,
-        }.get(request.method, self._on_other)
-        handler(request, dialog)
+        if request.method == "ACK":
+            return
+        handlers = {"INVITE": self._on_invite, "CANCEL": self._on_cancel, "BYE": self._on_bye}
+        handlers.get(request.method, self._on_other)(request, dialog)
 
     def _on_invite(self, request: SipMessage, dialog: Dialog | None) -> None:
         if dialog is not None:
             if tag_of(request.header("to")):
-                self.reply(request, 200, "OK", dialog, body=sdp.answer(request.body, self.media_port))
+                self.reply(
+                    request, 200, "OK", dialog, body=sdp.answer(request.body, self.media_port)
+                )
             return  # else: a retransmission of an INVITE we already handle
         dialog = Dialog.incoming(request, self.contact(_user(request)))
         self.dialogs[dialog.call_id] = dialog
         if self.on_invite is None:
             self.reply(request, 480, "Temporarily Unavailable", dialog)
             return
-        self._spawn(self.on_invite(dialog))
+        self.spawn(self.on_invite(dialog))
 
     def _on_cancel(self, request: SipMessage, dialog: Dialog | None) -> None:
         self.send(response_to(request, 200, "OK"))
@@ -172,8 +171,9 @@ class UserAgent(asyncio.DatagramProtocol):
     def forget(self, dialog: Dialog) -> None:
         self._end(dialog)
 
-    def _spawn(self, coroutine: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(coroutine)
+    def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        """Run a call's behaviour in the background (cancelled when the agent closes)."""
+        task = asyncio.create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
 

@@ -64,7 +64,7 @@ async def place_call(
     """Send an INVITE; returns at once with the dialog. `dialog.answered`/`ended` tell the rest."""
     dialog = Dialog.outgoing_to(me, target_uri)
     ua.dialogs[dialog.call_id] = dialog
-    asyncio.ensure_future(_run_invite(ua, dialog, credentials, sdp.offer(ua.media_port, webrtc)))
+    ua.spawn(_run_invite(ua, dialog, credentials, sdp.offer(ua.media_port, webrtc)))
     await asyncio.sleep(0)
     return dialog
 

@@ -3,6 +3,8 @@ caller numbers and names, and answers the PBX's outbound calls according to per-
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from cti.sandbox.sip.agent import UserAgent
 from cti.sandbox.sip.calls import AnswerPlan, follow_plan, hang_up, place_call
 from cti.sandbox.sip.dialog import Dialog
@@ -15,6 +17,7 @@ class Carrier:
         self.ua = ua
         self.plans: dict[str, AnswerPlan] = {}
         self.default_plan = AnswerPlan(answer_after=2.0)
+        self.planner: Callable[[str], AnswerPlan] | None = None  # per call, overrides the rest
         ua.on_invite = self._ring
 
     async def call(self, did: str, number: str, name: str = "") -> Dialog:
@@ -28,4 +31,6 @@ class Carrier:
 
     async def _ring(self, dialog: Dialog) -> None:
         plan = self.plans.get(dialog.me.user, self.default_plan)
+        if self.planner is not None:
+            plan = self.planner(dialog.me.user)
         await follow_plan(self.ua, dialog, plan)

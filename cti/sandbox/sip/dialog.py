@@ -105,4 +105,3 @@ class Dialog:
         """A 2xx to our INVITE: learn the remote tag and target."""
         self.remote = response.header("to")
         self.remote_target = uri_of(response.header("contact")) or self.remote_target
-

@@ -6,7 +6,14 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-_COMPACT = {"v": "via", "f": "from", "t": "to", "i": "call-id", "m": "contact", "l": "content-length"}
+_COMPACT = {
+    "v": "via",
+    "f": "from",
+    "t": "to",
+    "i": "call-id",
+    "m": "contact",
+    "l": "content-length",
+}
 _TAG = re.compile(r";\s*tag=([^;>\s]+)")
 _URI = re.compile(r"<([^>]+)>")
 _CSEQ = re.compile(r"(\d+)\s+(\w+)")

@@ -6,7 +6,7 @@ with real phones. Each phone follows its AnswerPlan when rung and can dial like 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from cti.sandbox.sip.agent import UserAgent
 from cti.sandbox.sip.calls import AnswerPlan, follow_plan, hang_up, place_call
@@ -29,6 +29,7 @@ class Phones:
         self.extensions = list(extensions)
         self.plans: dict[str, AnswerPlan] = {}
         self.default_plan = AnswerPlan()
+        self.planner: Callable[[str], AnswerPlan] | None = None  # per call, overrides the rest
         ua.on_invite = self._ring
 
     async def register_all(self, expires: int = REGISTER_SECONDS) -> None:
@@ -65,6 +66,8 @@ class Phones:
 
     async def _ring(self, dialog: Dialog) -> None:
         plan = self.plans.get(dialog.me.user, self.default_plan)
+        if self.planner is not None:
+            plan = self.planner(dialog.me.user)
         await follow_plan(self.ua, dialog, plan)
 
     def _register_request(
