@@ -1,6 +1,7 @@
 """Card lookup and CSV import speed, on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/lookup.py [--contacts 100000] [--lookups 3000] [--backends sqlite,postgresql]
+    .venv/bin/python bench/lookup.py [--contacts 100000] [--lookups 3000]
+                                     [--backends sqlite,postgresql]
 
 Seeds N contacts with 1.5 N phones (plus calls, tasks and notes) by bulk insert, then times
 `services.cards.lookup()` warm (p50/p99) against a bare `SELECT 1` through the same session
@@ -181,9 +182,8 @@ async def bench_lookup(backend: str, url: str, contacts: int, lookups: int, work
     await upgrade(services.engine)
     started = time.perf_counter()
     numbers = await seed(services, contacts)
-    print(
-        f"[{backend}] seeded {contacts} contacts, {len(numbers)} phones in {time.perf_counter() - started:.1f} s"
-    )
+    seconds = time.perf_counter() - started
+    print(f"[{backend}] seeded {contacts} contacts, {len(numbers)} phones in {seconds:.1f} s")
     rng = random.Random(1)
     targets = [rng.choice(numbers) for _ in range(lookups)]
     spellings = iter([f"0{n[4:7]} {n[7:10]} {n[10:]}" for n in targets] * 3)
@@ -201,12 +201,12 @@ async def bench_lookup(backend: str, url: str, contacts: int, lookups: int, work
     p50, p99 = percentile(card, 0.5), percentile(card, 0.99)
     b50, b99 = percentile(base, 0.5), percentile(base, 0.99)
     verdict = "OK" if p99 <= 2.0 else "MISSES 2 ms"
+    mean = statistics.mean(card)
     print(
-        f"[{backend}] lookup  p50 {p50:.3f} ms  p99 {p99:.3f} ms  mean {statistics.mean(card):.3f} ms  ({verdict})"
+        f"[{backend}] lookup   p50 {p50:.3f} ms  p99 {p99:.3f} ms  mean {mean:.3f} ms  ({verdict})"
     )
-    print(
-        f"[{backend}] SELECT 1 p50 {b50:.3f} ms  p99 {b99:.3f} ms  -> lookup/baseline p50 x{p50 / b50:.1f}, p99 x{p99 / b99:.1f}"
-    )
+    print(f"[{backend}] SELECT 1 p50 {b50:.3f} ms  p99 {b99:.3f} ms  (baseline, same sessions)")
+    print(f"[{backend}] lookup / baseline: p50 x{p50 / b50:.1f}, p99 x{p99 / b99:.1f}")
     await services.dispose()
 
 
@@ -250,9 +250,8 @@ def bench_import(backend: str, url: str, rows: int, workdir: Path) -> None:
     )
     elapsed = time.perf_counter() - started
     verdict = "OK" if elapsed < 60 else "MISSES 60 s"
-    print(
-        f"[{backend}] cti import contacts ({rows} rows): {elapsed:.1f} s  ({verdict}); {result.stdout.strip()}"
-    )
+    summary = result.stdout.strip()
+    print(f"[{backend}] cti import contacts ({rows} rows): {elapsed:.1f} s ({verdict}); {summary}")
 
 
 async def main() -> None:

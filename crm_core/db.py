@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -47,3 +48,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def create_sessionmaker(engine: AsyncEngine) -> Sessions:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def sync_sqlite_twin(engine: AsyncEngine) -> Engine:
+    """A synchronous (pysqlite) engine on the same SQLite file, for work done in one thread hop."""
+    twin = create_sync_engine(engine.url.set(drivername="sqlite"))
+    event.listen(twin, "connect", _sqlite_pragmas)
+    return twin

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+
 from fastapi import APIRouter, FastAPI
 
 from crm_core.services import Services, build_services
@@ -24,13 +27,20 @@ def status_router(bridge: Bridge) -> APIRouter:
     return router
 
 
+LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
 def build_app(
-    crm_settings: CrmSettings, settings: BridgeSettings, services: Services | None = None
+    crm_settings: CrmSettings,
+    settings: BridgeSettings,
+    services: Services | None = None,
+    extra_lifespan_hooks: Sequence[LifespanHook] = (),
 ) -> FastAPI:
     services = services or build_services(crm_settings)
     bus = create_bus(settings.bus_url)
     bridge = Bridge(settings, services, bus)
     hooks = [lifespan_hook(bridge)] if settings.ingest else []
+    hooks.extend(extra_lifespan_hooks)
     app = create_app(
         crm_settings,
         services=services,

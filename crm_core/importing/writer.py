@@ -27,15 +27,15 @@ class BulkWriter:
 
     async def load_lookups(self) -> None:
         rows = await self._session.execute(select(User.login, User.id))
-        self._users = {login: user_id for login, user_id in rows.tuples()}
+        self._users = {login: user_id for login, user_id in rows}
         companies = await self._session.execute(select(Company.name, Company.id))
-        self._companies = {fold(name): company_id for name, company_id in companies.tuples()}
+        self._companies = {fold(name): company_id for name, company_id in companies}
         phones = await self._session.execute(
             select(Phone.e164, Phone.contact_id, Phone.company_id).where(Phone.e164.is_not(None))
         )
         self._phones = {
             str(e164): f"contact {contact_id}" if contact_id else f"company {company_id}"
-            for e164, contact_id, company_id in phones.tuples()
+            for e164, contact_id, company_id in phones
         }
 
     def _check_known(self, row: ValidRow) -> None:

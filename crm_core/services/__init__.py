@@ -42,6 +42,7 @@ class Services:
     audit: AuditService
 
     async def dispose(self) -> None:
+        self.cards.close()
         await self.engine.dispose()
 
 
@@ -59,7 +60,7 @@ def build_services(settings: CrmSettings, engine: AsyncEngine | None = None) -> 
         search=ContactSearch(sessions, settings),
         merge=MergeService(sessions, settings),
         companies=CompanyService(sessions, settings),
-        cards=CardService(sessions, settings),
+        cards=CardService(sessions, settings, engine),
         calls=CallService(sessions, settings),
         tasks=TaskService(sessions, settings),
         notes=NoteService(sessions, settings),

@@ -2,113 +2,94 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+import asyncio
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from sqlalchemy import Connection, Engine, Executable, RowMapping, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from crm_core.db import Sessions, sync_sqlite_twin
 from crm_core.errors import NotFoundError
-from crm_core.models import Call, Company, Contact, Note, Phone, Task
+from crm_core.models import Call, Contact, Note, Task
 from crm_core.phones import normalise_phone
 from crm_core.services.base import ServiceBase
-from crm_core.services.companies import load_company
-from crm_core.services.contacts import load_contact
-from crm_core.services.dto import (
-    CallOut,
-    Card,
-    CardRef,
-    CompanyOut,
-    ContactOut,
-    NoteOut,
-    TaskOut,
-    TimelineItem,
-)
+from crm_core.services.card_builder import build_card
+from crm_core.services.card_queries import build_card_queries
+from crm_core.services.dto import CallOut, Card, NoteOut, TaskOut, TimelineItem
+from crm_core.settings import CrmSettings
 
 LAST_CALLS = 5
 LAST_NOTES = 5
 OPEN_TASKS = 20
 
-
-async def _owners_of(session: AsyncSession, e164: str) -> list[CardRef]:
-    """Every card holding `e164`: contacts first, then companies, oldest first."""
-    rows = await session.execute(
-        select(
-            Phone.contact_id, Phone.company_id, Contact.first_name, Contact.last_name, Company.name
-        )
-        .outerjoin(Contact, Contact.id == Phone.contact_id)
-        .outerjoin(Company, Company.id == Phone.company_id)
-        .where(Phone.e164 == e164)
-        .order_by(Phone.contact_id.is_(None), Phone.id)
-        .limit(10)
-    )
-    return [
-        CardRef(kind="contact", id=row.contact_id, name=f"{row.first_name} {row.last_name}".strip())
-        if row.contact_id is not None
-        else CardRef(kind="company", id=row.company_id, name=row.name)
-        for row in rows
-    ]
-
-
-async def _history(
-    session: AsyncSession, contact_id: int | None, company_id: int | None
-) -> tuple[list[CallOut], list[TaskOut], list[NoteOut]]:
-    on_card = (
-        Call.contact_id == contact_id if contact_id is not None else Call.company_id == company_id
-    )
-    calls = await session.scalars(
-        select(Call).where(on_card).order_by(Call.started_at.desc()).limit(LAST_CALLS)
-    )
-    if contact_id is None:
-        return [CallOut.model_validate(row) for row in calls], [], []
-    tasks = await session.scalars(
-        select(Task)
-        .where(Task.contact_id == contact_id, Task.done_at.is_(None))
-        .order_by(Task.due_at.is_(None), Task.due_at)
-        .limit(OPEN_TASKS)
-    )
-    notes = await session.scalars(
-        select(Note)
-        .where(Note.contact_id == contact_id)
-        .order_by(Note.created_at.desc())
-        .limit(LAST_NOTES)
-    )
-    return (
-        [CallOut.model_validate(row) for row in calls],
-        [TaskOut.model_validate(row) for row in tasks],
-        [NoteOut.model_validate(row) for row in notes],
-    )
+Rows = Sequence[RowMapping]
 
 
 class CardService(ServiceBase):
+    def __init__(self, sessions: Sessions, settings: CrmSettings, engine: AsyncEngine) -> None:
+        super().__init__(sessions, settings)
+        self._engine = engine
+        self._queries = build_card_queries(LAST_CALLS, OPEN_TASKS, LAST_NOTES)
+        self._sqlite = sync_sqlite_twin(engine) if engine.dialect.name == "sqlite" else None
+
     async def lookup(self, phone: str | bytes | None) -> Card | None:
-        """The card owning `phone` (any spelling of a full number) or None; never a suffix match."""
+        """The card owning `phone` (any spelling of a full number) or None; never a suffix match.
+
+        The screen-pop hot path: five indexed Core queries on one connection, no ORM. On SQLite
+        they run on a synchronous twin engine in one worker-thread hop (aiosqlite would pay a
+        thread hop per query); on PostgreSQL on the async engine."""
         e164 = normalise_phone(phone, self.region).e164
         if e164 is None:
             return None
-        async with self._sessions() as session:
-            owners = await _owners_of(session, e164)
-            if not owners:
-                return None
-            return await self._card(session, e164, owners)
+        if self._sqlite is not None:
+            return await asyncio.to_thread(self._lookup_in_thread, self._sqlite, e164)
+        async with self._engine.connect() as connection:
+            return await connection.run_sync(self._lookup_on, e164)
 
-    async def _card(self, session: AsyncSession, e164: str, owners: list[CardRef]) -> Card:
-        first = owners[0]
-        contact = await load_contact(session, first.id) if first.kind == "contact" else None
-        company_id = contact.company_id if contact is not None else first.id
-        company = await load_company(session, company_id) if company_id is not None else None
-        owner = contact.owner if contact is not None and contact.owner else None
-        owner = owner or (company.owner if company is not None else None)
-        calls, tasks, notes = await _history(
-            session, contact.id if contact else None, company.id if company else None
+    def close(self) -> None:
+        if self._sqlite is not None:
+            self._sqlite.dispose()
+
+    def _lookup_in_thread(self, engine: Engine, e164: str) -> Card | None:
+        with engine.connect() as connection:
+            return self._lookup_on(connection, e164)
+
+    def _bundle(
+        self, rows: Callable[..., Rows], contact_id: int | None, company_id: int | None
+    ) -> tuple[Rows, tuple[Rows, Rows, Rows]]:
+        """PostgreSQL: phones and history in one round trip (JSON rows split by kind)."""
+        found: dict[str, list[Any]] = {"phone": [], "call": [], "task": [], "note": []}
+        params = {"contact_id": contact_id, "company_id": company_id}
+        for row in rows(self._queries.bundle, company_only=contact_id is None, **params):
+            found[row["kind"]].append(row["data"])
+        return found["phone"], (found["call"], found["task"], found["note"])
+
+    def _separately(
+        self, rows: Callable[..., Rows], contact_id: int | None, company_id: int | None
+    ) -> tuple[Rows, tuple[Rows, Rows, Rows]]:
+        """SQLite (in-process, cheap queries): phones and history in four indexed queries."""
+        queries = self._queries
+        phones = rows(queries.phones, contact_id=contact_id, company_id=company_id)
+        if contact_id is None:
+            return phones, (rows(queries.company_calls, company_id=company_id), [], [])
+        return phones, (
+            rows(queries.contact_calls, contact_id=contact_id),
+            rows(queries.tasks, contact_id=contact_id),
+            rows(queries.notes, contact_id=contact_id),
         )
-        return Card(
-            phone=e164,
-            contact=ContactOut.model_validate(contact) if contact else None,
-            company=CompanyOut.model_validate(company) if company else None,
-            owner=owner,
-            last_calls=calls,
-            open_tasks=tasks,
-            last_notes=notes,
-            other_matches=owners[1:],
-        )
+
+    def _lookup_on(self, connection: Connection, e164: str) -> Card | None:
+        def rows(statement: Executable, **params: Any) -> Rows:
+            return connection.execute(statement, params).mappings().all()
+
+        heads = rows(self._queries.head, e164=e164)
+        if not heads:
+            return None
+        contact_id, company_id = heads[0]["ct_id"], heads[0]["co_id"]
+        fetch = self._bundle if connection.dialect.name == "postgresql" else self._separately
+        phones, history = fetch(rows, contact_id, company_id)
+        return build_card(e164, heads, phones, history)
 
     async def timeline(
         self, contact_id: int, limit: int = 50, offset: int = 0

@@ -1,4 +1,4 @@
-"""`cti serve`: run the HTTP API (and the softphone page) with uvicorn."""
+"""`cti serve`: the API, the pages, the websockets and the AMI ingest in one process."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import uvicorn
 
 from crm_core.runtime import ensure_admin, open_services
 from crm_core.settings import CrmSettings, load_settings
-from cti.app import create_app
+from cti.composition import build_app
+from cti.demo_mode import prepare_demo
+from cti.settings import BridgeSettings
 
 
 async def _prepare(settings: CrmSettings) -> str | None:
@@ -20,12 +22,19 @@ async def _prepare(settings: CrmSettings) -> str | None:
 @click.command()
 @click.option("--host", help="Listen address (default: CTI_HTTP_HOST).")
 @click.option("--port", type=int, help="Listen port (default: CTI_HTTP_PORT).")
-def serve(host: str | None, port: int | None) -> None:
-    """Migrate the database, create the first admin if there is none, and serve the API."""
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Newcomer mode (`make run`): demo users and data, the sandbox Asterisk when this machine "
+    "can run it, and gentle simulated traffic.",
+)
+def serve(host: str | None, port: int | None, demo: bool) -> None:
+    """Migrate the database, create the first admin if there is none, and serve everything."""
     settings = load_settings()
+    bridge_settings = BridgeSettings()
     password = asyncio.run(_prepare(settings))
     if password is not None:
         click.echo(f"created user 'admin' with password: {password}  (shown once; change it)")
-    uvicorn.run(
-        create_app(settings), host=host or settings.http_host, port=port or settings.http_port
-    )
+    hooks = prepare_demo(settings, bridge_settings) if demo else []
+    app = build_app(settings, bridge_settings, extra_lifespan_hooks=hooks)
+    uvicorn.run(app, host=host or settings.http_host, port=port or settings.http_port)

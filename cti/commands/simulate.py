@@ -13,14 +13,14 @@ from cti.sandbox.sim.world import open_world
 
 
 async def _run_scenario(name: str) -> None:
-    async with open_world(SandboxSettings.from_env()) as world:
+    async with open_world(SandboxSettings.from_env(), stub_agi=None) as world:
         await asyncio.sleep(1)  # queue members become available after registering
         await SCENARIOS[name].script(world)
         await world.wait_idle()
 
 
 async def _run_traffic(calls: int, rate: float, seed: int | None) -> TrafficStats:
-    async with open_world(SandboxSettings.from_env()) as world:
+    async with open_world(SandboxSettings.from_env(), stub_agi=None) as world:
         await asyncio.sleep(1)
         return await Traffic(world, TrafficMix(), seed).run(calls, rate)
 
@@ -40,11 +40,14 @@ def simulate(scenario: str | None, calls: int, rate: float, seed: int | None) ->
     Agents 1001-1010 are registered as PJSIP phones by a built-in SIP user agent and the carrier
     is simulated on the trunk, so AMI shows the same channels as with real phones.
     """
-    if scenario is not None:
-        asyncio.run(_run_scenario(scenario))
-        click.echo(f"scenario {scenario} done")
-        return
     if rate <= 0:
         raise click.BadParameter("must be positive", param_hint="--rate")
-    stats = asyncio.run(_run_traffic(calls, rate, seed))
+    try:
+        if scenario is not None:
+            asyncio.run(_run_scenario(scenario))
+            click.echo(f"scenario {scenario} done")
+            return
+        stats = asyncio.run(_run_traffic(calls, rate, seed))
+    except OSError as exc:
+        raise click.ClickException(f"{exc}: is the sandbox up? (`cti sandbox up`)") from exc
     click.echo(f"{stats.started} calls, {stats.answered} answered, {stats.failed} failed")

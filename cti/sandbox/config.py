@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import socket
@@ -40,6 +41,14 @@ rungroup = asterisk
 """
 
 
+def fingerprint(dialplans_dir: Path) -> str:
+    """A digest of the configuration's files: tells whether a running sandbox has it loaded."""
+    digest = hashlib.sha256()
+    for conf in sorted(dialplans_dir.glob("*.conf")):
+        digest.update(conf.name.encode() + b"\0" + conf.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def install(layout: Layout, dialplans_dir: Path) -> None:
     """Copy dialplans/asterisk/*.conf, write asterisk.conf, and prepare what Asterisk expects."""
     if not dialplans_dir.is_dir():
@@ -51,6 +60,7 @@ def install(layout: Layout, dialplans_dir: Path) -> None:
     for conf in sorted(dialplans_dir.glob("*.conf")):
         shutil.copyfile(conf, target / conf.name)
     layout.inside(ASTERISK_CONF).write_text(_ASTERISK_CONF)
+    layout.config_stamp.write_text(fingerprint(dialplans_dir) + "\n")
     _write_hosts(layout)
     _prepare_dirs(layout)
     ensure_certificate(layout)

@@ -31,6 +31,11 @@ class Layout:
         return self.base / "asterisk.pid"
 
     @property
+    def config_stamp(self) -> Path:
+        """The fingerprint of the configuration the running Asterisk was started with."""
+        return self.base / "config.sha256"
+
+    @property
     def console_log(self) -> Path:
         return self.base / "asterisk.console.log"
 

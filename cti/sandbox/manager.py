@@ -71,6 +71,16 @@ class Sandbox:
             raise SandboxError(f"{exc}; console output:\n{self.console_tail()}") from exc
         return self.connection_info()
 
+    def ensure_up(self, show_progress: bool = True) -> ConnectionInfo:
+        """Like up(), but keep an Asterisk that already runs this exact configuration (so several
+        test sessions can share one sandbox)."""
+        stamp = self.layout.config_stamp
+        current = config.fingerprint(self.settings.dialplans_dir)
+        loaded = stamp.read_text().strip() if stamp.exists() else ""
+        if process.running_pid(self.layout) is not None and loaded == current:
+            return self.connection_info()
+        return self.up(show_progress)
+
     def down(self) -> bool:
         """Stop Asterisk. False if it was not running."""
         return process.stop(self.layout)

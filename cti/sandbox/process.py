@@ -6,7 +6,6 @@ import contextlib
 import os
 import signal
 import socket
-import subprocess
 import time
 from pathlib import Path
 
@@ -16,17 +15,18 @@ AMI_PORT = 5038
 
 
 def start(layout: Layout) -> int:
+    """Spawn `chroot ROOT asterisk -f` in its own session (Ctrl-C in a terminal does not reach
+    it), output appended to the console log; record and return its pid."""
     command = ["chroot", str(layout.root), str(ASTERISK), "-f", "-n", "-C", str(ASTERISK_CONF)]
-    with layout.console_log.open("ab") as console:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=console,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # Ctrl-C in the terminal must not reach Asterisk
-        )
-    layout.pid_file.write_text(f"{process.pid}\n")
-    return process.pid
+    append = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+    files = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, str(layout.console_log), append, 0o644),
+        (os.POSIX_SPAWN_DUP2, 1, 2),
+    ]
+    pid = os.posix_spawnp("chroot", command, os.environ, file_actions=files, setsid=True)
+    layout.pid_file.write_text(f"{pid}\n")
+    return pid
 
 
 def running_pid(layout: Layout) -> int | None:

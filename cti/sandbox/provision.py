@@ -29,8 +29,11 @@ def provision(layout: Layout, show_progress: bool = True) -> None:
     if is_provisioned(layout):
         return
     _check_machine()
-    mirror = debian_mirror()
-    check_reachable(mirror)
+    try:
+        mirror = debian_mirror()
+        check_reachable(mirror)
+    except SandboxError as exc:
+        raise SandboxError(f"{exc}. {EXTERNAL_ASTERISK_HINT}") from exc
     if layout.root.exists():
         shutil.rmtree(layout.root)
     layout.base.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from cti.state.events import AmiEvent
 from cti.state.records import Transfer
 from cti.state.registry import Registry
@@ -16,7 +18,22 @@ def on_dial_begin(reg: Registry, event: AmiEvent) -> None:
     # Originate: Asterisk dials the first leg with no calling channel at all.
     if not event.get("Channel") and dest is not None and dest.uid == call.caller_uid:
         call.originated = True
+    elif not call.dialled and dest is not None and dest.party:
+        call.dialled = _dialled_number(event) or dest.agent or ""
     reg.touch(call)
+
+
+_NUMBER = re.compile(r"\+?\d{2,}")
+_NOT_A_NUMBER = frozenset({"", "s", "h", "i", "t"})
+
+
+def _dialled_number(event: AmiEvent) -> str:
+    """What the dialling channel asked for: its extension, else the number in the dial string."""
+    exten = event.get("Exten")
+    if exten not in _NOT_A_NUMBER:
+        return exten
+    match = _NUMBER.search(event.get("DialString"))
+    return match.group(0) if match else ""
 
 
 def on_dial_end(reg: Registry, event: AmiEvent) -> None:

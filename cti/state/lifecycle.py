@@ -29,8 +29,8 @@ def _others(reg: Registry, call: Call) -> list[Channel]:
 def _try_start(reg: Registry, call: Call, caller: Channel) -> None:
     others = _others(reg, call)
     _describe(call, caller, others[0] if others else None)
-    if caller.agent is not None and not others:
-        return  # an agent picked up the phone: wait for whom it reaches
+    if caller.agent is not None and not (others and call.dialled):
+        return  # an agent picked up the phone: wait for whom it dials
     call.started = True
     reg.out.append(CallStarted(snapshot(call)))
 
@@ -47,7 +47,7 @@ def _describe(call: Call, caller: Channel, other: Channel | None) -> None:
     call.direction = "outbound" if outbound else "internal"
     call.caller = caller.agent
     call.caller_name = caller.cid_name
-    call.callee = _dialled(caller, other)
+    call.callee = call.dialled or _dialled(caller, other)
 
 
 def _dialled(caller: Channel, other: Channel | None) -> str:
@@ -66,6 +66,8 @@ def _update_ringing(reg: Registry, call: Call) -> None:
                 call.note_rang(channel.agent)
                 ringing.append(channel.agent)
     now_ringing = tuple(ringing)
+    if not now_ringing:
+        call.close_wave()
     if now_ringing != call.ringing and call.started:
         call.ringing = now_ringing
         reg.out.append(CallRinging(snapshot(call), now_ringing, reg.now))

@@ -59,6 +59,7 @@ class Call:
         "caller_uid",
         "channels",
         "dial_status",
+        "dialled",
         "did",
         "direction",
         "linkedid",
@@ -73,6 +74,7 @@ class Call:
         "started_at",
         "suppressed",
         "transfers",
+        "wave_start",
     )
 
     def __init__(self, linkedid: str, at: float) -> None:
@@ -84,9 +86,11 @@ class Call:
         self.caller_name = ""
         self.callee = ""
         self.did: str | None = None
+        self.dialled = ""
         self.direction: Direction = "internal"
         self.queue: str | None = None
         self.agents_rang: list[str] = []
+        self.wave_start = 0
         self.ringing: tuple[str, ...] = ()
         self.ring_seen = False
         self.answered_by: str | None = None
@@ -107,5 +111,11 @@ class Call:
         return self.answered_at is not None
 
     def note_rang(self, agent: str) -> None:
-        if agent not in self.agents_rang and agent != self.caller:
-            self.agents_rang.append(agent)
+        """Agents rung together (ring-all) are one wave, listed by extension; waves in time order."""
+        if agent in self.agents_rang or agent == self.caller:
+            return
+        self.agents_rang.append(agent)
+        self.agents_rang[self.wave_start :] = sorted(self.agents_rang[self.wave_start :])
+
+    def close_wave(self) -> None:
+        self.wave_start = len(self.agents_rang)

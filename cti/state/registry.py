@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from cti.state.config import TrackerConfig
 from cti.state.events import AmiEvent
 from cti.state.model import Call, Channel
@@ -100,9 +102,9 @@ class Registry:
                 del self.bridges[channel.bridge]  # type: ignore[arg-type]
         channel.bridge = None
 
-    def connected_parties(self, start: Channel) -> list[Channel]:
+    def connected_parties(self, start: Channel, exclude: Iterable[str] = ()) -> list[Channel]:
         """Parties reachable from `start` through bridges and Local pairs (plumbing), in order."""
-        seen, frontier = {start.uid}, [start]
+        seen, frontier = {start.uid, *exclude}, [start]
         found: list[Channel] = []
         while frontier:
             for neighbour in self._neighbours(frontier.pop(0)):

@@ -49,12 +49,16 @@ def _target(reg: Registry, event: AmiEvent) -> Channel | None:
     named = reg.channel(event, "TransferTarget")
     if named is not None and named.party:
         return named
-    second = reg.channel(event, "SecondTransferer")
-    start = named or second
+    blocks = ("OrigTransferer", "SecondTransferer", "Transferee")
+    exclude = {c.uid for c in (reg.channel(event, prefix) for prefix in blocks) if c is not None}
+    start = reg.channel(event, "SecondTransferer")
+    if named is not None:
+        # Atxfer names the Local half bridged with the caller: the target is on the far side.
+        exclude.add(named.uid)
+        start = reg.by_name(named.local_partner_name() or "")
     if start is None:
         return None
-    transferers = {c.uid for c in (second, reg.channel(event, "OrigTransferer")) if c is not None}
-    parties = [p for p in reg.connected_parties(start) if p.uid not in transferers]
+    parties = reg.connected_parties(start, exclude)
     return parties[0] if parties else None
 
 

@@ -71,7 +71,8 @@ async def test_reconnects_after_the_server_drops_and_reports_the_gap(server: Fak
         assert [c.get("Uniqueid") for c in resync.channels] == ["1.1"]
         assert server.logins == 2
         assert client.counters.get("ami_reconnects") == 1
-        assert client.last_gap_seconds is not None and client.last_gap_seconds < 2
+        assert client.last_gap_seconds is not None
+        assert client.last_gap_seconds < 2
     finally:
         await client.stop()
 

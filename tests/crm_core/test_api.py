@@ -122,6 +122,8 @@ async def test_duplicate_phone_is_409_naming_the_card(
         ({"last_name": "ok", "phones": [{"number": "x" * 65}]}, "number"),
         ({"last_name": "ok", "phones": [{"number": "123456"}]}, "number"),
         ({"last_name": "ok", "phones": [{"number": "anonymous"}]}, "number"),
+        ({"last_name": "ok", "phones": [{"number": "212 555 0100"}]}, "number"),  # US, no +1
+        ({"last_name": "ok", "phones": [{"number": "+421 900 123 456 7890"}]}, "number"),
     ],
 )
 async def test_bad_fields_are_422_naming_the_field(

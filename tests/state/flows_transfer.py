@@ -55,8 +55,10 @@ def refer_attended_transfer() -> Flow:
     s.hangup(b)
     s.hangup(caller)
     transfer = {"kind": "attended", "from": "1001", "to": "1002"}
-    inbound = {"direction": "inbound", "agents_rang": ["1001"], "answered_by": "1001",
-               "disposition": "answered", "transfers": [transfer], "talk_seconds": 18.0}  # fmt: skip
+    inbound = {
+        "direction": "inbound", "agents_rang": ["1001"], "answered_by": "1001",
+        "disposition": "answered", "transfers": [transfer], "talk_seconds": 18.0,
+    }  # fmt: skip
     consult = {"direction": "internal", "caller": "1001", "callee": "1002",
                "answered_by": "1002", "disposition": "answered", "transfers": []}  # fmt: skip
     return s, [consult, inbound]

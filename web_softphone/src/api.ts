@@ -6,6 +6,7 @@
 
 import type {
   Card,
+  Company,
   Contact,
   ContactCreate,
   ContactPatch,
@@ -14,7 +15,9 @@ import type {
   Note,
   Page,
   Phone,
+  Call,
   Task,
+  TaskCreate,
   TaskPatch,
   TimelineItem,
   User,
@@ -373,8 +376,26 @@ export class Api {
     return this.request("GET", `/contacts/${id}/timeline`);
   }
 
-  addNote(id: number, body: string): Promise<Note> {
-    return this.request("POST", `/contacts/${id}/notes`, { body: { body } });
+  /** A note on the card; `callId` ties it to the call it sums up (the wrap-up). */
+  addNote(id: number, body: string, callId?: number | null): Promise<Note> {
+    return this.request("POST", `/contacts/${id}/notes`, { body: callId ? { body, call_id: callId } : { body } });
+  }
+
+  /** Calls newest first (agents see their own), e.g. `{ contact_id: 12 }`. */
+  calls(query: Query = {}): Promise<Page<Call>> {
+    return this.request("GET", "/calls", { query });
+  }
+
+  searchCompanies(q: string, limit = 10): Promise<Page<Company>> {
+    return this.request("GET", "/companies", { query: { q, limit } });
+  }
+
+  createCompany(name: string): Promise<Company> {
+    return this.request("POST", "/companies", { body: { name } });
+  }
+
+  createTask(task: TaskCreate): Promise<Task> {
+    return this.request("POST", "/tasks", { body: task });
   }
 
   /** The card for a caller's number, or null when nobody has it (404). Used by screen-pops. */

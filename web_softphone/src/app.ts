@@ -1,6 +1,6 @@
 // The agent screen: session handling, routing and wiring of the views.
-// Later: the softphone (JsSIP over WSS) mounts into shell.phoneSlot and the
-// /ws/agent screen-pop socket calls app.showCard(id) / renderCard in an overlay.
+// Live screen-pops (/ws/agent) run in every signed-in page: see live/controller.ts.
+// Later: the softphone (JsSIP over WSS) mounts into shell.phoneSlot.
 
 import type { Api } from "./api";
 import { ApiError } from "./api";
@@ -9,6 +9,7 @@ import { cardSkeleton, loadingBlock } from "./components/loading";
 import { h, icon, mount } from "./dom";
 import { contactName } from "./format";
 import { ICONS } from "./icons";
+import { LiveController } from "./live/controller";
 import { parseRoute, routeHash, type Route } from "./router";
 import type { Contact, User } from "./types";
 import { renderContactEdit } from "./views/contactEdit";
@@ -23,6 +24,7 @@ export class App {
   private shell: Shell | null = null;
   private search: SearchView | null = null;
   private user: User | null = null;
+  private live: LiveController | null = null;
   /** Incremented on each navigation; stale async results compare against it. */
   private generation = 0;
   private busyTimer: ReturnType<typeof setTimeout> | undefined;
@@ -57,6 +59,8 @@ export class App {
   }
 
   private showLogin(notice?: string): void {
+    this.live?.stop();
+    this.live = null;
     this.shell = null;
     this.search = null;
     this.user = null;
@@ -72,9 +76,26 @@ export class App {
     this.shell = renderShell(this.root, user, () => this.logout());
     this.search = createSearchView(this.api, (id, q) => routeHash({ name: "card", id, q }));
     mount(this.shell.searchPane, this.search.element);
+    this.startLive(user);
     void this.render();
     const route = parseRoute(window.location.hash);
     if (route.name === "search") this.search.focus();
+  }
+
+  private startLive(user: User): void {
+    this.live?.stop();
+    const shell = this.shell!;
+    this.live = new LiveController({
+      api: this.api,
+      user,
+      popSlot: shell.popSlot,
+      statusSlot: shell.liveSlot,
+      hrefForContact: (id) => routeHash({ name: "card", id, q: "" }),
+      toast: (message) => shell.toast(message),
+      // A refused token: asking who we are turns an expired session into the sign-in page.
+      onAuthFailed: () => void this.api.me().catch(() => undefined),
+    });
+    this.live.start();
   }
 
   logout(): void {

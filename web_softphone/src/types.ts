@@ -159,10 +159,10 @@ export interface ContactPatch {
   email?: string | null;
   position?: string;
   status?: ContactStatus;
+  company_id?: number | null;
 }
 
 export interface ContactCreate extends ContactPatch {
-  company_id?: number | null;
   phones?: NewPhone[];
 }
 
@@ -178,3 +178,52 @@ export interface TaskPatch {
   done?: boolean;
   result?: string;
 }
+
+export interface TaskCreate {
+  kind: TaskKind;
+  subject: string;
+  due_at?: string | null;
+  contact_id?: number | null;
+  call_id?: number | null;
+}
+
+// ---- /ws/agent: live screen-pops (cti/screenpop/messages.py) ----------------
+
+/** The call as the bridge tracks it while it rings, talks and ends. */
+export interface LiveCall {
+  linkedid: string;
+  direction: CallDirection;
+  caller: string;
+  caller_name: string;
+  callee: string;
+  /** The party outside the company: who called in, or who was dialled. */
+  number: string;
+  did: string | null;
+  queue: string | null;
+  agents_rang: string[];
+  answered_by: string | null;
+  disposition: CallDisposition | null;
+  started_at: string | null;
+  answered_at: string | null;
+  ended_at: string | null;
+  wait_seconds: number | null;
+  talk_seconds: number | null;
+  transfers: { kind: string; from: string | null; to: string | null; at: string | null }[];
+}
+
+export type PopKind = "ring" | "answered" | "ended";
+
+export interface PopMessage {
+  type: PopKind;
+  linkedid: string;
+  call: LiveCall;
+  /** The /api/lookup card, or null for a number no card holds. */
+  card: Card | null;
+}
+
+export type ServerMessage =
+  | { type: "hello"; login: string; extensions: string[] }
+  | { type: "snapshot"; pops: PopMessage[] }
+  | PopMessage
+  | { type: "withdraw"; linkedid: string; reason: string }
+  | { type: "error"; reason: string };

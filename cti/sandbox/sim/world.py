@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -62,9 +63,22 @@ class World:
             await self.phones.hang_up(dialog)
 
 
+def port_in_use(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 @contextlib.asynccontextmanager
-async def open_world(settings: SandboxSettings, stub_agi: bool = True) -> AsyncIterator[World]:
-    """Start the user agents, register the agents' phones, log in to AMI (user `simulator`)."""
+async def open_world(
+    settings: SandboxSettings, stub_agi: bool | None = True
+) -> AsyncIterator[World]:
+    """Start the user agents, register the agents' phones, log in to AMI (user `simulator`).
+
+    stub_agi: answer the dialplan's routing hook with a stub FastAGI server; None: only when
+    nothing (such as the bridge) already listens on the AGI port.
+    """
+    if stub_agi is None:
+        stub_agi = not port_in_use(settings.agi_port)
     phones_ua = UserAgent("127.0.0.1", PHONES_PORT, PBX)
     carrier_ua = UserAgent("127.0.0.1", CARRIER_PORT, PBX)
     await phones_ua.start()

@@ -138,12 +138,12 @@ class UserAgent(asyncio.DatagramProtocol):
         self.send(response_to(request, 200, "OK"))
         if dialog is not None and dialog.invite is not None and not dialog.answered.is_set():
             self.reply(dialog.invite, 487, "Request Terminated", dialog)
-            self._end(dialog)
+            self.forget(dialog)
 
     def _on_bye(self, request: SipMessage, dialog: Dialog | None) -> None:
         self.send(response_to(request, 200, "OK"))
         if dialog is not None:
-            self._end(dialog)
+            self.forget(dialog)
 
     def _on_other(self, request: SipMessage, dialog: Dialog | None) -> None:
         if request.method in _ANSWERED_QUIETLY or dialog is not None:
@@ -164,12 +164,10 @@ class UserAgent(asyncio.DatagramProtocol):
             response.body = body
         self.send(response)
 
-    def _end(self, dialog: Dialog) -> None:
+    def forget(self, dialog: Dialog) -> None:
+        """The call is over: wake whoever waits for it and drop the dialog."""
         dialog.ended.set()
         self.dialogs.pop(dialog.call_id, None)
-
-    def forget(self, dialog: Dialog) -> None:
-        self._end(dialog)
 
     def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         """Run a call's behaviour in the background (cancelled when the agent closes)."""

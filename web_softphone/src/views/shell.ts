@@ -1,6 +1,7 @@
 // The agent screen's frame: top bar (brand, signed-in user, logout), a thin
 // progress bar for slow requests, the search column and the card area.
-// The softphone (JsSIP) will get its own slot in the top bar: `shell.phoneSlot`.
+// The softphone (JsSIP) will get its own slot in the top bar: `shell.phoneSlot`;
+// the live screen-pops go in `shell.popSlot`, their connection indicator in `shell.liveSlot`.
 
 import { h, icon } from "../dom";
 import { ICONS } from "../icons";
@@ -12,6 +13,10 @@ export interface Shell {
   cardPane: HTMLElement;
   /** Reserved for the softphone status/controls. */
   phoneSlot: HTMLElement;
+  /** The live connection indicator ("Live" / "Reconnecting…"), top bar. */
+  liveSlot: HTMLElement;
+  /** The live screen-pops, over the workspace. */
+  popSlot: HTMLElement;
   setBusy(busy: boolean): void;
   toast(message: string): void;
 }
@@ -21,6 +26,8 @@ export function renderShell(app: HTMLElement, user: User, onLogout: () => void):
   const cardPane = h("main", { class: "card-pane", id: "main-card", tabindex: "-1" });
   const progress = h("div", { class: "progress", hidden: true, role: "progressbar", "aria-label": "Loading" });
   const phoneSlot = h("div", { class: "phone-slot" });
+  const liveSlot = h("div", { class: "live-slot" });
+  const popSlot = h("div", { class: "pop-slot" });
   const who = user.display_name || user.login;
   const exts = user.extensions?.length ? `ext. ${user.extensions.join(", ")}` : "";
   const userBox = h(
@@ -42,11 +49,12 @@ export function renderShell(app: HTMLElement, user: User, onLogout: () => void):
     h("button", { type: "button", class: "skip-link", onclick: () => cardPane.focus() }, "Skip to the card"),
     h("div", { class: "brand" }, h("span", { class: "brand-mark", "aria-hidden": "true" }, icon(ICONS.phone)), h("span", null, "CTI Bridge")),
     phoneSlot,
+    liveSlot,
     userBox,
     progress,
   );
   const toastRegion = h("div", { class: "toast-region", role: "status", "aria-live": "polite" });
-  const root = h("div", { class: "shell" }, header, h("div", { class: "workspace" }, searchPane, cardPane), toastRegion);
+  const root = h("div", { class: "shell" }, header, h("div", { class: "workspace" }, searchPane, cardPane), popSlot, toastRegion);
   app.replaceChildren(root);
 
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
@@ -55,6 +63,8 @@ export function renderShell(app: HTMLElement, user: User, onLogout: () => void):
     searchPane,
     cardPane,
     phoneSlot,
+    liveSlot,
+    popSlot,
     setBusy(busy) {
       progress.hidden = !busy;
       root.setAttribute("aria-busy", String(busy));

@@ -1,0 +1,66 @@
+"""`make run`'s newcomer mode: demo data, the sandbox Asterisk if possible, gentle traffic."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+import click
+from fastapi import FastAPI
+
+from crm_core.demo.loader import load_demo_data
+from crm_core.runtime import open_services
+from crm_core.settings import CrmSettings
+from cti.sandbox.errors import SandboxError
+from cti.sandbox.manager import Sandbox
+from cti.sandbox.settings import SandboxSettings
+from cti.settings import BridgeSettings
+
+log = logging.getLogger(__name__)
+Hook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def prepare_demo(settings: CrmSettings, bridge_settings: BridgeSettings) -> list[Hook]:
+    asyncio.run(_load_demo(settings))
+    hooks: list[Hook] = []
+    if bridge_settings.sandbox and _start_sandbox():
+        hooks.append(_gentle_traffic)
+    else:
+        click.echo(
+            f"using the Asterisk at {bridge_settings.ami_host}:{bridge_settings.ami_port} "
+            "(CTI_AMI_HOST/CTI_AMI_PORT); no simulated traffic"
+        )
+    return hooks
+
+
+async def _load_demo(settings: CrmSettings) -> None:
+    async with open_services(settings) as services:
+        await load_demo_data(services)
+    click.echo("demo users: agent1..agent3 (extensions 1001..1003), super; password: demo")
+
+
+def _start_sandbox() -> bool:
+    sandbox = Sandbox(SandboxSettings.from_env())
+    try:
+        info = sandbox.up(show_progress=True)
+    except SandboxError as exc:
+        click.echo(f"the sandbox Asterisk cannot start here: {exc}")
+        return False
+    click.echo(f"sandbox Asterisk running; AMI {info.host}:{info.port}")
+    return True
+
+
+@asynccontextmanager
+async def _gentle_traffic(_app: FastAPI) -> AsyncIterator[None]:
+    from cti.sandbox.sim.traffic import gentle_traffic
+
+    task = asyncio.create_task(gentle_traffic(SandboxSettings.from_env()))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task

@@ -1,0 +1,460 @@
+// The live screen-pops: a stack of call panels over the agent screen, newest on top.
+//
+//   ringing  "Incoming call", the number, queue/DID, a waiting timer and the card (renderCard)
+//            — or, for a number no card holds, a one-step "create a card" form;
+//   talking  "On call with <name>" and a mm:ss timer, the card stays;
+//   ended    the outcome (answered/missed/abandoned, talk time) and the wrap-up form: what came
+//            of the call (a note on the card, tied to the call) and the next contact (a callback
+//            or meeting task); saving or closing it dismisses the pop;
+//   withdraw the panel shrinks to a short note ("Answered by 1002") and goes.
+//
+// Each pop keeps its element across updates; only a phase change rebuilds its body, and a form
+// the agent is typing in is carried over, so a replayed snapshot never wipes what was typed.
+
+import { ApiError, type Api } from "../api";
+import { h, icon, mount, uid } from "../dom";
+import { callLook, contactName, formatDuration, TASK_KIND_LABELS } from "../format";
+import { ICONS } from "../icons";
+import { callerLabel, clock, type Pop, type PopChange, routeLabel, secondsSince } from "../live/pops";
+import type { Card, Contact, ContactPatch } from "../types";
+import { renderCard } from "./card";
+import { formAlert, formValue, showAlert, showFieldErrors, textareaField, textField } from "./form";
+import { withBusy } from "./loading";
+
+export interface PopStackOptions {
+  api: Api;
+  /** The hash of a contact's full card. */
+  hrefForContact: (id: number) => string;
+  /** The wrap-up was saved or closed: forget the pop (and tell the server). */
+  onDismiss: (linkedid: string) => void;
+  /** A card was created for the pop's unknown number. */
+  onCardCreated: (linkedid: string, card: Card) => void;
+  toast: (message: string) => void;
+}
+
+interface PopView {
+  element: HTMLElement;
+  head: HTMLElement;
+  body: HTMLElement;
+  pop: Pop;
+  /** The create-card form of an unknown number, kept while the call rings and talks. */
+  createForm: HTMLFormElement | null;
+  wrapUp: HTMLFormElement | null;
+}
+
+const WITHDRAW_NOTE_MS = 4000;
+
+export class PopStack {
+  readonly element: HTMLElement;
+  private readonly list: HTMLElement;
+  private readonly announcer: HTMLElement;
+  private readonly views = new Map<string, PopView>();
+  private ticker: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly opts: PopStackOptions) {
+    this.list = h("div", { class: "pop-list" });
+    this.announcer = h("div", { class: "visually-hidden", role: "status", "aria-live": "assertive" });
+    this.element = h("section", { class: "pop-stack", "aria-label": "Live calls", "data-testid": "pop-stack" }, this.announcer, this.list);
+  }
+
+  destroy(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
+    this.element.remove();
+  }
+
+  /** The caller of the newest ringing pop (for the blinking title), or null. */
+  ringingName(): string | null {
+    const ringing = Array.from(this.views.values()).filter((v) => v.pop.phase === "ringing");
+    const last = ringing[ringing.length - 1];
+    return last ? callerLabel(last.pop) : null;
+  }
+
+  apply(changes: PopChange[]): void {
+    for (const change of changes) {
+      if (change.kind === "show") this.show(change.pop, change.phaseChanged);
+      else if (change.kind === "withdraw") this.withdraw(change.linkedid, change.reason);
+      else this.remove(change.linkedid);
+    }
+    this.element.classList.toggle("has-pops", this.list.childElementCount > 0);
+    this.syncTicker();
+  }
+
+  private show(pop: Pop, phaseChanged: boolean): void {
+    let view = this.views.get(pop.linkedid);
+    const isNew = !view;
+    if (!view) {
+      const head = h("header", { class: "pop-head" });
+      const body = h("div", { class: "pop-body" });
+      const element = h("article", { class: "pop", "data-linkedid": pop.linkedid, "data-testid": "pop" }, head, body);
+      view = { element, head, body, pop, createForm: null, wrapUp: null };
+      this.views.set(pop.linkedid, view);
+      this.list.prepend(element);
+    }
+    view.pop = pop;
+    view.element.dataset.phase = pop.phase;
+    view.element.className = `pop pop-${pop.phase}`;
+    this.renderHead(view);
+    if (isNew || phaseChanged) this.renderBody(view);
+    if (pop.phase === "ringing" && isNew) {
+      this.announcer.textContent = `Incoming call from ${callerLabel(pop)}`;
+    }
+  }
+
+  private withdraw(linkedid: string, reason: string): void {
+    const view = this.views.get(linkedid);
+    if (!view) return;
+    this.views.delete(linkedid);
+    const note = h("div", { class: "pop pop-withdrawn", role: "status", "data-testid": "pop-note", "data-linkedid": linkedid }, icon(ICONS.check), h("span", null, reason));
+    view.element.replaceWith(note);
+    setTimeout(() => {
+      note.classList.add("leaving");
+      setTimeout(() => {
+        note.remove();
+        this.element.classList.toggle("has-pops", this.list.childElementCount > 0);
+      }, 250);
+    }, WITHDRAW_NOTE_MS);
+  }
+
+  private remove(linkedid: string): void {
+    const view = this.views.get(linkedid);
+    if (!view) return;
+    this.views.delete(linkedid);
+    view.element.remove();
+  }
+
+  // ---- head --------------------------------------------------------------
+
+  private renderHead(view: PopView): void {
+    const { pop } = view;
+    const call = pop.call;
+    const titleId = `pop-title-${cssId(pop.linkedid)}`;
+    view.element.setAttribute("aria-labelledby", titleId);
+    const route = routeLabel(call);
+    const number = call.number || call.caller;
+    const callerId = call.caller_name && call.caller_name !== callerLabel(pop) ? call.caller_name : "";
+    let state: string;
+    let stateIcon: string = ICONS.phoneIncoming;
+    let timerSince: string | null = null;
+    let timerText = "";
+    if (pop.phase === "ringing") {
+      state = call.direction === "outbound" ? "Outgoing call" : "Incoming call";
+      timerSince = call.started_at;
+    } else if (pop.phase === "talking") {
+      state = `On call with ${callerLabel(pop)}`;
+      stateIcon = ICONS.phone;
+      timerSince = call.answered_at ?? call.started_at;
+    } else {
+      state = `Call ended · ${callerLabel(pop)}`;
+      stateIcon = ICONS[callLook({ direction: call.direction, disposition: call.disposition }).icon];
+      timerText = call.talk_seconds ? clock(call.talk_seconds) : "";
+    }
+    const seconds = timerSince ? secondsSince(timerSince) : null;
+    const timer = timerSince
+      ? h("span", { class: "pop-timer mono", "data-since": timerSince, "data-testid": "pop-timer", title: pop.phase === "ringing" ? "Ringing for" : "Talking for" }, clock(seconds ?? 0))
+      : timerText
+        ? h("span", { class: "pop-timer mono", title: "Talk time" }, timerText)
+        : null;
+    mount(
+      view.head,
+      h("span", { class: "pop-icon", "aria-hidden": "true" }, icon(stateIcon)),
+      h(
+        "div",
+        { class: "pop-head-text" },
+        h("h2", { class: "pop-state", id: titleId }, state),
+        h(
+          "p",
+          { class: "pop-line" },
+          number ? h("span", { class: "pop-number mono", "data-testid": "pop-number" }, number) : null,
+          callerId ? h("span", { class: "pop-callerid" }, callerId) : null,
+        ),
+        route ? h("p", { class: "pop-route" }, route) : null,
+      ),
+      h("div", { class: "pop-aside" }, timer, this.fullCardLink(pop.card)),
+    );
+  }
+
+  // ---- body --------------------------------------------------------------
+
+  private renderBody(view: PopView): void {
+    const { pop } = view;
+    if (pop.phase === "ended") {
+      const wrapUp = this.wrapUpForm(view);
+      view.wrapUp = wrapUp;
+      mount(view.body, this.outcome(pop), this.identity(pop), wrapUp);
+      return;
+    }
+    if (pop.card) {
+      view.createForm = null;
+      const slot = h("div", { class: "pop-card" });
+      renderCard(slot, pop.card, {
+        headingLevel: 3,
+        lastCalls: 3,
+        lastNotes: 2,
+        hrefFor: (ref) => (ref.kind === "contact" ? this.opts.hrefForContact(ref.id) : null),
+      });
+      mount(view.body, slot);
+      return;
+    }
+    view.createForm ??= this.createCardForm(view);
+    mount(view.body, view.createForm);
+  }
+
+  private fullCardLink(card: Card | null): HTMLElement | null {
+    const contact = card?.contact;
+    if (!contact) return null;
+    return h("a", { class: "pop-open", href: this.opts.hrefForContact(contact.id) }, h("span", null, "Open full card"), icon(ICONS.back, "icon flip"));
+  }
+
+  private identity(pop: Pop): HTMLElement | null {
+    const contact = pop.card?.contact;
+    if (!contact) {
+      return h("p", { class: "pop-unknown" }, "Unknown number ", h("span", { class: "mono" }, pop.call.number || pop.call.caller), " — no card yet.");
+    }
+    return h(
+      "p",
+      { class: "pop-identity" },
+      h("a", { href: this.opts.hrefForContact(contact.id) }, contactName(contact)),
+      contact.company ? h("span", null, ` · ${contact.company.name}`) : null,
+    );
+  }
+
+  private outcome(pop: Pop): HTMLElement {
+    const call = pop.call;
+    const look = callLook({ direction: call.direction, disposition: call.disposition ?? "answered" });
+    const parts = [
+      h("span", { class: `outcome tone-${look.tone}`, "data-testid": "pop-outcome" }, look.outcome),
+      call.talk_seconds ? h("span", null, `talked ${formatDuration(call.talk_seconds)}`) : null,
+      !call.talk_seconds && call.wait_seconds ? h("span", null, `waited ${formatDuration(call.wait_seconds)}`) : null,
+      call.answered_by ? h("span", null, `answered by ext. ${call.answered_by}`) : null,
+    ];
+    return h("p", { class: "pop-outcome tl-meta" }, parts.filter(Boolean));
+  }
+
+  // ---- unknown number: create a card in one step -------------------------
+
+  private createCardForm(view: PopView): HTMLFormElement {
+    const number = view.pop.call.number || view.pop.call.caller;
+    const alert = formAlert();
+    const titleId = uid("unknown");
+    const button = h("button", { type: "submit", class: "btn btn-primary" }, icon(ICONS.plus), h("span", null, "Create card"));
+    const form = h(
+      "form",
+      { class: "pop-create", novalidate: true, "aria-labelledby": titleId },
+      h("h3", { id: titleId, class: "pop-unknown-title" }, "Unknown number ", h("span", { class: "mono" }, number)),
+      h("p", { class: "hint" }, "No card has this number. Create one now: the number is added to it."),
+      alert,
+      h("div", { class: "field-grid" }, textField("First name", "first_name", { maxlength: 100 }), textField("Last name", "last_name", { maxlength: 100 })),
+      textField("Company", "company", { maxlength: 200, hint: "Optional. An existing company is reused." }),
+      h("div", { class: "form-actions" }, button),
+    );
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      showAlert(alert, null);
+      try {
+        const card = await withBusy(button, "Creating…", async () => {
+          const contact = await this.createContact(form, number);
+          return (await this.opts.api.lookup(number)) ?? { phone: number, contact, company: null, owner: contact.owner };
+        });
+        this.opts.toast(`Card created for ${contactName(card.contact ?? { first_name: "", last_name: "" })}.`);
+        this.opts.onCardCreated(view.pop.linkedid, card);
+      } catch (err) {
+        this.showError(form, alert, err);
+      }
+    });
+    return form;
+  }
+
+  /**
+   * The card for a number that had none when it rang: the lead card the finished call left
+   * (lead policy), named from the form, or a new card when there is none.
+   */
+  private async cardForUnknown(pop: Pop, form: HTMLFormElement): Promise<Contact> {
+    const api = this.opts.api;
+    const number = pop.call.number || pop.call.caller;
+    const lead = (await api.lookup(number))?.contact ?? null;
+    let contact: Contact;
+    if (lead) {
+      const first = formValue(form, "first_name").trim();
+      const last = formValue(form, "last_name").trim();
+      const companyName = formValue(form, "company").trim();
+      const patch: ContactPatch = {};
+      if (first || last) Object.assign(patch, { first_name: first, last_name: last });
+      if (companyName) patch.company_id = await this.companyId(companyName);
+      contact = Object.keys(patch).length ? await api.updateContact(lead.id, patch) : lead;
+    } else {
+      contact = await this.createContact(form, number);
+    }
+    const card = (await api.lookup(number)) ?? { contact, company: null, owner: contact.owner };
+    this.opts.onCardCreated(pop.linkedid, card);
+    return contact;
+  }
+
+  /** POST /api/contacts with the names from `form` (+ its company) and the caller's number. */
+  private async createContact(form: HTMLFormElement, number: string): Promise<Contact> {
+    const first = formValue(form, "first_name").trim();
+    const last = formValue(form, "last_name").trim();
+    if (!first && !last) {
+      throw new ApiError(422, "Please correct the highlighted fields.", { first_name: "Enter a first or a last name." });
+    }
+    const companyName = formValue(form, "company").trim();
+    const companyId = companyName ? await this.companyId(companyName) : null;
+    return this.opts.api.createContact({
+      first_name: first,
+      last_name: last,
+      company_id: companyId,
+      phones: [{ number }],
+    });
+  }
+
+  private async companyId(name: string): Promise<number> {
+    const found = await this.opts.api.searchCompanies(name);
+    const same = found.items.find((c) => c.name.trim().toLowerCase() === name.toLowerCase());
+    return same ? same.id : (await this.opts.api.createCompany(name)).id;
+  }
+
+  private showError(form: HTMLFormElement, alert: HTMLElement, err: unknown): void {
+    if (err instanceof ApiError) {
+      const unplaced = showFieldErrors(form, err.fieldErrors, { number: "first_name", phones: "first_name" });
+      showAlert(alert, unplaced.length ? `${err.message} ${unplaced.join(" ")}` : err.message);
+      if (err.status === 409 && err.conflict?.id != null) {
+        alert.append(" ", h("a", { href: this.opts.hrefForContact(err.conflict.id), class: "alert-link" }, `Open ${err.conflict.name}`));
+      }
+    } else {
+      showAlert(alert, err instanceof Error ? err.message : "Something went wrong.");
+    }
+  }
+
+  // ---- wrap-up -----------------------------------------------------------
+
+  private wrapUpForm(view: PopView): HTMLFormElement {
+    const pop = view.pop;
+    const alert = formAlert();
+    const needsCard = !pop.card?.contact;
+    const name = callerLabel(pop);
+    const kindId = uid("next-kind");
+    const save = h("button", { type: "submit", class: "btn btn-primary" }, icon(ICONS.check), h("span", null, "Save and close"));
+    const close = h("button", { type: "button", class: "btn btn-ghost" }, "Close without saving");
+    const form = h(
+      "form",
+      { class: "wrapup", novalidate: true, "aria-label": "Wrap-up" },
+      alert,
+      needsCard
+        ? h(
+            "fieldset",
+            { class: "wrapup-group" },
+            h("legend", null, "Name the card for this number"),
+            h("div", { class: "field-grid" }, textField("First name", "first_name", { maxlength: 100 }), textField("Last name", "last_name", { maxlength: 100 })),
+            textField("Company", "company", { maxlength: 200, hint: "Optional." }),
+          )
+        : null,
+      textareaField("Result of the call", "note", { rows: 3, placeholder: "What was agreed, what to remember…" }),
+      h(
+        "fieldset",
+        { class: "wrapup-group" },
+        h("legend", null, "Next contact ", h("span", { class: "hint" }, "(optional)")),
+        h(
+          "div",
+          { class: "wrapup-next" },
+          h(
+            "div",
+            { class: "field", "data-field": "kind" },
+            h("label", { for: kindId }, "Type"),
+            h(
+              "select",
+              { id: kindId, name: "kind" },
+              ["callback", "meeting"].map((k) => h("option", { value: k }, TASK_KIND_LABELS[k] ?? k)),
+            ),
+          ),
+          textField("Date", "due_date", { type: "date" }),
+          textField("Time", "due_time", { type: "time", value: "09:00" }),
+        ),
+        textField("Subject", "subject", { maxlength: 200, placeholder: `Call back ${name}` }),
+      ),
+      h("div", { class: "form-actions" }, save, close),
+    );
+    close.addEventListener("click", () => this.opts.onDismiss(pop.linkedid));
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      showAlert(alert, null);
+      showFieldErrors(form, {});
+      try {
+        const saved = await withBusy(save, "Saving…", () => this.saveWrapUp(view, form));
+        if (saved) this.opts.toast(saved);
+        this.opts.onDismiss(pop.linkedid);
+      } catch (err) {
+        this.showError(form, alert, err);
+      }
+    });
+    return form;
+  }
+
+  /** Save the note and the next-contact task; the toast text, or "" when there was nothing to save. */
+  private async saveWrapUp(view: PopView, form: HTMLFormElement): Promise<string> {
+    const api = this.opts.api;
+    const pop = view.pop;
+    const note = formValue(form, "note").trim();
+    const date = formValue(form, "due_date");
+    const time = formValue(form, "due_time") || "09:00";
+    const kind = formValue(form, "kind") || "callback";
+    const subjectTyped = formValue(form, "subject").trim();
+    if (!date && subjectTyped) throw new ApiError(422, "Please correct the highlighted fields.", { due_date: "Pick the date of the next contact." });
+    if (!note && !date) return "";
+    let due: Date | null = null;
+    if (date) {
+      due = new Date(`${date}T${time}`);
+      if (Number.isNaN(due.getTime())) throw new ApiError(422, "Please correct the highlighted fields.", { due_date: "This is not a valid date." });
+    }
+    let contact = pop.card?.contact ?? null;
+    if (!contact) contact = await this.cardForUnknown(pop, form);
+    const callId = await findCallId(api, contact.id, pop.linkedid);
+    const done: string[] = [];
+    if (note) {
+      await api.addNote(contact.id, note, callId);
+      done.push("note");
+    }
+    if (due) {
+      const label = kind === "meeting" ? `Meeting with ${contactName(contact)}` : `Call back ${contactName(contact)}`;
+      await api.createTask({ kind, subject: subjectTyped || label, due_at: due.toISOString(), contact_id: contact.id, call_id: callId });
+      done.push(kind === "meeting" ? "meeting" : "callback");
+    }
+    return `Wrap-up saved: ${done.join(" and ")} on ${contactName(contact)}'s card.`;
+  }
+
+  // ---- timers ------------------------------------------------------------
+
+  private syncTicker(): void {
+    const live = Array.from(this.views.values()).some((v) => v.pop.phase !== "ended");
+    if (live && !this.ticker) {
+      this.ticker = setInterval(() => this.tick(), 1000);
+    } else if (!live && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  private tick(): void {
+    for (const el of this.list.querySelectorAll<HTMLElement>(".pop-timer[data-since]")) {
+      el.textContent = clock(secondsSince(el.dataset.since) ?? 0);
+    }
+  }
+}
+
+/** The CRM's id of the call with this linkedid on the contact's card (the call log writes it when the call ends). */
+export async function findCallId(api: Api, contactId: number, linkedid: string, tries = 4, waitMs = 600): Promise<number | null> {
+  for (let i = 0; i < tries; i += 1) {
+    try {
+      const page = await api.calls({ contact_id: contactId, limit: 20 });
+      const call = page.items.find((c) => c.linkedid === linkedid);
+      if (call) return call.id;
+    } catch {
+      return null; // the note is still worth saving without the link
+    }
+    if (i < tries - 1) await new Promise((r) => setTimeout(r, waitMs));
+  }
+  return null;
+}
+
+function cssId(linkedid: string): string {
+  return linkedid.replace(/[^A-Za-z0-9_-]/g, "_");
+}

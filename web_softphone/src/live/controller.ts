@@ -1,0 +1,124 @@
+// Wires the live screen-pops into the signed-in page: the /ws/agent socket, the pop state,
+// the pop stack, the blinking title and the "Live / Reconnecting…" indicator.
+// Every open tab has its own socket; closing a wrap-up in one tab closes it in the others.
+
+import type { Api } from "../api";
+import { PopStack } from "../components/screenpop";
+import { h } from "../dom";
+import type { Card, ServerMessage, User } from "../types";
+import { PopStore } from "./pops";
+import { type LiveStatus, LiveSocket } from "./socket";
+import { TitleBlinker } from "./title";
+
+export interface LiveOptions {
+  api: Api;
+  user: User;
+  /** Where the pop stack goes (over the page). */
+  popSlot: HTMLElement;
+  /** Where the connection indicator goes (top bar). */
+  statusSlot: HTMLElement;
+  hrefForContact: (id: number) => string;
+  toast: (message: string) => void;
+  /** The server refused the token: check the session (a 401 signs the page out). */
+  onAuthFailed: () => void;
+  /** Override for tests/dev: the websocket URL. */
+  url?: string;
+}
+
+const CHANNEL = "cti.pops";
+
+export function agentSocketUrl(loc: Pick<Location, "protocol" | "host"> = window.location): string {
+  return `${loc.protocol === "https:" ? "wss" : "ws"}://${loc.host}/ws/agent`;
+}
+
+export class LiveController {
+  private readonly store = new PopStore();
+  private readonly stack: PopStack;
+  private readonly socket: LiveSocket;
+  private readonly title = new TitleBlinker();
+  private readonly indicator: HTMLElement;
+  private readonly channel: BroadcastChannel | null;
+  private readonly onOnline = () => this.socket.retryNow();
+
+  constructor(private readonly opts: LiveOptions) {
+    this.stack = new PopStack({
+      api: opts.api,
+      hrefForContact: opts.hrefForContact,
+      toast: opts.toast,
+      onDismiss: (linkedid) => this.dismiss(linkedid, true),
+      onCardCreated: (linkedid, card) => this.cardCreated(linkedid, card),
+    });
+    this.indicator = h("span", { class: "live-status", "data-state": "connecting", "data-testid": "live-status", role: "status", title: "Live call notifications" }, "Connecting…");
+    opts.statusSlot.replaceChildren(this.indicator);
+    opts.popSlot.replaceChildren(this.stack.element);
+    this.socket = new LiveSocket({
+      url: opts.url ?? agentSocketUrl(),
+      token: () => opts.api.token,
+      onMessage: (message) => this.onMessage(message),
+      onStatus: (status, retryInMs) => this.showStatus(status, retryInMs),
+      onAuthFailed: opts.onAuthFailed,
+    });
+    this.channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(CHANNEL) : null;
+    if (this.channel) {
+      this.channel.onmessage = (ev: MessageEvent<{ type?: string; login?: string; linkedid?: string }>) => {
+        if (ev.data?.type === "dismiss" && ev.data.login === opts.user.login && ev.data.linkedid) this.dismiss(ev.data.linkedid, false);
+      };
+    }
+  }
+
+  start(): void {
+    window.addEventListener("online", this.onOnline);
+    this.socket.start();
+  }
+
+  stop(): void {
+    window.removeEventListener("online", this.onOnline);
+    this.socket.stop();
+    this.channel?.close();
+    this.stack.destroy();
+    this.title.set(null);
+    this.indicator.remove();
+  }
+
+  private onMessage(message: ServerMessage): void {
+    if (message.type === "hello" || message.type === "error") return;
+    this.stack.apply(this.store.apply(message));
+    this.updateTitle();
+  }
+
+  private dismiss(linkedid: string, local: boolean): void {
+    this.stack.apply(this.store.dismiss(linkedid));
+    this.updateTitle();
+    if (!local) return;
+    this.socket.send({ type: "dismiss", linkedid });
+    this.channel?.postMessage({ type: "dismiss", login: this.opts.user.login, linkedid });
+  }
+
+  private cardCreated(linkedid: string, card: Card): void {
+    const pop = this.store.setCard(linkedid, card);
+    if (pop) this.stack.apply([{ kind: "show", pop, phaseChanged: pop.phase !== "ended" }]);
+    this.updateTitle();
+  }
+
+  private updateTitle(): void {
+    const name = this.stack.ringingName();
+    this.title.set(name ? `☎ Ringing: ${name}` : null);
+  }
+
+  private showStatus(status: LiveStatus, retryInMs?: number): void {
+    const texts: Record<LiveStatus, string> = {
+      connecting: "Connecting…",
+      live: "Live",
+      reconnecting: "Reconnecting…",
+      stopped: "Offline",
+    };
+    this.indicator.dataset.state = status;
+    this.indicator.textContent = texts[status];
+    this.indicator.title =
+      status === "live"
+        ? "Connected: calls to your extensions pop up here."
+        : status === "reconnecting" && retryInMs !== undefined
+          ? `Connection lost. Trying again in ${Math.ceil(retryInMs / 1000)} s; pops come back when it reconnects.`
+          : "Live call notifications";
+  }
+}
