@@ -53,7 +53,7 @@ bench: $(STAMP)
 
 run: $(STAMP) softphone
 	$(BIN)/cti db upgrade
-	$(BIN)/cti serve
+	$(BIN)/cti serve --demo
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -17,12 +17,15 @@ from cti.ami.metrics import Counters
 from cti.bus.base import Bus
 from cti.ingest.calllog import CallLogWriter
 from cti.ingest.pipeline import IngestPipeline
+from cti.routing.runtime import TelephonyRuntime
+from cti.routing.settings import TelephonySettings
 from cti.screenpop.messages import Message
 from cti.screenpop.publisher import ScreenPopPublisher
 from cti.screenpop.registry import PopRegistry
 from cti.settings import BridgeSettings
 from cti.state.config import TrackerConfig
 from cti.state.tracker import Tracker
+from cti.stats.runtime import StatsRuntime
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +41,10 @@ def ami_config(settings: BridgeSettings) -> AmiConfig:
 
 
 class Bridge:
-    def __init__(self, settings: BridgeSettings, services: Services, bus: Bus) -> None:
+    def __init__(
+        self, settings: BridgeSettings, services: Services, bus: Bus,
+        telephony: TelephonySettings | None = None,
+    ) -> None:  # fmt: skip
         self.settings = settings
         self.services = services
         self.bus = bus
@@ -51,6 +57,11 @@ class Bridge:
         self.pipeline.add_sink("pops", self.publisher.handle)
         self.pipeline.add_sink("calllog", self.calllog.handle)
         self.ami = AmiClient(ami_config(settings), counters=self.metrics)
+        self.telephony = TelephonyRuntime(
+            telephony or TelephonySettings(), services, self.tracker, self.ami,
+            agi_host=settings.agi_host, agi_port=settings.agi_port, counters=self.metrics,
+        )  # fmt: skip
+        self.stats = StatsRuntime(services, bus, self.ami)
         services.calls.add_hook(FollowUpRules(lead_policy=settings.lead_policy))
 
     async def lookup_card(self, number: str) -> Message | None:
@@ -58,12 +69,16 @@ class Bridge:
         return None if card is None else card.model_dump(mode="json")
 
     async def start(self) -> None:
-        self.pipeline.start(self.ami.events())
+        await self.stats.start()
+        self.pipeline.start(self.stats.tap(self.telephony.tap(self.ami.events())))
+        await self.telephony.start()
         await self.ami.start()
         log.info("bridge started; AMI %s:%s", self.settings.ami_host, self.settings.ami_port)
 
     async def stop(self) -> None:
         await self.ami.stop()
+        await self.telephony.stop()
+        await self.stats.stop()
         await self.pipeline.drain()
         await self.pipeline.stop()
 
@@ -71,6 +86,7 @@ class Bridge:
         return {
             "ami": f"{self.settings.ami_host}:{self.settings.ami_port}",
             "active_calls": len(self.tracker),
+            "agi": self.telephony.agi_state,
             **self.ami.metrics(),
         }
 

@@ -12,8 +12,10 @@ from crm_core.settings import CrmSettings
 from cti.app import create_app
 from cti.bridge import Bridge, lifespan_hook
 from cti.bus.factory import create_bus
+from cti.routing.settings import TelephonySettings
 from cti.settings import BridgeSettings
 from cti.web.agent_ws import agent_router
+from cti.web.supervisor_ws import supervisor_router
 
 
 def status_router(bridge: Bridge) -> APIRouter:
@@ -35,16 +37,21 @@ def build_app(
     settings: BridgeSettings,
     services: Services | None = None,
     extra_lifespan_hooks: Sequence[LifespanHook] = (),
+    telephony: TelephonySettings | None = None,
 ) -> FastAPI:
     services = services or build_services(crm_settings)
     bus = create_bus(settings.bus_url)
-    bridge = Bridge(settings, services, bus)
+    bridge = Bridge(settings, services, bus, telephony)
     hooks = [lifespan_hook(bridge)] if settings.ingest else []
     hooks.extend(extra_lifespan_hooks)
     app = create_app(
         crm_settings,
         services=services,
-        extra_routers=[agent_router(bus, bridge.registry), status_router(bridge)],
+        extra_routers=[
+            agent_router(bus, bridge.registry),
+            supervisor_router(bus, bridge.stats.current),
+            status_router(bridge),
+        ],
         lifespan_hooks=hooks,
     )
     app.state.bridge = bridge

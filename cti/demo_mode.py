@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from crm_core.demo.loader import load_demo_data
 from crm_core.runtime import open_services
 from crm_core.settings import CrmSettings
+from cti.demo_traffic import client_numbers, gentle_traffic
 from cti.sandbox.errors import SandboxError
 from cti.sandbox.manager import Sandbox
 from cti.sandbox.settings import SandboxSettings
@@ -24,10 +25,10 @@ Hook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
 def prepare_demo(settings: CrmSettings, bridge_settings: BridgeSettings) -> list[Hook]:
-    asyncio.run(_load_demo(settings))
+    numbers = asyncio.run(_load_demo(settings))
     hooks: list[Hook] = []
     if bridge_settings.sandbox and _start_sandbox():
-        hooks.append(_gentle_traffic)
+        hooks.append(_gentle_traffic(numbers))
     else:
         click.echo(
             f"using the Asterisk at {bridge_settings.ami_host}:{bridge_settings.ami_port} "
@@ -36,10 +37,13 @@ def prepare_demo(settings: CrmSettings, bridge_settings: BridgeSettings) -> list
     return hooks
 
 
-async def _load_demo(settings: CrmSettings) -> None:
+async def _load_demo(settings: CrmSettings) -> list[str]:
+    click.echo("loading demo data (first run: about 30 s)...")
     async with open_services(settings) as services:
         await load_demo_data(services)
+        numbers = await client_numbers(services)
     click.echo("demo users: agent1..agent3 (extensions 1001..1003), super; password: demo")
+    return numbers
 
 
 def _start_sandbox() -> bool:
@@ -53,14 +57,15 @@ def _start_sandbox() -> bool:
     return True
 
 
-@asynccontextmanager
-async def _gentle_traffic(_app: FastAPI) -> AsyncIterator[None]:
-    from cti.sandbox.sim.traffic import gentle_traffic
+def _gentle_traffic(numbers: list[str]) -> Hook:
+    @asynccontextmanager
+    async def run(_app: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(gentle_traffic(SandboxSettings.from_env(), numbers))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
 
-    task = asyncio.create_task(gentle_traffic(SandboxSettings.from_env()))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+    return run

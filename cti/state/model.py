@@ -111,7 +111,7 @@ class Call:
         return self.answered_at is not None
 
     def note_rang(self, agent: str) -> None:
-        """Agents rung together (ring-all) are one wave, listed by extension; waves in time order."""
+        """Agents rung at once (ring-all) form a wave, sorted by extension; waves in time order."""
         if agent in self.agents_rang or agent == self.caller:
             return
         self.agents_rang.append(agent)

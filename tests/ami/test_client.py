@@ -128,6 +128,6 @@ async def test_refused_login_backs_off_and_retries(server: FakeAmi) -> None:
         assert client.state is not ConnectionState.CONNECTED
         server.accept_login = True
         await next_resync(client)
-        assert client.state is ConnectionState.CONNECTED
+        assert client.metrics()["state"] == "connected"
     finally:
         await client.stop()

@@ -1,4 +1,4 @@
-"""Reading recorded AMI text: tolerant of LF-only files, junk, responses and a missing last blank."""
+"""Reading recorded AMI text: tolerant of LF-only files, junk, responses, no final blank line."""
 
 from __future__ import annotations
 

@@ -117,7 +117,7 @@ def click_to_call_answered() -> Flow:
     s.tick(60)
     s.hangup(trunk)
     s.hangup(agent)
-    expected = {
+    expected: dict[str, Any] = {
         "direction": "outbound",
         "caller": "1001",
         "callee": "0612345678",

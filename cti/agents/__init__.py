@@ -1,0 +1,1 @@
+"""Agent state: queue membership and pause, as Asterisk reports it over AMI."""

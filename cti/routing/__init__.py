@@ -1,0 +1,1 @@
+"""Routing: the FastAGI server answering the dialplan's hook, and the rules it applies."""

@@ -1,0 +1,75 @@
+"""The routing decision, a pure function of what is known about the caller and the owner.
+
+Rules, in order:
+  (a) a known client whose owner has an extension that is logged in (a member of a queue), not
+      paused and not on a call: ring that extension first for `ring_seconds`, then the queue;
+  (b) otherwise the DID's queue.
+The reason is a sentence for people: it lands on the call record as `routing_reason`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionState:
+    extension: str
+    logged_in: bool
+    paused: bool = False
+    pause_reason: str = ""
+    busy: bool = False
+
+    @property
+    def free(self) -> bool:
+        return self.logged_in and not self.paused and not self.busy
+
+
+@dataclass(frozen=True, slots=True)
+class CallerInfo:
+    """known: the number belongs to a card. owner: the card owner's name, None without one."""
+
+    known: bool
+    owner: str | None = None
+    extensions: tuple[ExtensionState, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    queue: str
+    reason: str
+    target: str | None = None
+    ring_seconds: int | None = None
+
+    def variables(self) -> dict[str, str]:
+        """What the dialplan's [cti-route] reads."""
+        found = {"CTI_ROUTE_REASON": self.reason}
+        if self.target is not None:
+            found["CTI_ROUTE_TARGET"] = self.target
+            found["CTI_ROUTE_RING"] = str(self.ring_seconds)
+        return found
+
+
+def decide(queue: str, caller: CallerInfo, ring_seconds: int) -> Decision:
+    to_queue = f"queue {queue}"
+    if not caller.known:
+        return Decision(queue, f"unknown caller -> {to_queue}")
+    if caller.owner is None:
+        return Decision(queue, f"client without owner -> {to_queue}")
+    free = next((state for state in caller.extensions if state.free), None)
+    if free is not None:
+        ring = f"ring {free.extension} for {ring_seconds} s, then {to_queue}"
+        reason = f"owner {caller.owner} free -> {ring}"
+        return Decision(queue, reason, free.extension, ring_seconds)
+    return Decision(queue, f"owner {caller.owner} {_why_not(caller.extensions)} -> {to_queue}")
+
+
+def _why_not(extensions: tuple[ExtensionState, ...]) -> str:
+    if not extensions:
+        return "has no extension"
+    if any(state.logged_in and not state.paused for state in extensions):
+        return "busy"
+    paused = next((state for state in extensions if state.paused), None)
+    if paused is not None:
+        return f"paused ({paused.pause_reason})" if paused.pause_reason else "paused"
+    return "not logged in"

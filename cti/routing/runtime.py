@@ -1,0 +1,56 @@
+"""The telephony parts the bridge runs beside the tracker: agent state and the FastAGI server.
+
+Started and stopped with the Bridge. A FastAGI port that cannot be bound is logged and reported
+in the bridge status, not fatal: the dialplan sends every call to its queue without us.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from crm_core.services import Services
+from cti.agents.feed import ActionSender, AgentFeed, Item
+from cti.agents.registry import AgentRegistry
+from cti.ami.metrics import Counters
+from cti.routing.agi import FastAgiServer
+from cti.routing.router import CallsOfAgent, RouteHandler
+from cti.routing.settings import TelephonySettings
+
+log = logging.getLogger(__name__)
+
+
+class TelephonyRuntime:
+    def __init__(
+        self, settings: TelephonySettings, services: Services, tracker: CallsOfAgent,
+        ami: ActionSender, *, agi_host: str, agi_port: int, counters: Counters,
+    ) -> None:  # fmt: skip
+        self.settings = settings
+        self.agents = AgentRegistry()
+        self.feed = AgentFeed(self.agents, ami)
+        self.router = RouteHandler(settings, services, tracker, self.agents)
+        self.agi = FastAgiServer(
+            agi_host, agi_port, {"route": self.router},
+            deadline=settings.agi_deadline, counters=counters,
+        )  # fmt: skip
+        self.agi_state = "off"
+
+    def tap(self, source: AsyncIterator[Item]) -> AsyncIterator[Item]:
+        return self.feed.tap(source)
+
+    async def start(self) -> None:
+        if not self.settings.agi_enabled:
+            return
+        try:
+            await self.agi.start()
+        except OSError as exc:
+            self.agi_state = f"unavailable: {exc}"
+            log.error("FastAGI %s:%s not served: %s", self.agi.host, self.agi.port, exc)
+            return
+        self.agi_state = f"{self.agi.host}:{self.agi.bound_port}"
+        log.info("FastAGI serving on %s", self.agi_state)
+
+    async def stop(self) -> None:
+        await self.agi.stop()
+        await self.feed.stop()
+        self.agi_state = "off"

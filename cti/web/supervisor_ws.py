@@ -1,0 +1,109 @@
+"""/ws/supervisor: live queue statistics for supervisors and admins.
+
+Protocol (JSON text frames):
+  client -> {"type": "auth", "token": "<bearer token>"}   first frame, within AUTH_TIMEOUT
+  server -> {"type": "error", "reason": ...} + close 1008  not signed in, or not supervisor/admin
+  server -> {"type": "hello", "login": ..., "role": ...}
+  server -> {"type": "snapshot", ...}                      the full picture at once, then again
+                                                           whenever it changes, at most 2 per second
+Each frame is a full snapshot (a few KiB), so a client that missed frames is never wrong; frames
+for one client are coalesced: while one waits its turn a newer one replaces it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocketState
+
+from crm_core.models.enums import Role
+from crm_core.services import Services
+from cti.bus.base import SUPERVISOR_TOPIC, Bus, Message, Subscription
+from cti.web.agent_ws import POLICY_VIOLATION, authenticate
+
+MIN_INTERVAL = 0.5
+ALLOWED = (Role.SUPERVISOR, Role.ADMIN)
+
+
+class Latest:
+    """A one-slot mailbox: putting replaces what has not been taken yet."""
+
+    def __init__(self) -> None:
+        self._message: Message | None = None
+        self._ready = asyncio.Event()
+
+    def put(self, message: Message) -> None:
+        self._message = message
+        self._ready.set()
+
+    async def take(self) -> Message:
+        await self._ready.wait()
+        self._ready.clear()
+        message, self._message = self._message, None
+        assert message is not None
+        return message
+
+
+def supervisor_router(
+    bus: Bus, current: Callable[[], Message], min_interval: float = MIN_INTERVAL
+) -> APIRouter:
+    router = APIRouter()
+
+    @router.websocket("/ws/supervisor")
+    async def supervisor_socket(websocket: WebSocket) -> None:
+        await websocket.accept()
+        services: Services = websocket.app.state.services
+        actor = await authenticate(websocket, services)
+        if actor is None:
+            return
+        if actor.role not in ALLOWED:
+            reason = f"/ws/supervisor is for supervisors and admins; {actor.login} is {actor.role}"
+            await websocket.send_json({"type": "error", "reason": reason})
+            await websocket.close(POLICY_VIOLATION)
+            return
+        await websocket.send_json({"type": "hello", "login": actor.login, "role": actor.role})
+        subscription = await bus.subscribe({SUPERVISOR_TOPIC})
+        try:
+            await _serve(websocket, subscription, current(), min_interval)
+        finally:
+            await subscription.close()
+
+    return router
+
+
+async def _serve(
+    websocket: WebSocket, subscription: Subscription, first: Message, min_interval: float
+) -> None:
+    mailbox = Latest()
+    mailbox.put(first)
+    tasks = [
+        asyncio.create_task(_collect(subscription, mailbox)),
+        asyncio.create_task(_send(websocket, mailbox, min_interval)),
+    ]
+    try:
+        while True:
+            await websocket.receive_text()  # nothing to do with client frames but notice a close
+    except WebSocketDisconnect:
+        pass
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _collect(subscription: Subscription, mailbox: Latest) -> None:
+    async for _topic, message in subscription:
+        mailbox.put(message)
+
+
+async def _send(websocket: WebSocket, mailbox: Latest, min_interval: float) -> None:
+    while True:
+        message = await mailbox.take()
+        if websocket.application_state is not WebSocketState.CONNECTED:
+            return
+        with contextlib.suppress(RuntimeError):
+            await websocket.send_json(message)
+        await asyncio.sleep(min_interval)

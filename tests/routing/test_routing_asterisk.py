@@ -1,0 +1,98 @@
+"""The bridge's own FastAGI server answering the real dialplan's routing hook (sandbox Asterisk).
+
+The fallback (no AGI server listening: the call still reaches its queue) is covered by
+tests/sandbox/test_calls.py::test_no_routing_server_still_reaches_the_queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from crm_core.models.enums import Role
+from crm_core.services import Services
+from crm_core.services.dto import Actor, CallFilter, CallOut, ContactCreate, PhoneIn
+from crm_core.settings import CrmSettings
+from cti.routing.settings import TelephonySettings
+from cti.sandbox.manager import ConnectionInfo
+from cti.sandbox.settings import SandboxSettings
+from cti.sandbox.sim.scenarios import CUSTOMER, CUSTOMER_NAME, SALES, talk
+from cti.sandbox.sim.world import World, open_world
+from cti.sandbox.sip.calls import NO_ANSWER
+from tests.fixtures.bridge import RunningBridge, bridge_settings, serve_bridge, wait_until
+from tests.fixtures.db import MakeUser
+
+pytestmark = pytest.mark.asterisk
+SYSTEM = Actor.system()
+
+
+@pytest_asyncio.fixture
+async def routing_bridge(
+    crm_settings: CrmSettings, services: Services, asterisk: ConnectionInfo
+) -> AsyncIterator[RunningBridge]:
+    telephony = TelephonySettings(agi_enabled=True, route_ring_seconds=10)
+    settings = bridge_settings(asterisk, agi_port=asterisk.agi_port)
+    async with serve_bridge(crm_settings, settings, services, telephony) as running:
+        await asyncio.wait_for(running.bridge.telephony.feed.refreshed.wait(), 15)
+        yield running
+
+
+async def _owned_client(services: Services, make_user: MakeUser) -> int:
+    owner, _ = await make_user(Role.AGENT, extensions=["1002"])
+    data = ContactCreate(first_name="Petr", last_name="Novák", owner_id=owner.id,
+                         phones=[PhoneIn(number=CUSTOMER)])  # fmt: skip
+    return (await services.contacts.create(SYSTEM, data)).id
+
+
+async def _customer_calls(world: World) -> None:
+    dialog = await world.carrier.call(SALES, CUSTOMER, CUSTOMER_NAME)
+    await asyncio.wait_for(dialog.ended.wait(), 90)
+
+
+async def _only_call(services: Services, bridge: RunningBridge, contact_id: int) -> CallOut:
+    async def logged() -> list[CallOut]:
+        await bridge.bridge.pipeline.drain()
+        return (await services.calls.list(SYSTEM, CallFilter(contact_id=contact_id))).items
+
+    for _ in range(50):
+        if calls := await logged():
+            assert len(calls) == 1
+            return calls[0]
+        await asyncio.sleep(0.2)
+    raise AssertionError("no call record")
+
+
+async def test_a_known_client_rings_the_free_owner_first(
+    services: Services, make_user: MakeUser, routing_bridge: RunningBridge
+) -> None:
+    contact_id = await _owned_client(services, make_user)
+    async with open_world(SandboxSettings.from_env(), stub_agi=False) as world:
+        world.phones.plans.update({"1001": NO_ANSWER, "1002": talk(2), "1003": NO_ANSWER})
+        await _customer_calls(world)
+    call = await _only_call(services, routing_bridge, contact_id)
+    assert (call.answered_by, call.agents_rang, call.queue) == ("1002", ["1002"], "")
+    assert call.routing_reason.endswith("free -> ring 1002 for 10 s, then queue sales")
+    assert routing_bridge.bridge.metrics.get("agi.answered") == 1
+
+
+async def test_a_paused_owner_is_skipped_and_the_queue_answers(
+    services: Services, make_user: MakeUser, routing_bridge: RunningBridge
+) -> None:
+    contact_id = await _owned_client(services, make_user)
+    agents = routing_bridge.bridge.telephony.agents
+    async with open_world(SandboxSettings.from_env(), stub_agi=False) as world:
+        pause = {"Interface": "PJSIP/1002", "Queue": "sales", "Reason": "lunch"}
+        await world.ami.action("QueuePause", Paused="true", **pause)
+        try:
+            await wait_until(lambda: agents.of_interface("PJSIP/1002")[0].paused, 10, "pause")
+            world.phones.plans.update({"1001": talk(2), "1002": talk(2), "1003": NO_ANSWER})
+            await _customer_calls(world)
+        finally:
+            await world.ami.action("QueuePause", Paused="false", **pause)
+    call = await _only_call(services, routing_bridge, contact_id)
+    assert (call.answered_by, call.queue) == ("1001", "sales")
+    assert "1002" not in call.agents_rang
+    assert call.routing_reason.endswith("paused (lunch) -> queue sales")

@@ -1,0 +1,71 @@
+"""Our queue figures against Asterisk's own QueueParams for the same traffic on the sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import pytest
+
+from cti.ami.client import AmiClient
+from cti.sandbox.manager import ConnectionInfo
+from cti.sandbox.settings import SandboxSettings
+from cti.sandbox.sim.scenarios import (
+    queue_abandoned,
+    queue_answered_first_agent,
+    queue_ringall_one_answers,
+)
+from cti.sandbox.sim.world import open_world
+from tests.fixtures.bridge import RunningBridge, wait_until
+
+pytestmark = pytest.mark.asterisk
+log = logging.getLogger(__name__)
+
+
+async def queue_params(ami: AmiClient) -> dict[str, dict[str, str]]:
+    replies = await ami.send_action({"Action": "QueueStatus"})
+    return {r["Queue"]: r for r in replies if r.get("Event") == "QueueParams"}
+
+
+def ours(snapshot: dict[str, Any], name: str) -> dict[str, Any]:
+    queue: dict[str, Any] = next(q for q in snapshot["queues"] if q["name"] == name)
+    return queue
+
+
+async def test_figures_match_asterisk_queue_params(
+    running_bridge: RunningBridge, asterisk: ConnectionInfo
+) -> None:
+    bridge = running_bridge.bridge
+    reset = await bridge.ami.send_action({"Action": "QueueReset"})
+    assert reset[0].get("Response") == "Success", reset
+    async with open_world(SandboxSettings.from_env(), stub_agi=False) as world:
+        await queue_ringall_one_answers(world)
+        await queue_abandoned(world)
+        await queue_answered_first_agent(world)
+        await world.wait_idle()
+    await wait_until(lambda: not bridge.stats.stats.pending, 10, "the abandon to settle")
+    await asyncio.sleep(0.5)
+    asterisk_params = await queue_params(bridge.ami)
+    snapshot = bridge.stats.current()
+    log.warning("ours: %s", [(q["name"], {k: q[k] for k in ("offered", "answered", "abandoned",
+                "completed", "sl", "sl2", "asa", "aht")}) for q in snapshot["queues"]])  # fmt: skip
+    log.warning("asterisk: %s", asterisk_params)
+
+    for name in ("sales", "support"):
+        mine, theirs = ours(snapshot, name), asterisk_params[name]
+        assert mine["completed"] == int(theirs["Completed"]), name
+        assert mine["abandoned"] == int(theirs["Abandoned"]), name
+        assert mine["waiting"] == int(theirs["Calls"]) == 0
+        assert mine["service_level_seconds"] == float(theirs["ServiceLevel"])
+        assert mine["sl"] * 100 == pytest.approx(float(theirs["ServiceLevelPerf"]), abs=0.1)
+        assert mine["sl2"] * 100 == pytest.approx(float(theirs["ServiceLevelPerf2"]), abs=0.1)
+    sales, support = ours(snapshot, "sales"), ours(snapshot, "support")
+    assert (sales["offered"], sales["answered"], sales["abandoned"]) == (2, 1, 1)
+    assert sales["asa"] == pytest.approx(3.0, abs=0.5)
+    assert sales["aht"] == pytest.approx(4.0, abs=0.5)
+    assert (support["offered"], support["answered"]) == (1, 1)
+    assert support["aht"] == pytest.approx(14.0, abs=0.5)  # 4 s talk + 10 s wrap-up
+    agents = {a["extension"]: a for a in snapshot["agents"]}
+    assert (agents["1002"]["handled"], agents["1004"]["handled"]) == (1, 1)
+    assert agents["1001"]["state"] == "available"
