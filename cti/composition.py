@@ -16,6 +16,7 @@ from cti.routing.settings import TelephonySettings
 from cti.settings import BridgeSettings
 from cti.web.agent_ws import agent_router
 from cti.web.supervisor_ws import supervisor_router
+from cti.web.telephony import telephony_router
 
 
 def status_router(bridge: Bridge) -> APIRouter:
@@ -51,6 +52,7 @@ def build_app(
             agent_router(bus, bridge.registry),
             supervisor_router(bus, bridge.stats.current),
             status_router(bridge),
+            telephony_router(bridge.telephony),
         ],
         lifespan_hooks=hooks,
     )

@@ -17,7 +17,9 @@ Item = AmiEvent | Resync
 
 
 class ActionSender(Protocol):
-    async def send_action(self, action: Mapping[str, str]) -> list[dict[str, str]]: ...
+    async def send_action(
+        self, action: Mapping[str, str], *, as_list: bool | None = None
+    ) -> list[dict[str, str]]: ...
 
 
 class AgentFeed:

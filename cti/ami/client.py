@@ -66,11 +66,15 @@ class AmiClient:
         while True:
             yield await self.queue.get()
 
-    async def send_action(self, action: Mapping[str, str]) -> list[dict[str, str]]:
+    async def send_action(
+        self, action: Mapping[str, str], *, as_list: bool | None = None
+    ) -> list[dict[str, str]]:
+        """`as_list=False` for replies panoramisk mistakes for lists: QueueAdd's "Added
+        interface to queue" would otherwise wait for events that never come."""
         manager = self._manager
         if manager is None or self.state is not ConnectionState.CONNECTED:
             raise ConnectionError("AMI is not connected")
-        future = manager.send_action(dict(action))
+        future = manager.send_action(dict(action), as_list=as_list)
         async with asyncio.timeout(self.config.action_timeout):
             result = await asyncio.shield(future)
         return responses_to_dicts(result)

@@ -17,6 +17,7 @@ from crm_core.services import Services
 from crm_core.services.dto import Actor
 from crm_core.services.dto import CallRecord as CallRecordIn
 from cti.ami.metrics import Counters
+from cti.ingest.pipeline import merging
 from cti.state.records import CallEnded, CallEvent, CallRecord, CallStarted
 
 log = logging.getLogger(__name__)
@@ -63,34 +64,73 @@ def to_crm(call: CallRecord) -> CallRecordIn:
 
 
 class CallLogWriter:
-    """Handles call events: the record is written when a call starts and again when it ends."""
+    """Handles call events: the record is written when a call starts and again when it ends.
+
+    Behind a merging stage (see `merging`) a backlog comes in one call: then only each call's
+    latest record is written, `batch_size` calls per transaction (one commit, not one per call);
+    a batch that fails for another reason than the connection is written again call by call.
+    """
 
     def __init__(
-        self, services: Services, metrics: Counters, retry_max_seconds: float = 5.0
+        self,
+        services: Services,
+        metrics: Counters,
+        retry_max_seconds: float = 5.0,
+        batch_size: int = 50,
     ) -> None:
         self._services = services
         self._metrics = metrics
         self._retry_max = retry_max_seconds
+        self._batch_size = batch_size
 
+    @merging
     async def handle(self, events: Sequence[CallEvent]) -> None:
+        latest: dict[str, CallRecord] = {}
         for event in events:
             if isinstance(event, CallStarted | CallEnded):
-                await self.write(event.call)
+                latest.pop(event.call.linkedid, None)  # ordered by each call's last event
+                latest[event.call.linkedid] = event.call
+        records = [record for record in map(self._to_crm, latest.values()) if record]
+        for start in range(0, len(records), self._batch_size):
+            await self._write_batch(records[start : start + self._batch_size])
 
     async def write(self, call: CallRecord) -> None:
+        record = self._to_crm(call)
+        if record is not None:
+            await self._write_until_stored([record])
+
+    def _to_crm(self, call: CallRecord) -> CallRecordIn | None:
         try:
-            record = to_crm(call)
+            return to_crm(call)
         except ValidationError as exc:
             self._metrics.inc("calllog.rejected")
             log.error("call %s cannot be stored: %s", call.linkedid, exc)
-            return
-        await self._write_until_stored(record)
+            return None
 
-    async def _write_until_stored(self, record: CallRecordIn) -> None:
+    async def _write_batch(self, records: list[CallRecordIn]) -> None:
+        if len(records) == 1:
+            await self._write_until_stored(records)
+            return
+        try:
+            await self._write_until_stored(records)
+        except Exception:
+            log.exception("writing %d calls together failed; one by one now", len(records))
+            for record in records:
+                try:
+                    await self._write_until_stored([record])
+                except Exception:
+                    self._metrics.inc("calllog.failed")
+                    log.exception("call %s cannot be stored", record.linkedid)
+
+    async def _write_until_stored(self, records: list[CallRecordIn]) -> None:
         delay, outage_started = 0.2, None
+        calls = self._services.calls
         while True:
             try:
-                await self._services.calls.register(ACTOR, record)
+                if len(records) == 1:
+                    await calls.register(ACTOR, records[0])
+                else:
+                    await calls.register_many(ACTOR, records)
             except Exception as exc:
                 if not _is_connection_error(exc):
                     raise
@@ -100,7 +140,7 @@ class CallLogWriter:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self._retry_max)
                 continue
-            self._metrics.inc("calllog.written")
+            self._metrics.inc("calllog.written", len(records))
             if outage_started is not None:
                 log.info("database back after an outage since %s", outage_started.isoformat())
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from cti.ami.metrics import Counters
 from cti.ingest.stage import Stage
@@ -21,6 +22,18 @@ log = logging.getLogger(__name__)
 
 Batch = Sequence[CallEvent]
 Sink = Callable[[Batch], Awaitable[None]]
+S = TypeVar("S", bound=Callable[..., Awaitable[None]])
+MERGES_BATCHES = "merges_batches"
+
+
+def merging(sink: S) -> S:
+    """Marks a sink that may get the call events of many AMI events in one call (in order)."""
+    setattr(sink, MERGES_BATCHES, True)
+    return sink
+
+
+def _concat(batches: list[Batch]) -> Batch:
+    return [event for batch in batches for event in batch]
 
 
 class IngestPipeline:
@@ -31,8 +44,15 @@ class IngestPipeline:
         self._listeners: list[Callable[[Batch], None]] = []
         self._task: asyncio.Task[None] | None = None
 
-    def add_sink(self, name: str, sink: Sink, maxsize: int = 10_000) -> None:
-        self.stages.append(Stage(name, sink, self.metrics, maxsize))
+    def add_sink(
+        self, name: str, sink: Sink, maxsize: int = 10_000, merge: bool | None = None
+    ) -> None:
+        """`merge`: a sink that fell behind gets all that waits in one call (default: whether
+        the sink is marked with `merging`)."""
+        if merge is None:
+            merge = bool(getattr(sink, MERGES_BATCHES, False))
+        folding = _concat if merge else None
+        self.stages.append(Stage(name, sink, self.metrics, maxsize, merge=folding))
 
     def add_listener(self, listener: Callable[[Batch], None]) -> None:
         """A synchronous observer called inline (keep it cheap: counters, latency probes)."""

@@ -3,6 +3,10 @@
 `offer` never blocks and never loses an item: when the bounded buffer is full the item waits in
 an overflow list, counted in the metrics and logged, so a slow sink (a stalled database, a slow
 websocket) can never stall the AMI reader in front of it.
+
+With `merge`, a handler that has fallen behind gets everything waiting (up to `max_merge` items)
+in one call, folded by `merge`: the call log writes a backlog in a few transactions instead of
+one per item.
 """
 
 from __future__ import annotations
@@ -26,10 +30,14 @@ class Stage(Generic[T]):
         handler: Callable[[T], Awaitable[None]],
         metrics: Counters,
         maxsize: int = 10_000,
+        merge: Callable[[list[T]], T] | None = None,
+        max_merge: int = 200,
     ) -> None:
         self.name = name
         self._handler = handler
         self._metrics = metrics
+        self._merge = merge
+        self._max_merge = max_merge
         self._queue: asyncio.Queue[T] = asyncio.Queue(maxsize)
         self._overflow: deque[T] = deque()
         self._task: asyncio.Task[None] | None = None
@@ -61,17 +69,24 @@ class Stage(Generic[T]):
 
     async def _run(self) -> None:
         while True:
-            item = await self._queue.get()
+            items = [await self._queue.get()]
+            if self._merge is not None:
+                while len(items) < self._max_merge and not self._queue.empty():
+                    items.append(self._queue.get_nowait())
             try:
-                await self._handle(item)
+                await self._handle(items)
             finally:
                 self._refill()
-                self._queue.task_done()
+                for _ in items:
+                    self._queue.task_done()
 
-    async def _handle(self, item: T) -> None:
+    async def _handle(self, items: list[T]) -> None:
         try:
-            await self._handler(item)
-            self._metrics.inc(f"{self.name}.handled")
+            if self._merge is not None and len(items) > 1:
+                await self._handler(self._merge(items))
+            else:
+                await self._handler(items[0])
+            self._metrics.inc(f"{self.name}.handled", len(items))
         except Exception:
             self._metrics.inc(f"{self.name}.errors")
             log.exception("%s failed on an item; going on", self.name)

@@ -11,6 +11,7 @@ from typing import Protocol
 from crm_core.services import Services
 from cti.agents.registry import AgentRegistry
 from cti.routing.agi import AgiRequest
+from cti.routing.owners import OwnerDirectory
 from cti.routing.rules import CallerInfo, Decision, ExtensionState, decide
 from cti.routing.settings import TelephonySettings
 from cti.state.tracker import AgentCalls
@@ -31,6 +32,7 @@ class RouteHandler:
         self.services = services
         self.tracker = tracker
         self.agents = agents
+        self.owners = OwnerDirectory(services.users, settings.route_owner_cache_seconds)
 
     async def __call__(self, request: AgiRequest) -> dict[str, str]:
         return (await self.decide(request)).variables()
@@ -57,9 +59,9 @@ class RouteHandler:
             return CallerInfo(known=False)
         if card.owner is None:
             return CallerInfo(known=True)
-        owner = await self.services.users.get(card.owner.id)
+        owner = await self.owners.get(card.owner.id)
         states = tuple(self.extension_state(ext) for ext in owner.extensions)
-        return CallerInfo(True, owner.display_name, states)
+        return CallerInfo(True, owner.name, states)
 
     def extension_state(self, extension: str) -> ExtensionState:
         interface = self.settings.interface(extension)

@@ -10,6 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from crm_core.services import Services
+from cti.agents.actions import AgentActions
 from cti.agents.feed import ActionSender, AgentFeed, Item
 from cti.agents.registry import AgentRegistry
 from cti.ami.metrics import Counters
@@ -28,6 +29,7 @@ class TelephonyRuntime:
         self.settings = settings
         self.agents = AgentRegistry()
         self.feed = AgentFeed(self.agents, ami)
+        self.actions = AgentActions(ami, settings)
         self.router = RouteHandler(settings, services, tracker, self.agents)
         self.agi = FastAgiServer(
             agi_host, agi_port, {"route": self.router},

@@ -26,6 +26,8 @@ class TelephonySettings(BaseSettings):
     # the CRM lookup inside one routing decision; past it the call goes to the queue
     route_lookup_budget: float = Field(0.5, gt=0)
     route_owner_first: bool = True
+    # how long an owner's name and extensions are reused before the CRM is asked again
+    route_owner_cache_seconds: float = Field(10.0, ge=0)
     route_ring_seconds: int = Field(15, ge=1, le=120)
     route_did_queues: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_DID_QUEUES))
     route_default_queue: str = "sales"

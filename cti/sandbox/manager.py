@@ -64,9 +64,10 @@ class Sandbox:
         config.install(self.layout, self.settings.dialplans_dir)
         self._log_mark = self.log_size()
         pid = process.start(self.layout)
-        alive = lambda: process.running_pid(self.layout) == pid  # noqa: E731
         try:
-            wait_fully_booted(self.settings.ami, self.settings.boot_timeout, alive)
+            wait_fully_booted(
+                self.settings.ami, self.settings.boot_timeout, lambda: process.is_alive(pid)
+            )
         except SandboxError as exc:
             raise SandboxError(f"{exc}; console output:\n{self.console_tail()}") from exc
         return self.connection_info()

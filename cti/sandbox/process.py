@@ -17,16 +17,35 @@ AMI_PORT = 5038
 def start(layout: Layout) -> int:
     """Spawn `chroot ROOT asterisk -f` in its own session (Ctrl-C in a terminal does not reach
     it), output appended to the console log; record and return its pid."""
-    command = ["chroot", str(layout.root), str(ASTERISK), "-f", "-n", "-C", str(ASTERISK_CONF)]
+    # stdbuf: Asterisk's console output goes to a file, block-buffered unless told otherwise, and
+    # a failed start would leave nothing to read.
+    asterisk = [str(ASTERISK), "-f", "-n", "-C", str(ASTERISK_CONF)]
+    command = ["chroot", str(layout.root), "/usr/bin/stdbuf", "-oL", "-eL", *asterisk]
     append = os.O_WRONLY | os.O_CREAT | os.O_APPEND
-    files = [
+    files: list[tuple[int, ...] | tuple[int, int, str, int, int]] = [
         (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
         (os.POSIX_SPAWN_OPEN, 1, str(layout.console_log), append, 0o644),
         (os.POSIX_SPAWN_DUP2, 1, 2),
     ]
+    files += [(os.POSIX_SPAWN_CLOSE, fd) for fd in _inherited_fds()]
     pid = os.posix_spawnp("chroot", command, os.environ, file_actions=files, setsid=True)
     layout.pid_file.write_text(f"{pid}\n")
     return pid
+
+
+def _inherited_fds() -> list[int]:
+    """Open descriptors above stderr. Asterisk outlives its starter: it must not keep the
+    starter's files open (a `flock` lock held by a test runner would never be released)."""
+    fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    return [fd for fd in fds if fd > 2 and _is_open(fd)]
+
+
+def _is_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False  # the descriptor listdir itself used
+    return True
 
 
 def running_pid(layout: Layout) -> int | None:
@@ -36,6 +55,10 @@ def running_pid(layout: Layout) -> int | None:
     except (OSError, ValueError):
         return None
     return pid if _is_live_asterisk(pid) else None
+
+
+def is_alive(pid: int) -> bool:
+    return _is_live_asterisk(pid)
 
 
 def stop(layout: Layout, timeout: float = 20) -> bool:

@@ -41,6 +41,8 @@ class ScreenPopPublisher:
         self._lookup_card = lookup_card
         self.registry = registry
         self._calls: dict[str, _CallPops] = {}
+        self.lookups_failed = 0
+        self._lookup_failing = False
 
     async def handle(self, events: Sequence[CallEvent]) -> None:
         """One AMI event's call events, together: an answer is known before the ring stops."""
@@ -107,9 +109,24 @@ class ScreenPopPublisher:
     async def _card(self, call: CallRecord, state: _CallPops) -> Message | None:
         if not state.card_loaded:
             number = external_number(call)
-            state.card = await self._lookup_card(number) if number else None
+            try:
+                state.card = await self._lookup_card(number) if number else None
+            except Exception as exc:  # the database is away: pop without the card, not never
+                self._lookup_failed(call, exc)
+                return None  # the call's next pop tries again
+            if self._lookup_failing and number:
+                self._lookup_failing = False
+                log.info("card lookups work again after %d failures", self.lookups_failed)
             state.card_loaded = True
         return state.card
+
+    def _lookup_failed(self, call: CallRecord, exc: Exception) -> None:
+        self.lookups_failed += 1
+        level = logging.DEBUG if self._lookup_failing else logging.WARNING
+        self._lookup_failing = True
+        log.log(
+            level, "card lookup for call %s failed (%r): popping without cards", call.linkedid, exc
+        )
 
     def _state(self, linkedid: str) -> _CallPops:
         return self._calls.setdefault(linkedid, _CallPops())

@@ -71,12 +71,17 @@ async def test_agent_sees_the_ringing_card_then_wraps_up_and_the_call_is_on_the_
     try:
         pop = page.get_by_test_id("pop")
         # While the phone rings (1002 answers after 3 s): the client's card.
-        await expect(pop).to_have_attribute("data-phase", "ringing", timeout=20_000)
+        try:
+            await expect(pop).to_have_attribute("data-phase", "ringing", timeout=20_000)
+        except AssertionError:
+            if call.done() and call.exception() is not None:
+                raise AssertionError(f"the sandbox call failed: {call.exception()!r}") from None
+            raise
         await expect(pop.get_by_role("heading", level=3, name="Petr Novák")).to_be_visible()
         assert await pop.get_attribute("data-phase") == "ringing"
         await expect(pop.get_by_text("Queue sales")).to_be_visible()
         await expect(pop.get_by_text("Novák Stavby s.r.o.")).to_be_visible()
-        await page.screenshot(path=str(SCREENSHOT))
+        await page.screenshot(path=str(SCREENSHOT), animations="disabled")
 
         await expect(pop.get_by_role("heading", name="On call with Petr Novák")).to_be_visible(
             timeout=15_000

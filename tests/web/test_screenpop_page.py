@@ -27,6 +27,7 @@ from cti.state.records import (
     CallRecord,
     CallRinging,
     CallStarted,
+    Disposition,
 )
 from tests.fixtures.bridge import wait_until
 from tests.fixtures.browser import WEB_DB, BridgeServer
@@ -86,7 +87,7 @@ class Phone:
         )
         await self.server.play(CallRinging(self.call, (), now), CallAnswered(self.call, now))
 
-    async def end(self, disposition: str = "answered", talk: float = 75) -> None:
+    async def end(self, disposition: Disposition = "answered", talk: float = 75) -> None:
         now = time.time()
         talked = talk if self.call.answered_at else None
         self.call = dataclasses.replace(
@@ -228,9 +229,11 @@ async def test_unknown_number_becomes_a_card_in_one_step(
     await page.wait_for_function("document.title === '☎ Ringing: Oliver Bennett'")
 
     card = await bridge_server.services.cards.lookup(UNKNOWN)
-    assert card is not None and card.contact is not None
+    assert card is not None
+    assert card.contact is not None
     assert (card.contact.first_name, card.contact.last_name) == ("Oliver", "Bennett")
-    assert card.company is not None and card.company.name == "Brightwater Ltd"
+    assert card.company is not None
+    assert card.company.name == "Brightwater Ltd"
 
     # The card stays through the call; the wrap-up needs no name any more.
     await phone.answer("1001")
@@ -264,7 +267,8 @@ async def test_wrap_up_names_the_lead_card_an_unknown_callers_call_left(
     await expect(pop).to_have_count(0)
 
     card = await bridge_server.services.cards.lookup(UNKNOWN)
-    assert card is not None and card.contact is not None
+    assert card is not None
+    assert card.contact is not None
     assert (card.contact.first_name, card.contact.last_name) == ("Grace", "Hopper")
     assert card.contact.source == "call"  # the lead, renamed: not a second card
     assert [n.body for n in card.last_notes] == ["Asked for a demo."]

@@ -123,7 +123,8 @@ const OUTCOMES: Record<string, [string, Tone]> = {
 export function callLook(call: Pick<Call, "direction" | "disposition">): CallLook {
   const dir = (call.direction || "").toLowerCase();
   const disp = (call.disposition || "").toLowerCase();
-  const [outcome, tone] = OUTCOMES[disp] ?? [disp.replace(/_/g, " ") || "unknown outcome", "neutral" as Tone];
+  // No disposition yet: the call is still going on (the call log writes it when it starts).
+  const [outcome, tone] = OUTCOMES[disp || "in_progress"] ?? [disp.replace(/_/g, " "), "neutral" as Tone];
   const direction =
     dir === "inbound" || dir === "in" || dir === "incoming"
       ? "Incoming"

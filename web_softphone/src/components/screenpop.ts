@@ -187,7 +187,9 @@ export class PopStack {
     if (pop.card) {
       view.createForm = null;
       const slot = h("div", { class: "pop-card" });
-      renderCard(slot, pop.card, {
+      // The card's history: not the call that is ringing now (the call log may have it already).
+      const card: Card = { ...pop.card, last_calls: (pop.card.last_calls ?? []).filter((c) => c.linkedid !== pop.linkedid) };
+      renderCard(slot, card, {
         headingLevel: 3,
         lastCalls: 3,
         lastNotes: 2,

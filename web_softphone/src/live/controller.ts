@@ -82,6 +82,12 @@ export class LiveController {
 
   private onMessage(message: ServerMessage): void {
     if (message.type === "hello" || message.type === "error") return;
+    if (message.type === "snapshot") {
+      // Closed while the connection was down: tell the server again.
+      for (const pop of message.pops) {
+        if (this.store.isDismissed(pop.linkedid)) this.socket.send({ type: "dismiss", linkedid: pop.linkedid });
+      }
+    }
     this.stack.apply(this.store.apply(message));
     this.updateTitle();
   }

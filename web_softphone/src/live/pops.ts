@@ -56,6 +56,10 @@ export class PopStore {
     return pop;
   }
 
+  isDismissed(linkedid: string): boolean {
+    return this.dismissed.has(linkedid);
+  }
+
   /** The agent closed the wrap-up (here or in another tab). */
   dismiss(linkedid: string): PopChange[] {
     this.dismissed.add(linkedid);

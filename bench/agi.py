@@ -1,0 +1,128 @@
+"""FastAGI routing answer time: N concurrent AGI sessions over TCP against the bridge's server.
+
+    .venv/bin/python bench/agi.py [--contacts 20000] [--sessions 2000] [--concurrency 20]
+
+Seeds a SQLite CRM (bench/lookup.py's seed: N contacts owned by user 1, who gets extension 1002,
+a logged-in member of `sales`), serves the real `route` handler (card lookup, owner, agent
+registry, tracker) on a free port and plays Asterisk: send the agi_* environment, answer each
+SET VARIABLE with `200 result=1`, until the server closes. The time is from connect to close.
+Callers alternate between known numbers and unknown ones. Baseline: the same server and protocol
+with a handler that answers a constant (a bare TCP round trip with no lookup).
+Bar: p99 <= 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import multiprocessing
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from lookup import _bulk, mobile, percentile, seed
+
+from crm_core.db import create_engine
+from crm_core.migrate import upgrade
+from crm_core.models import UserExtension
+from crm_core.services import build_services
+from crm_core.settings import CrmSettings
+from cti.agents.registry import AgentRegistry, Member
+from cti.routing.agi import AgiRequest, FastAgiServer, Handler
+from cti.routing.router import RouteHandler
+from cti.routing.settings import TelephonySettings
+from cti.state.tracker import Tracker
+
+
+def environment(number: str) -> bytes:
+    lines = [
+        "agi_network: yes", "agi_network_script: route", "agi_request: agi://x/route",
+        f"agi_callerid: {number}", "agi_dnid: 100", "agi_arg_1: sales", f"agi_arg_2: {number}",
+    ]  # fmt: skip
+    return ("\n".join(lines) + "\n\n").encode()
+
+
+async def session(port: int, number: str) -> float:
+    start = time.perf_counter()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(environment(number))
+    while (await reader.readline()).startswith(b"SET VARIABLE"):
+        writer.write(b"200 result=1\n")
+    writer.close()
+    return (time.perf_counter() - start) * 1000
+
+
+async def drive(port: int, numbers: list[str], concurrency: int) -> list[float]:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(number: str) -> float:
+        async with gate:
+            return await session(port, number)
+
+    return list(await asyncio.gather(*(one(number) for number in numbers)))
+
+
+def drive_in_process(port: int, numbers: list[str], concurrency: int) -> list[float]:
+    """The client runs in its own process: it must not share the server's event loop."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        return pool.submit(_drive_sync, port, numbers, concurrency).result()
+
+
+def _drive_sync(port: int, numbers: list[str], concurrency: int) -> list[float]:
+    return asyncio.run(drive(port, numbers, concurrency))
+
+
+async def measure(name: str, handler: Handler, numbers: list[str], concurrency: int) -> None:
+    server = FastAgiServer("127.0.0.1", 0, {"route": handler}, deadline=2)
+    await server.start()
+    try:
+        run = functools.partial(drive_in_process, server.bound_port)
+        await asyncio.to_thread(run, numbers[:200], concurrency)  # warm up
+        samples = await asyncio.to_thread(run, numbers, concurrency)
+    finally:
+        await server.stop()
+    p50, p99 = percentile(samples, 0.5), percentile(samples, 0.99)
+    print(f"{name:9} sessions={len(samples)} c={concurrency} p50={p50:.2f} ms p99={p99:.2f} ms")
+    print(f"          server counters: {server.counters.as_dict()}")
+
+
+async def noop(_: AgiRequest) -> Mapping[str, str]:
+    return {"CTI_ROUTE_REASON": "noop"}
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--contacts", type=int, default=20_000)
+    parser.add_argument("--sessions", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="cti-bench-agi-") as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'agi.db'}"
+        engine = create_engine(url)
+        await upgrade(engine)
+        services = build_services(CrmSettings(database_url=url, secret_key="b", var_dir=Path(tmp)))
+        try:
+            known = await seed(services, args.contacts)
+            await _bulk(services, UserExtension, [{"extension": "1002", "user_id": 1}])
+            agents = AgentRegistry()
+            agents.replace([Member("sales", "PJSIP/1002")])
+            router = RouteHandler(TelephonySettings(), services, Tracker(), agents)
+            unknown = [mobile(2_500_000 + i) for i in range(args.sessions)]
+            numbers = [random.choice(known) if i % 2 else unknown[i] for i in range(args.sessions)]
+            print(f"route handler: {await router.decide(AgiRequest({'agi_arg_2': known[0]}))}")
+            await measure("baseline", noop, numbers, args.concurrency)
+            await measure("route", router, numbers, args.concurrency)
+        finally:
+            await services.dispose()
+            await engine.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,1 @@
+"""Helpers shared by the benches (not a bench themselves: `make bench` runs only bench/*.py)."""

@@ -1,0 +1,108 @@
+"""Telephony REST for the logged-in agent: queue membership and pause (what Asterisk reports,
+never what was last requested). Changes answer 202: the state follows when Asterisk confirms."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, status
+from pydantic import BaseModel, Field
+
+from crm_core.api.deps import ActorDep, ServicesDep
+from crm_core.errors import ConflictError
+from crm_core.services.dto import UserOut
+from cti.agents.actions import AmiUnavailableError
+from cti.agents.registry import Member
+from cti.routing.runtime import TelephonyRuntime
+
+QueueName = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+
+
+class QueueState(BaseModel):
+    queue: str
+    paused: bool
+    pause_reason: str
+    status: str
+    membership: str
+
+
+class AgentState(BaseModel):
+    extension: str
+    interface: str
+    queues: list[QueueState]
+    on_call: bool
+    pause_reasons: list[str]
+
+
+class PauseRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=64)
+
+
+async def _me(actor: ActorDep, services: ServicesDep) -> UserOut:
+    if actor.id is None:
+        raise ConflictError("the system actor has no extension")
+    user = await services.users.get(actor.id)
+    if not user.extensions:
+        raise ConflictError(f"user {user.login} has no phone extension")
+    return user
+
+
+MeDep = Annotated[UserOut, Depends(_me)]
+
+
+def telephony_router(telephony: TelephonyRuntime) -> APIRouter:
+    settings, agents, actions = telephony.settings, telephony.agents, telephony.actions
+    calls = telephony.router.tracker
+    router = APIRouter(prefix="/api/agents/me", tags=["telephony"])
+
+    def state(user: UserOut) -> AgentState:
+        extension = user.extensions[0]
+        interface = settings.interface(extension)
+        busy = calls.agent_calls(extension)
+        return AgentState(
+            extension=extension, interface=interface,
+            queues=[_queue_state(m) for m in agents.of_interface(interface)],
+            on_call=bool(busy.active), pause_reasons=list(settings.pause_reasons),
+        )  # fmt: skip
+
+    @router.get("/state")
+    async def my_state(me: MeDep) -> AgentState:
+        """The agent's queues and pause as Asterisk last reported them."""
+        return state(me)
+
+    @router.post("/queues/{queue}", status_code=status.HTTP_202_ACCEPTED)
+    async def join_queue(me: MeDep, queue: QueueName) -> AgentState:
+        await _carry_out(actions.join(me.extensions[0], queue, me.display_name or me.login))
+        return state(me)
+
+    @router.delete("/queues/{queue}", status_code=status.HTTP_202_ACCEPTED)
+    async def leave_queue(me: MeDep, queue: QueueName) -> AgentState:
+        await _carry_out(actions.leave(me.extensions[0], queue))
+        return state(me)
+
+    @router.post("/pause", status_code=status.HTTP_202_ACCEPTED)
+    async def pause(me: MeDep, body: PauseRequest) -> AgentState:
+        await _carry_out(actions.pause(me.extensions[0], body.reason))
+        return state(me)
+
+    @router.delete("/pause", status_code=status.HTTP_202_ACCEPTED)
+    async def resume(me: MeDep) -> AgentState:
+        await _carry_out(actions.resume(me.extensions[0]))
+        return state(me)
+
+    return router
+
+
+async def _carry_out(request: Awaitable[None]) -> None:
+    try:
+        await request
+    except AmiUnavailableError as exc:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from exc
+
+
+def _queue_state(member: Member) -> QueueState:
+    return QueueState(
+        queue=member.queue, paused=member.paused, pause_reason=member.pause_reason,
+        status=member.status, membership=member.membership,
+    )  # fmt: skip
