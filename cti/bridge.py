@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,6 +29,7 @@ from cti.state.tracker import Tracker
 from cti.stats.runtime import StatsRuntime
 
 log = logging.getLogger(__name__)
+CARD_LOOKUP_TIMEOUT = 0.5  # seconds; the pop then goes out without the card
 
 
 def ami_config(settings: BridgeSettings) -> AmiConfig:
@@ -65,7 +67,9 @@ class Bridge:
         services.calls.add_hook(FollowUpRules(lead_policy=settings.lead_policy))
 
     async def lookup_card(self, number: str) -> Message | None:
-        card = await self.services.cards.lookup(number)
+        """The caller's card; a database that hangs costs a ring at most CARD_LOOKUP_TIMEOUT."""
+        async with asyncio.timeout(CARD_LOOKUP_TIMEOUT):
+            card = await self.services.cards.lookup(number)
         return None if card is None else card.model_dump(mode="json")
 
     async def start(self) -> None:

@@ -15,6 +15,7 @@ from cti.bus.factory import create_bus
 from cti.routing.settings import TelephonySettings
 from cti.settings import BridgeSettings
 from cti.web.agent_ws import agent_router
+from cti.web.sip_credentials import sip_credentials_router
 from cti.web.supervisor_ws import supervisor_router
 from cti.web.telephony import telephony_router
 
@@ -53,6 +54,7 @@ def build_app(
             supervisor_router(bus, bridge.stats.current),
             status_router(bridge),
             telephony_router(bridge.telephony),
+            sip_credentials_router(settings),
         ],
         lifespan_hooks=hooks,
     )

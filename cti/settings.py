@@ -27,3 +27,8 @@ class BridgeSettings(BaseSettings):
     lead_policy: LeadPolicy = "always"
     ingest: bool = True
     sandbox: bool = True
+    # The browser softphone (cti/web/sip_credentials.py): each agent's SIP password, as
+    # "1001=secret,1002=other" pairs; a "*" entry is a formula for the rest ("*=sandbox-{ext}").
+    sip_passwords: str = ""
+    # Asterisk's SIP WebSocket URLs for the browser, comma-separated; {host} is the page's host.
+    sip_ws_servers: str = "wss://{host}:8089/ws"

@@ -5,7 +5,10 @@ Used by the CLI, the tests' `asterisk` fixture and `make run`.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cti.sandbox import config, process, provision
@@ -60,6 +63,18 @@ class Sandbox:
     def up(self, show_progress: bool = True) -> ConnectionInfo:
         """Start Asterisk with the repository's configuration (restarting it if it runs)."""
         self.ensure_provisioned(show_progress)
+        with self._exclusive():
+            return self._restart()
+
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """One start or stop at a time across processes (tests, `make run`, the CLI)."""
+        self.layout.base.mkdir(parents=True, exist_ok=True)
+        with (self.layout.base / "sandbox.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    def _restart(self) -> ConnectionInfo:
         process.stop(self.layout)
         config.install(self.layout, self.settings.dialplans_dir)
         self._log_mark = self.log_size()
@@ -75,16 +90,21 @@ class Sandbox:
     def ensure_up(self, show_progress: bool = True) -> ConnectionInfo:
         """Like up(), but keep an Asterisk that already runs this exact configuration (so several
         test sessions can share one sandbox)."""
+        self.ensure_provisioned(show_progress)
+        with self._exclusive():
+            if process.running_pid(self.layout) is not None and self._runs_current_config():
+                return self.connection_info()
+            return self._restart()
+
+    def _runs_current_config(self) -> bool:
         stamp = self.layout.config_stamp
-        current = config.fingerprint(self.settings.dialplans_dir)
         loaded = stamp.read_text().strip() if stamp.exists() else ""
-        if process.running_pid(self.layout) is not None and loaded == current:
-            return self.connection_info()
-        return self.up(show_progress)
+        return loaded == config.fingerprint(self.settings.dialplans_dir)
 
     def down(self) -> bool:
         """Stop Asterisk. False if it was not running."""
-        return process.stop(self.layout)
+        with self._exclusive():
+            return process.stop(self.layout)
 
     def status(self) -> SandboxStatus:
         pid = process.running_pid(self.layout)

@@ -62,22 +62,48 @@ def is_alive(pid: int) -> bool:
 
 
 def stop(layout: Layout, timeout: float = 20) -> bool:
-    """SIGTERM (Asterisk shuts down cleanly), SIGKILL after `timeout`.
+    """SIGTERM (Asterisk shuts down cleanly), SIGKILL after `timeout`. False if none was running.
 
-    False if it was not running."""
-    pid = running_pid(layout)
-    if pid is None:
-        layout.pid_file.unlink(missing_ok=True)
-        return False
-    os.kill(pid, signal.SIGTERM)
-    if not _wait_gone(pid, timeout):
-        os.kill(pid, signal.SIGKILL)
-        _wait_gone(pid, 5)
+    Stops the recorded Asterisk and any other Asterisk running in this chroot (one left behind by
+    a start that raced another), so that a new start never finds the ports taken.
+    """
+    pids = set(strays(layout))
+    recorded = running_pid(layout)
+    if recorded is not None:
+        pids.add(recorded)
+    for pid in pids:
+        _terminate(pid, timeout)
     # Asterisk's last threads close the AMI listener and the control socket after the main
     # process looks gone; a new Asterisk started before that exits with "already running".
     _wait_port_free(AMI_PORT, timeout=10)
     layout.pid_file.unlink(missing_ok=True)
-    return True
+    return bool(pids)
+
+
+def strays(layout: Layout) -> list[int]:
+    """Live Asterisk processes whose root directory is this chroot."""
+    root = os.path.realpath(layout.root)
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and _root_of(int(entry)) == root and _is_live_asterisk(int(entry)):
+            found.append(int(entry))
+    return found
+
+
+def _root_of(pid: int) -> str:
+    try:
+        return os.readlink(f"/proc/{pid}/root")
+    except OSError:
+        return ""
+
+
+def _terminate(pid: int, timeout: float) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    if not _wait_gone(pid, timeout):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        _wait_gone(pid, 5)
 
 
 def _wait_port_free(port: int, timeout: float) -> None:

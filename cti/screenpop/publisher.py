@@ -7,6 +7,7 @@ follows the call (the target rings); hangup -> the outcome to whoever talked, fo
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from cti.state.records import (
 )
 
 log = logging.getLogger(__name__)
+LOOKUP_WARNING_EVERY = 30.0  # seconds
 
 CardLookup = Callable[[str], Awaitable[Message | None]]
 
@@ -42,7 +44,7 @@ class ScreenPopPublisher:
         self.registry = registry
         self._calls: dict[str, _CallPops] = {}
         self.lookups_failed = 0
-        self._lookup_failing = False
+        self._warned_at = -LOOKUP_WARNING_EVERY
 
     async def handle(self, events: Sequence[CallEvent]) -> None:
         """One AMI event's call events, together: an answer is known before the ring stops."""
@@ -114,19 +116,18 @@ class ScreenPopPublisher:
             except Exception as exc:  # the database is away: pop without the card, not never
                 self._lookup_failed(call, exc)
                 return None  # the call's next pop tries again
-            if self._lookup_failing and number:
-                self._lookup_failing = False
-                log.info("card lookups work again after %d failures", self.lookups_failed)
             state.card_loaded = True
         return state.card
 
     def _lookup_failed(self, call: CallRecord, exc: Exception) -> None:
         self.lookups_failed += 1
-        level = logging.DEBUG if self._lookup_failing else logging.WARNING
-        self._lookup_failing = True
-        log.log(
-            level, "card lookup for call %s failed (%r): popping without cards", call.linkedid, exc
-        )
+        now = time.monotonic()
+        if now - self._warned_at >= LOOKUP_WARNING_EVERY:  # not a line per ring in an outage
+            self._warned_at = now
+            log.warning(
+                "card lookup for call %s failed (%r): popping without the card (%d failures)",
+                call.linkedid, exc, self.lookups_failed,
+            )  # fmt: skip
 
     def _state(self, linkedid: str) -> _CallPops:
         return self._calls.setdefault(linkedid, _CallPops())

@@ -16,6 +16,7 @@ import type {
   Page,
   Phone,
   Call,
+  SipAccount,
   Task,
   TaskCreate,
   TaskPatch,
@@ -349,6 +350,11 @@ export class Api {
 
   logout(): void {
     this.clearSession();
+  }
+
+  /** The signed-in agent's own SIP account for the browser phone (never stored by the page). */
+  sipAccount(): Promise<SipAccount> {
+    return this.request("GET", "/me/sip");
   }
 
   searchContacts(q: string, limit = 20, offset = 0, signal?: AbortSignal): Promise<Page<Contact>> {

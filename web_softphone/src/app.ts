@@ -1,6 +1,7 @@
 // The agent screen: session handling, routing and wiring of the views.
 // Live screen-pops (/ws/agent) run in every signed-in page: see live/controller.ts.
-// Later: the softphone (JsSIP over WSS) mounts into shell.phoneSlot.
+// The browser phone (JsSIP over Asterisk's SIP WebSocket, phone/softphone.ts) starts after sign-in
+// too: its chip in shell.phoneSlot, its dock above the pops; card numbers dial through it.
 
 import type { Api } from "./api";
 import { ApiError } from "./api";
@@ -10,8 +11,10 @@ import { h, icon, mount } from "./dom";
 import { contactName } from "./format";
 import { ICONS } from "./icons";
 import { LiveController } from "./live/controller";
+import { SoftPhone } from "./phone/softphone";
+import { PhoneWidget } from "./phone/widget";
 import { parseRoute, routeHash, type Route } from "./router";
-import type { Contact, User } from "./types";
+import type { Contact, Phone, User } from "./types";
 import { renderContactEdit } from "./views/contactEdit";
 import { renderLogin } from "./views/login";
 import { createSearchView, type SearchView } from "./views/search";
@@ -25,6 +28,8 @@ export class App {
   private search: SearchView | null = null;
   private user: User | null = null;
   private live: LiveController | null = null;
+  private phone: SoftPhone | null = null;
+  private phoneWidget: PhoneWidget | null = null;
   /** Incremented on each navigation; stale async results compare against it. */
   private generation = 0;
   private busyTimer: ReturnType<typeof setTimeout> | undefined;
@@ -61,6 +66,7 @@ export class App {
   private showLogin(notice?: string): void {
     this.live?.stop();
     this.live = null;
+    this.stopPhone();
     this.shell = null;
     this.search = null;
     this.user = null;
@@ -77,6 +83,7 @@ export class App {
     this.search = createSearchView(this.api, (id, q) => routeHash({ name: "card", id, q }));
     mount(this.shell.searchPane, this.search.element);
     this.startLive(user);
+    this.startPhone();
     void this.render();
     const route = parseRoute(window.location.hash);
     if (route.name === "search") this.search.focus();
@@ -92,10 +99,52 @@ export class App {
       statusSlot: shell.liveSlot,
       hrefForContact: (id) => routeHash({ name: "card", id, q: "" }),
       toast: (message) => shell.toast(message),
+      onDial: (phone) => this.dial(phone),
       // A refused token: asking who we are turns an expired session into the sign-in page.
       onAuthFailed: () => void this.api.me().catch(() => undefined),
     });
     this.live.start();
+  }
+
+  private startPhone(): void {
+    this.stopPhone();
+    const shell = this.shell!;
+    const phone = new SoftPhone(() => this.api.sipAccount());
+    const widget = new PhoneWidget(phone);
+    shell.phoneSlot.replaceChildren(widget.chip);
+    shell.dockSlot.replaceChildren(widget.dock);
+    this.phone = phone;
+    this.phoneWidget = widget;
+    // Debug hook for tests and support: the registration state and the live call's media.
+    (window as unknown as { __softphone?: unknown }).__softphone = {
+      state: () => ({ reg: phone.state.reg, problem: phone.state.problem?.kind ?? null, calls: phone.state.calls.map((c) => ({ state: c.state, held: c.held, muted: c.muted, number: c.number, name: c.name })) }),
+      pc: () => phone.peerConnection(),
+      rtp: async () => {
+        const pc = phone.peerConnection();
+        if (!pc) return null;
+        let received = 0;
+        let sent = 0;
+        (await pc.getStats()).forEach((r: { type: string; kind?: string; packetsReceived?: number; packetsSent?: number }) => {
+          if (r.type === "inbound-rtp" && r.kind === "audio") received += r.packetsReceived ?? 0;
+          if (r.type === "outbound-rtp" && r.kind === "audio") sent += r.packetsSent ?? 0;
+        });
+        return { received, sent };
+      },
+    };
+    void phone.start();
+  }
+
+  private stopPhone(): void {
+    this.phone?.stop();
+    this.phoneWidget?.destroy();
+    this.phone = null;
+    this.phoneWidget = null;
+  }
+
+  /** Click-to-call: a card's number through the browser phone. */
+  private dial(phone: Phone): void {
+    const number = phone.e164 ?? phone.raw ?? "";
+    if (number) this.phoneWidget?.dialNumber(number);
   }
 
   logout(): void {
@@ -190,6 +239,7 @@ export class App {
     const handle = renderCard(pane, cardFromContact(contact), {
       timeline: this.api.timeline(contact.id),
       onEdit: () => this.navigate({ name: "edit", id: contact.id, q }),
+      onDial: (phone) => this.dial(phone),
       hrefFor: (ref) => (ref.kind === "contact" ? routeHash({ name: "card", id: ref.id, q }) : null),
       onAddNote: async (text) => {
         const gen = this.generation;

@@ -227,3 +227,12 @@ export type ServerMessage =
   | PopMessage
   | { type: "withdraw"; linkedid: string; reason: string }
   | { type: "error"; reason: string };
+
+/** GET /api/me/sip (cti/web/sip_credentials.py). */
+export interface SipAccount {
+  extension: string;
+  uri: string;
+  password: string;
+  ws_servers: string[];
+  display_name: string;
+}

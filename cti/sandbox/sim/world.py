@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 
 from cti.sandbox.agi_stub import StubAgiServer
@@ -70,12 +70,13 @@ def port_in_use(port: int) -> bool:
 
 @contextlib.asynccontextmanager
 async def open_world(
-    settings: SandboxSettings, stub_agi: bool | None = True
+    settings: SandboxSettings, stub_agi: bool | None = True, agents: Iterable[str] = AGENTS
 ) -> AsyncIterator[World]:
     """Start the user agents, register the agents' phones, log in to AMI (user `simulator`).
 
     stub_agi: answer the dialplan's routing hook with a stub FastAGI server; None: only when
     nothing (such as the bridge) already listens on the AGI port.
+    agents: the extensions the simulated phones register (leave out those a browser registers).
     """
     if stub_agi is None:
         stub_agi = not port_in_use(settings.agi_port)
@@ -83,7 +84,7 @@ async def open_world(
     carrier_ua = UserAgent("127.0.0.1", CARRIER_PORT, PBX)
     await phones_ua.start()
     await carrier_ua.start()
-    phones, carrier = Phones(phones_ua, AGENTS), Carrier(carrier_ua)
+    phones, carrier = Phones(phones_ua, agents), Carrier(carrier_ua)
     agi = StubAgiServer(port=settings.agi_port) if stub_agi else None
     ami = await AmiClient.connect(settings.account("simulator"), events="off")
     try:

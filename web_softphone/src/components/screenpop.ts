@@ -16,7 +16,7 @@ import { h, icon, mount, uid } from "../dom";
 import { callLook, contactName, formatDuration, TASK_KIND_LABELS } from "../format";
 import { ICONS } from "../icons";
 import { callerLabel, clock, type Pop, type PopChange, routeLabel, secondsSince } from "../live/pops";
-import type { Card, Contact, ContactPatch } from "../types";
+import type { Card, Contact, ContactPatch, Phone } from "../types";
 import { renderCard } from "./card";
 import { formAlert, formValue, showAlert, showFieldErrors, textareaField, textField } from "./form";
 import { withBusy } from "./loading";
@@ -30,6 +30,8 @@ export interface PopStackOptions {
   /** A card was created for the pop's unknown number. */
   onCardCreated: (linkedid: string, card: Card) => void;
   toast: (message: string) => void;
+  /** Click-to-call on the pop's card. */
+  onDial?: (phone: Phone) => void;
 }
 
 interface PopView {
@@ -194,6 +196,7 @@ export class PopStack {
         lastCalls: 3,
         lastNotes: 2,
         hrefFor: (ref) => (ref.kind === "contact" ? this.opts.hrefForContact(ref.id) : null),
+        ...(this.opts.onDial ? { onDial: this.opts.onDial } : {}),
       });
       mount(view.body, slot);
       return;

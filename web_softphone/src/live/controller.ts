@@ -5,7 +5,7 @@
 import type { Api } from "../api";
 import { PopStack } from "../components/screenpop";
 import { h } from "../dom";
-import type { Card, ServerMessage, User } from "../types";
+import type { Card, Phone, ServerMessage, User } from "../types";
 import { PopStore } from "./pops";
 import { type LiveStatus, LiveSocket } from "./socket";
 import { TitleBlinker } from "./title";
@@ -21,6 +21,8 @@ export interface LiveOptions {
   toast: (message: string) => void;
   /** The server refused the token: check the session (a 401 signs the page out). */
   onAuthFailed: () => void;
+  /** Click-to-call from a pop's card (the browser phone). */
+  onDial?: (phone: Phone) => void;
   /** Override for tests/dev: the websocket URL. */
   url?: string;
 }
@@ -47,6 +49,7 @@ export class LiveController {
       toast: opts.toast,
       onDismiss: (linkedid) => this.dismiss(linkedid, true),
       onCardCreated: (linkedid, card) => this.cardCreated(linkedid, card),
+      ...(opts.onDial ? { onDial: opts.onDial } : {}),
     });
     this.indicator = h("span", { class: "live-status", "data-state": "connecting", "data-testid": "live-status", role: "status", title: "Live call notifications" }, "Connecting…");
     opts.statusSlot.replaceChildren(this.indicator);

@@ -1,7 +1,8 @@
 // The agent screen's frame: top bar (brand, signed-in user, logout), a thin
 // progress bar for slow requests, the search column and the card area.
-// The softphone (JsSIP) will get its own slot in the top bar: `shell.phoneSlot`;
-// the live screen-pops go in `shell.popSlot`, their connection indicator in `shell.liveSlot`.
+// The browser phone's status chip sits in the top bar (`shell.phoneSlot`); its dock and the live
+// screen-pops share one column on the right (`shell.dockSlot` above `shell.popSlot`): the phone
+// that rings and the caller's card are read together. The pops' indicator is `shell.liveSlot`.
 
 import { h, icon } from "../dom";
 import { ICONS } from "../icons";
@@ -11,8 +12,10 @@ export interface Shell {
   root: HTMLElement;
   searchPane: HTMLElement;
   cardPane: HTMLElement;
-  /** Reserved for the softphone status/controls. */
+  /** The softphone's status chip (top bar). */
   phoneSlot: HTMLElement;
+  /** The softphone's dock: top of the right-hand call column, above the pops. */
+  dockSlot: HTMLElement;
   /** The live connection indicator ("Live" / "Reconnecting…"), top bar. */
   liveSlot: HTMLElement;
   /** The live screen-pops, over the workspace. */
@@ -28,6 +31,7 @@ export function renderShell(app: HTMLElement, user: User, onLogout: () => void):
   const phoneSlot = h("div", { class: "phone-slot" });
   const liveSlot = h("div", { class: "live-slot" });
   const popSlot = h("div", { class: "pop-slot" });
+  const dockSlot = h("div", { class: "dock-slot" });
   const who = user.display_name || user.login;
   const exts = user.extensions?.length ? `ext. ${user.extensions.join(", ")}` : "";
   const userBox = h(
@@ -54,7 +58,7 @@ export function renderShell(app: HTMLElement, user: User, onLogout: () => void):
     progress,
   );
   const toastRegion = h("div", { class: "toast-region", role: "status", "aria-live": "polite" });
-  const root = h("div", { class: "shell" }, header, h("div", { class: "workspace" }, searchPane, cardPane), popSlot, toastRegion);
+  const root = h("div", { class: "shell" }, header, h("div", { class: "workspace" }, searchPane, cardPane), h("div", { class: "call-column" }, dockSlot, popSlot), toastRegion);
   app.replaceChildren(root);
 
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
@@ -63,6 +67,7 @@ export function renderShell(app: HTMLElement, user: User, onLogout: () => void):
     searchPane,
     cardPane,
     phoneSlot,
+    dockSlot,
     liveSlot,
     popSlot,
     setBusy(busy) {
