@@ -92,9 +92,14 @@ class Sandbox:
         test sessions can share one sandbox)."""
         self.ensure_provisioned(show_progress)
         with self._exclusive():
-            if process.running_pid(self.layout) is not None and self._runs_current_config():
+            if self._runs_alone() and self._runs_current_config():
                 return self.connection_info()
             return self._restart()
+
+    def _runs_alone(self) -> bool:
+        """The recorded Asterisk runs, and no other Asterisk runs in the chroot."""
+        pid = process.running_pid(self.layout)
+        return pid is not None and process.strays(self.layout) == [pid]
 
     def _runs_current_config(self) -> bool:
         stamp = self.layout.config_stamp
