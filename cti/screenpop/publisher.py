@@ -6,6 +6,7 @@ follows the call (the target rings); hangup -> the outcome to whoever talked, fo
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -25,6 +26,7 @@ from cti.state.records import (
 
 log = logging.getLogger(__name__)
 LOOKUP_WARNING_EVERY = 30.0  # seconds
+STOPPED_RINGING_GRACE = 2.0  # seconds to wait for the answer after a phone stops ringing
 
 CardLookup = Callable[[str], Awaitable[Message | None]]
 
@@ -35,6 +37,7 @@ class _CallPops:
     card_loaded: bool = False
     ringing: set[str] = field(default_factory=set)
     talking: set[str] = field(default_factory=set)
+    stopped: set[str] = field(default_factory=set)
 
 
 class ScreenPopPublisher:
@@ -45,6 +48,7 @@ class ScreenPopPublisher:
         self._calls: dict[str, _CallPops] = {}
         self.lookups_failed = 0
         self._warned_at = -LOOKUP_WARNING_EVERY
+        self._timers: set[asyncio.Task[None]] = set()
 
     async def handle(self, events: Sequence[CallEvent]) -> None:
         """One AMI event's call events, together: an answer is known before the ring stops."""
@@ -64,16 +68,18 @@ class ScreenPopPublisher:
     async def _ringing(self, event: CallRinging, answerer: str | None) -> None:
         call, state = event.call, self._state(event.call.linkedid)
         now = set(event.agents)
+        answerer = answerer or call.answered_by
         for agent in sorted(state.ringing - now):
-            if agent == (answerer or call.answered_by) or _transferred_to(call, agent):
+            if agent == answerer or _transferred_to(call, agent):
                 state.talking.add(agent)
+            elif answerer is not None:
+                await self._send(agent, withdraw(call.linkedid, f"answered by {answerer}"))
             else:
-                reason = (
-                    f"answered by {answerer or call.answered_by}"
-                    if answerer or call.answered_by
-                    else "stopped ringing"
-                )
-                await self._send(agent, withdraw(call.linkedid, reason))
+                # The phone stopped ringing: picked up (the answer event follows) or given up.
+                state.stopped.add(agent)
+                self._flush_later(call.linkedid)
+        if now - state.ringing:
+            await self._flush_stopped(call.linkedid, state, "stopped ringing")
         card = await self._card(call, state)
         for agent in sorted(now - state.ringing):
             await self._send(agent, pop("ring", call, card))
@@ -86,7 +92,25 @@ class ScreenPopPublisher:
             return
         state.talking.add(agent)
         state.ringing.discard(agent)
+        state.stopped.discard(agent)
+        await self._flush_stopped(call.linkedid, state, f"answered by {agent}")
         await self._send(agent, pop("answered", call, await self._card(call, state)))
+
+    async def _flush_stopped(self, linkedid: str, state: _CallPops, reason: str) -> None:
+        stopped, state.stopped = state.stopped, set()
+        for agent in sorted(stopped - state.talking):
+            await self._send(agent, withdraw(linkedid, reason))
+
+    def _flush_later(self, linkedid: str) -> None:
+        async def flush() -> None:
+            await asyncio.sleep(STOPPED_RINGING_GRACE)
+            state = self._calls.get(linkedid)
+            if state is not None:
+                await self._flush_stopped(linkedid, state, "stopped ringing")
+
+        task = asyncio.create_task(flush())
+        self._timers.add(task)
+        task.add_done_callback(self._timers.discard)
 
     async def _transferred(self, event: CallTransferred) -> None:
         state = self._state(event.call.linkedid)
@@ -102,7 +126,7 @@ class ScreenPopPublisher:
 
     async def _ended(self, call: CallRecord) -> None:
         state = self._calls.pop(call.linkedid, None) or _CallPops()
-        for agent in sorted(state.ringing - state.talking):
+        for agent in sorted((state.ringing | state.stopped) - state.talking):
             await self._send(agent, withdraw(call.linkedid, f"call {call.disposition}"))
         card = state.card if state.card_loaded else await self._card(call, state)
         for agent in sorted(state.talking):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from typing import Any
 
@@ -91,7 +92,7 @@ async def test_an_unknown_caller_pops_with_no_card_and_abandon_withdraws(
     await publisher.handle([CallRinging(stranger, ("1001",), 2.0)])
     ended = dataclasses.replace(stranger, disposition="abandoned", ended_at=9.0)
     await publisher.handle([CallRinging(ended, (), 9.0), CallEnded(ended)])
-    assert screens.received("1001") == [("ring", None), ("withdraw", "stopped ringing")]
+    assert screens.received("1001") == [("ring", None), ("withdraw", "call abandoned")]
     assert screens.received("1002") == []
 
 
@@ -125,3 +126,31 @@ async def test_a_reconnecting_screen_gets_what_rings_now(
     await publisher.handle([CallRinging(answered, (), 4.0), CallAnswered(answered, 4.0)])
     assert publisher.registry.current({"1001"}) == []
     assert [m["type"] for m in publisher.registry.current({"1002"})] == ["answered"]
+
+
+async def test_the_answer_may_come_in_a_later_event_than_the_ring_stop(
+    setup: tuple[ScreenPopPublisher, Screens, list[str]],
+) -> None:
+    """Asterisk: Newstate Up of the agent's channel, then BridgeEnter: two AMI events."""
+    publisher, screens, _ = setup
+    await publisher.handle([CallRinging(BASE, ("1001", "1002"), 2.0)])
+    await publisher.handle([CallRinging(BASE, ("1001",), 4.0)])
+    await publisher.handle([CallRinging(BASE, (), 4.1)])
+    answered = _call(answered_by="1002", answered_at=4.2)
+    await publisher.handle([CallAnswered(answered, 4.2)])
+    assert screens.received("1002") == [("ring", CARD), ("answered", CARD)]
+    assert screens.received("1001") == [("ring", CARD), ("withdraw", "answered by 1002")]
+
+
+async def test_a_phone_that_stops_ringing_unanswered_loses_the_pop_after_a_grace(
+    setup: tuple[ScreenPopPublisher, Screens, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("cti.screenpop.publisher.STOPPED_RINGING_GRACE", 0.05)
+    publisher, screens, _ = setup
+    await publisher.handle([CallRinging(BASE, ("1001",), 2.0)])
+    await publisher.handle([CallRinging(BASE, (), 17.0)])  # rrmemory: the queue moves on
+    assert screens.received("1001") == [("ring", CARD)]
+    await asyncio.sleep(0.2)
+    assert screens.received("1001") == [("withdraw", "stopped ringing")]
+    await publisher.handle([CallRinging(BASE, ("1002",), 18.0)])
+    assert screens.received("1002") == [("ring", CARD)]

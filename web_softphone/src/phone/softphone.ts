@@ -238,7 +238,7 @@ export class SoftPhone {
 
   /** Blind transfer: the caller goes to `target` (an agent, a queue or a number); we drop out. */
   blindTransfer(call: PhoneCall, target: string): void {
-    call.session.refer(this.targetUri(target));
+    call.session.refer(this.targetUri(target), { eventHandlers: this.referHandlers(call, [call]) });
   }
 
   /** Attended transfer, step 1: hold the caller, call the target. */
@@ -251,8 +251,29 @@ export class SoftPhone {
   completeTransfer(consult: PhoneCall): void {
     const main = consult.consultFor;
     if (!main) return;
-    main.session.refer(consult.session.remote_identity.uri, { replaces: consult.session });
+    main.session.refer(consult.session.remote_identity.uri, {
+      replaces: consult.session,
+      eventHandlers: this.referHandlers(main, [main, consult]),
+    });
   }
+
+  /** Once the target took the call (NOTIFY 200), we leave: BYE on our legs. A refused transfer
+   * leaves the calls as they were and says so. */
+  private referHandlers(call: PhoneCall, leave: PhoneCall[]): Record<string, () => void> {
+    const done = () => {
+      for (const c of leave) if (!c.session.isEnded()) c.session.terminate();
+    };
+    return {
+      accepted: done,
+      failed: () => {
+        call.endReason = "";
+        this.transferFailed?.("The transfer did not go through; the caller is still with you.");
+      },
+    };
+  }
+
+  /** Told when a transfer is refused (the widget shows it). */
+  transferFailed: ((message: string) => void) | null = null;
 
   /** The remote audio's peer connection of the newest live call (tests read its stats). */
   peerConnection(): RTCPeerConnection | null {

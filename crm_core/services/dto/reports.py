@@ -1,0 +1,104 @@
+"""Report DTOs: the query (period, grouping, filters) and the rows every report table shares."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MAX_HOUR_BUCKET_DAYS = 92
+
+
+class Bucket(StrEnum):
+    HOUR = "hour"
+    DAY = "day"
+    WEEK = "week"
+
+
+class ReportKind(StrEnum):
+    QUEUES = "queues"
+    AGENTS = "agents"
+    TIMELINE = "timeline"
+
+
+class ReportQuery(BaseModel):
+    """A period [start, end) in `tz` (naive datetimes and plain dates are read in `tz`)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    start: datetime = Field(alias="from")
+    end: datetime = Field(alias="to")
+    bucket: Bucket = Bucket.DAY
+    queue: str | None = None
+    agent: str | None = None
+    threshold: int = Field(20, ge=0, le=3600)
+    tz: str = "UTC"
+
+    @field_validator("tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _aware_and_ordered(self) -> ReportQuery:
+        zone = ZoneInfo(self.tz)
+        start, end = (
+            (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(UTC)
+            for moment in (self.start, self.end)
+        )
+        self.start, self.end = start, end
+        if end <= start:
+            raise ValueError("`to` must be after `from`")
+        return self
+
+    def check_bucket_span(self) -> None:
+        """Hour buckets over a long period would be thousands of rows: refused beyond 92 days."""
+        days = (self.end - self.start).total_seconds() / 86400
+        if self.bucket is Bucket.HOUR and days > MAX_HOUR_BUCKET_DAYS:
+            raise ValueError(
+                f"hour buckets are limited to {MAX_HOUR_BUCKET_DAYS} days; this period has "
+                f"{days:.0f} days: pick day or week buckets, or a shorter period"
+            )
+
+
+class ReportRow(BaseModel):
+    """One line of a report. Ratios and means over nothing are null, never 0.
+
+    `pause_seconds` is always null: agent pause events are not stored (only the live stats
+    see them), so pause time cannot be reported over a past period.
+    """
+
+    key: str
+    label: str = ""
+    offered: int | None = 0
+    answered: int = 0
+    abandoned: int | None = 0
+    answered_within: int = 0
+    service_level: float | None = None
+    abandon_wait: float | None = None
+    asa: float | None = None
+    aht: float | None = None
+    longest_wait: int | None = None
+    talk_seconds: int = 0
+    pause_seconds: int | None = None
+    missed_callbacks: int = 0
+
+
+class Report(BaseModel):
+    kind: ReportKind
+    start: datetime = Field(serialization_alias="from")
+    end: datetime = Field(serialization_alias="to")
+    bucket: Bucket | None = None
+    tz: str
+    threshold: int
+    queue: str | None = None
+    agent: str | None = None
+    rows: list[ReportRow]
+    totals: ReportRow
+    notes: list[str] = Field(default_factory=list)
