@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_core.models import Call, Task, User
@@ -126,7 +126,9 @@ class ReportService(ServiceBase):
             conditions.append(Call.answered_by == query.agent)
         return select(*measures(query.threshold)).where(*conditions)
 
-    async def _totals(self, session: AsyncSession, query: ReportQuery, queue_calls: bool) -> ReportRow:
+    async def _totals(
+        self, session: AsyncSession, query: ReportQuery, queue_calls: bool
+    ) -> ReportRow:
         values = (await session.execute(self._calls(query, queue_calls))).one()
         missed = await self._missed(session, query, None)
         row = _row("total", values, "Total")
@@ -152,52 +154,42 @@ class ReportService(ServiceBase):
         self, session: AsyncSession, query: ReportQuery, key: Any | None
     ) -> dict[str, int]:
         """Missed call-backs counted by `key` (a Call or Task column/expression; None: total)."""
-        from sqlalchemy import func, literal
-
         group = key if key is not None else literal("total")
-        statement = select(group.label("k"), func.count(Task.id).label("n")).where(
-            self._missed_condition(query)
-        )
+        statement = select(group.label("k"), func.count(Task.id).label("n"))
         if query.queue is not None or key is Call.queue:
-            statement = statement.join(Call, Call.id == Task.call_id)
-        if query.queue is not None:
-            statement = statement.where(Call.queue == query.queue)
-        if query.agent is not None:
-            mine = select(UserExtension.user_id).where(UserExtension.extension == query.agent)
-            statement = statement.where(Task.assignee_id.in_(mine.scalar_subquery()))
-        if key is not None:
-            statement = statement.group_by(group)
-        return {str(r.k): int(r.n) for r in await session.execute(statement)}
+            statement = statement.join(Call, Call.id == Task.call_id).where(Call.queue != "")
+        return await self._count(session, query, statement, group if key is not None else None)
 
     async def _missed_by_agent(self, session: AsyncSession, query: ReportQuery) -> dict[str, int]:
         """Per extension: a user's missed call-backs go to their first extension."""
-        from sqlalchemy import func
-
         first = (
             select(UserExtension.user_id, func.min(UserExtension.extension).label("ext"))
             .group_by(UserExtension.user_id)
             .subquery()
         )
-        return await self._missed(session, query, first.c.ext) if False else await self._missed_ext(
-            session, query, first
-        )
-
-    async def _missed_ext(self, session: AsyncSession, query: ReportQuery, first: Any) -> dict[str, int]:
-        from sqlalchemy import func
-
-        statement = (
-            select(first.c.ext.label("k"), func.count(Task.id).label("n"))
-            .join(first, first.c.user_id == Task.assignee_id)
-            .where(self._missed_condition(query))
-            .group_by(first.c.ext)
+        statement = select(first.c.ext.label("k"), func.count(Task.id).label("n")).join(
+            first, first.c.user_id == Task.assignee_id
         )
         if query.queue is not None:
-            statement = statement.join(Call, Call.id == Task.call_id).where(Call.queue == query.queue)
+            statement = statement.join(Call, Call.id == Task.call_id)
+        return await self._count(session, query, statement, first.c.ext)
+
+    async def _count(
+        self, session: AsyncSession, query: ReportQuery, statement: Select[Any], group: Any
+    ) -> dict[str, int]:
+        statement = statement.where(self._missed_condition(query))
+        if query.queue is not None:
+            statement = statement.where(Call.queue == query.queue)
         if query.agent is not None:
-            statement = statement.where(first.c.ext == query.agent)
+            mine = select(UserExtension.user_id).where(UserExtension.extension == query.agent)
+            statement = statement.where(Task.assignee_id.in_(mine.scalar_subquery()))
+        if group is not None:
+            statement = statement.group_by(group)
         return {str(r.k): int(r.n) for r in await session.execute(statement)}
 
-    async def _agent_names(self, session: AsyncSession, extensions: Sequence[str]) -> dict[str, str]:
+    async def _agent_names(
+        self, session: AsyncSession, extensions: Sequence[str]
+    ) -> dict[str, str]:
         if not extensions:
             return {}
         statement = (

@@ -54,12 +54,12 @@ class RouteHandler:
         return decide(queue, caller, self.settings.route_ring_seconds)
 
     async def caller_info(self, number: str) -> CallerInfo:
-        card = await self.services.cards.lookup(number)
-        if card is None:
+        card = await self.services.cards.owner_of(number)
+        if not card.known:
             return CallerInfo(known=False)
-        if card.owner is None:
+        if card.owner_id is None:
             return CallerInfo(known=True)
-        owner = await self.owners.get(card.owner.id)
+        owner = await self.owners.get(card.owner_id)
         states = tuple(self.extension_state(ext) for ext in owner.extensions)
         return CallerInfo(True, owner.name, states)
 

@@ -12,6 +12,7 @@ from crm_core.models import Contact, Task
 from crm_core.models.enums import Direction, Disposition, Role
 from crm_core.services import Services
 from crm_core.services.call_followup import FollowUpRules
+from crm_core.services.card_owner import CardOwner
 from crm_core.services.dto import (
     Actor,
     CallRecord,
@@ -147,3 +148,13 @@ async def test_outbound_unanswered_calls_leave_no_callback(
     call = _call("1001", Disposition.MISSED, direction=Direction.OUTBOUND, callee="0900123456")
     await services.calls.register(SYSTEM, call)
     assert await _open_callbacks(services) == []
+
+
+async def test_owner_of_a_number_is_the_contact_owner_in_any_spelling(
+    services: Services, make_user: MakeUser
+) -> None:
+    contact_id, owner_id = await _client_owned_by(services, make_user, "+421 900 123 456")
+    assert await services.cards.owner_of("0900 123 456") == CardOwner(True, owner_id)
+    assert await services.cards.owner_of("123456") == CardOwner(False)
+    assert await services.cards.owner_of("anonymous") == CardOwner(False)
+    assert contact_id

@@ -111,6 +111,7 @@ export class App {
     const shell = this.shell!;
     const phone = new SoftPhone(() => this.api.sipAccount());
     const widget = new PhoneWidget(phone);
+    phone.transferFailed = (message) => shell.toast(message);
     shell.phoneSlot.replaceChildren(widget.chip);
     shell.dockSlot.replaceChildren(widget.dock);
     this.phone = phone;

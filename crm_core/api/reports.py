@@ -1,0 +1,116 @@
+"""/api/reports/{queues,agents,timeline}: call reports for supervisors and admins (agents: 403).
+
+Query: from, to (ISO date or datetime; naive ones are read in `tz`; the period is [from, to)),
+bucket (timeline: hour, day, week; hour only up to 92 days), queue, agent (extension),
+threshold (service level seconds, default 20), tz (IANA zone, default UTC), format=json|csv.
+`/api/reports/<name>.csv` is the same as `?format=csv`. from >= to, an unknown zone or an hour
+bucket over 92 days: 422. An unknown queue or agent: 200 with no rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+
+from crm_core.api.deps import ActorDep, ServicesDep
+from crm_core.services.dto.reports import Bucket, Report, ReportQuery, ReportRow
+from crm_core.services.reports import ReportService
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+CSV_COLUMNS = [name for name in ReportRow.model_fields if name != "label"]
+
+
+def report_query(
+    start: Annotated[datetime, Query(alias="from")],
+    end: Annotated[datetime, Query(alias="to")],
+    bucket: Bucket = Bucket.DAY,
+    queue: Annotated[str | None, Query(max_length=64)] = None,
+    agent: Annotated[str | None, Query(max_length=64)] = None,
+    threshold: Annotated[int, Query(ge=0, le=3600)] = 20,
+    tz: Annotated[str, Query(max_length=64)] = "UTC",
+) -> ReportQuery:
+    fields = {"from": start, "to": end, "bucket": bucket, "queue": queue, "agent": agent}
+    try:
+        query = ReportQuery.model_validate(fields | {"threshold": threshold, "tz": tz})
+        query.check_bucket_span()
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False, include_context=False)) from exc
+    except ValueError as exc:
+        detail = {"loc": ["query", "bucket"], "msg": str(exc), "type": "value_error"}
+        raise RequestValidationError([detail]) from exc
+    return query
+
+
+QueryDep = Annotated[ReportQuery, Depends(report_query)]
+Format = Annotated[Literal["json", "csv"], Query(alias="format")]
+
+
+def to_csv(report: Report) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["label", *CSV_COLUMNS])
+    for row in [*report.rows, report.totals]:
+        values = row.model_dump()
+        writer.writerow([row.label, *("" if values[c] is None else values[c] for c in CSV_COLUMNS)])
+    return buffer.getvalue()
+
+
+def respond(report: Report, fmt: str) -> Response:
+    if fmt == "csv":
+        name = f"{report.kind}-{report.start:%Y%m%d}-{report.end:%Y%m%d}.csv"
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return Response(to_csv(report), media_type="text/csv; charset=utf-8", headers=headers)
+    return JSONResponse(report.model_dump(mode="json", by_alias=True))
+
+
+def _service(services: ServicesDep) -> ReportService:
+    return ReportService(services.sessions, services.settings)
+
+
+ReportsDep = Annotated[ReportService, Depends(_service)]
+
+
+@router.get("/queues", response_model=Report)
+async def queues(
+    actor: ActorDep, reports: ReportsDep, query: QueryDep, fmt: Format = "json"
+) -> Response:
+    """Per queue: offered, answered, abandoned, service level, ASA, AHT, missed call-backs."""
+    return respond(await reports.queues(actor, query), fmt)
+
+
+@router.get("/queues.csv", include_in_schema=False)
+async def queues_csv(actor: ActorDep, reports: ReportsDep, query: QueryDep) -> Response:
+    return respond(await reports.queues(actor, query), "csv")
+
+
+@router.get("/agents", response_model=Report)
+async def agents(
+    actor: ActorDep, reports: ReportsDep, query: QueryDep, fmt: Format = "json"
+) -> Response:
+    """Per agent extension: answered, talk time, ASA, AHT, service level, missed call-backs."""
+    return respond(await reports.agents(actor, query), fmt)
+
+
+@router.get("/agents.csv", include_in_schema=False)
+async def agents_csv(actor: ActorDep, reports: ReportsDep, query: QueryDep) -> Response:
+    return respond(await reports.agents(actor, query), "csv")
+
+
+@router.get("/timeline", response_model=Report)
+async def timeline(
+    actor: ActorDep, reports: ReportsDep, query: QueryDep, fmt: Format = "json"
+) -> Response:
+    """Per hour, day or week (`bucket`) of the period; empty buckets as zeros."""
+    return respond(await reports.timeline(actor, query), fmt)
+
+
+@router.get("/timeline.csv", include_in_schema=False)
+async def timeline_csv(actor: ActorDep, reports: ReportsDep, query: QueryDep) -> Response:
+    return respond(await reports.timeline(actor, query), "csv")
