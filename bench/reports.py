@@ -25,13 +25,13 @@ import asyncpg  # type: ignore[import-untyped]
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crm_core.db import create_engine, create_sessionmaker  # noqa: E402
-from crm_core.migrate import upgrade  # noqa: E402
-from crm_core.models.enums import Role  # noqa: E402
-from crm_core.services.dto import Actor  # noqa: E402
-from crm_core.services.dto.reports import Bucket, ReportQuery  # noqa: E402
-from crm_core.services.reports import ReportService  # noqa: E402
-from crm_core.settings import CrmSettings  # noqa: E402
+from crm_core.db import create_engine, create_sessionmaker
+from crm_core.migrate import upgrade
+from crm_core.models.enums import Role
+from crm_core.services.dto import Actor
+from crm_core.services.dto.reports import Bucket, ReportQuery
+from crm_core.services.reports import ReportService
+from crm_core.settings import CrmSettings
 
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 BAR_SECONDS = 2.0
@@ -150,9 +150,11 @@ async def measure(url: str, dsn: dict[str, object], runs: int) -> bool:
         ]
         if span == "month":
             hourly = q.model_copy(update={"bucket": Bucket.HOUR})
-            cases.append((f"by hour  / {span}", lambda: reports.timeline(boss, hourly)))
             one = q.model_copy(update={"queue": "sales"})
-            cases.append((f"queues sales / {span}", lambda: reports.queues(boss, one)))
+            cases += [
+                (f"by hour  / {span}", lambda h=hourly: reports.timeline(boss, h)),
+                (f"queues sales / {span}", lambda o=one: reports.queues(boss, o)),
+            ]
     print(f"\n{total:,} calls; baseline SELECT count(*): {baseline * 1000:.0f} ms (best of {runs})")
     print(f"{'report':<24}{'best ms':>10}{'x count(*)':>12}  bar < {BAR_SECONDS:.0f} s")
     ok = True

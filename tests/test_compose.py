@@ -32,7 +32,7 @@ def _env_names(settings_class: type[BaseSettings]) -> set[str]:
 
 def _settings_classes() -> list[type[BaseSettings]]:
     classes = []
-    for module_name in ("cti.settings", "crm_core.settings"):
+    for module_name in ("cti.settings", "cti.routing.settings", "crm_core.settings"):
         module = importlib.import_module(module_name)
         for _, value in inspect.getmembers(module, inspect.isclass):
             if issubclass(value, BaseSettings) and value.__module__ == module_name:
@@ -76,3 +76,12 @@ def test_ami_port_and_user_match_manager_conf(compose: dict[str, Any]) -> None:
     manager_conf = (ROOT / "dialplans/asterisk/manager.conf").read_text()
     assert re.search(rf"^port\s*=\s*{environment['CTI_AMI_PORT']}\s*$", manager_conf, re.M)
     assert re.search(rf"^\[{environment['CTI_AMI_USER']}\]", manager_conf, re.M)
+
+
+def test_every_value_in_compose_is_one_the_settings_accept(
+    compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in compose["services"]["bridge"]["environment"].items():
+        monkeypatch.setenv(name, str(value))
+    for settings_class in _settings_classes():
+        settings_class()  # raises on a value the service would refuse at start

@@ -41,10 +41,14 @@ class FollowUpRules:
     async def __call__(
         self, session: AsyncSession, actor: Actor, call: CallOut, before: CallOut | None
     ) -> None:
-        if not _just_finished(call, before) or call.direction != Direction.INBOUND:
+        if not _just_finished(call, before) or call.external_e164 is None:
+            return  # still going, or anonymous / withheld / garbage: nobody to call back
+        if call.direction == Direction.OUTBOUND:
+            if call.disposition == Disposition.ANSWERED:  # the agent called the client back
+                await _close_callbacks(session, actor, call, call.contact_id)
             return
-        if call.external_e164 is None:
-            return  # anonymous, withheld or garbage: nobody to call back
+        if call.direction != Direction.INBOUND:
+            return
         contact_id = call.contact_id or await self._lead_for(session, actor, call)
         if call.disposition == Disposition.ANSWERED:
             await _close_callbacks(session, actor, call, contact_id)

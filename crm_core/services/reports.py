@@ -60,6 +60,34 @@ def _row(key: str, values: Any, label: str = "") -> ReportRow:
     )
 
 
+def _weighted(rows: list[ReportRow], value: str, weight: str) -> float | None:
+    pairs = [(getattr(r, value), getattr(r, weight) or 0) for r in rows]
+    total = sum(w for v, w in pairs if v is not None)
+    return sum(v * w for v, w in pairs if v is not None) / total if total else None
+
+
+def combine(rows: list[ReportRow], missed: int) -> ReportRow:
+    """The totals of rows that partition the period's calls (no second scan of the table)."""
+    answered = sum(r.answered for r in rows)
+    within = sum(r.answered_within for r in rows)
+    waits = [r.longest_wait for r in rows if r.longest_wait is not None]
+    return ReportRow(
+        key="total",
+        label="Total",
+        offered=sum(r.offered or 0 for r in rows),
+        answered=answered,
+        abandoned=sum(r.abandoned or 0 for r in rows),
+        answered_within=within,
+        service_level=within / answered if answered else None,
+        abandon_wait=_weighted(rows, "abandon_wait", "abandoned"),
+        asa=_weighted(rows, "asa", "answered"),
+        aht=_weighted(rows, "aht", "answered"),
+        longest_wait=max(waits) if waits else None,
+        talk_seconds=sum(r.talk_seconds for r in rows),
+        missed_callbacks=missed,
+    )
+
+
 def _agent_row(row: ReportRow) -> ReportRow:
     return row.model_copy(update={"offered": None, "abandoned": None, "abandon_wait": None})
 
@@ -86,9 +114,10 @@ class ReportService(ServiceBase):
             found = {r.k: r for r in await session.execute(statement.group_by(bucket))}
             due = bucket_expression(dialect, Task.due_at, query.bucket, query.tz, query.start)
             missed = await self._missed(session, query, due)
-            totals = await self._totals(session, query, queue_calls=True)
+            missed_total = await self._missed(session, query, None)
         keys = sorted(set(bucket_keys(query.start, query.end, query.bucket, query.tz)) | set(found))
         rows = [self._bucket_row(key, found.get(key), missed.get(key, 0)) for key in keys]
+        totals = combine(rows, missed_total.get("total", 0))
         return self._report(ReportKind.TIMELINE, query, rows, totals)
 
     # -- helpers --------------------------------------------------------------------------------
@@ -105,8 +134,9 @@ class ReportService(ServiceBase):
             else:
                 labels = await self._agent_names(session, [r.k for r in found])
                 missed = await self._missed_by_agent(session, query)
-            totals = await self._totals(session, query, queue_calls=by_queue)
+            missed_total = await self._missed(session, query, None)
         rows = [_row(r.k, r, labels.get(r.k, "")) for r in found]
+        totals = combine(rows, missed_total.get("total", 0))
         keys = {row.key for row in rows}
         rows += [ReportRow(key=k, label=labels.get(k, k)) for k in sorted(set(missed) - keys)]
         rows = [row.model_copy(update={"missed_callbacks": missed.get(row.key, 0)}) for row in rows]
@@ -125,14 +155,6 @@ class ReportService(ServiceBase):
         if query.agent is not None:
             conditions.append(Call.answered_by == query.agent)
         return select(*measures(query.threshold)).where(*conditions)
-
-    async def _totals(
-        self, session: AsyncSession, query: ReportQuery, queue_calls: bool
-    ) -> ReportRow:
-        values = (await session.execute(self._calls(query, queue_calls))).one()
-        missed = await self._missed(session, query, None)
-        row = _row("total", values, "Total")
-        return row.model_copy(update={"missed_callbacks": missed.get("total", 0)})
 
     def _bucket_row(self, key: str, values: Any, missed: int) -> ReportRow:
         row = _row(key, values) if values is not None else ReportRow(key=key, label=key)

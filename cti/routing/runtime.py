@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 
 from crm_core.services import Services
 from cti.agents.actions import AgentActions
+from cti.agents.click_to_call import ClickToCall
 from cti.agents.feed import ActionSender, AgentFeed, Item
 from cti.agents.registry import AgentRegistry
 from cti.ami.metrics import Counters
@@ -31,6 +32,7 @@ class TelephonyRuntime:
         self.feed = AgentFeed(self.agents, ami)
         self.actions = AgentActions(ami, settings)
         self.router = RouteHandler(settings, services, tracker, self.agents)
+        self.click_to_call = ClickToCall(ami, settings, tracker, services.cards)
         self.agi = FastAgiServer(
             agi_host, agi_port, {"route": self.router},
             deadline=settings.agi_deadline, counters=counters,

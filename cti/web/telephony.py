@@ -35,6 +35,16 @@ class AgentState(BaseModel):
     pause_reasons: list[str]
 
 
+class DialRequest(BaseModel):
+    number: str = Field(min_length=1, max_length=64, description="any spelling of the number")
+
+
+class DialResponse(BaseModel):
+    extension: str
+    number: str
+    display_name: str
+
+
 class PauseRequest(BaseModel):
     reason: str = Field(min_length=1, max_length=64)
 
@@ -90,6 +100,18 @@ def telephony_router(telephony: TelephonyRuntime) -> APIRouter:
     async def resume(me: MeDep) -> AgentState:
         await _carry_out(actions.resume(me.extensions[0]))
         return state(me)
+
+    @router.post("/calls", status_code=status.HTTP_202_ACCEPTED, tags=["click-to-call"])
+    async def click_to_call(me: MeDep, body: DialRequest) -> DialResponse:
+        """Ring the agent's phone first, then the client; the call lands on the card as outbound.
+
+        422: the number is not dialable; 409: no extension, the phone is offline, or the agent is
+        already on a call; 503: Asterisk is not connected."""
+        try:
+            placed = await telephony.click_to_call.dial(me.extensions[0], body.number)
+        except AmiUnavailableError as exc:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from exc
+        return DialResponse(**vars(placed))
 
     return router
 

@@ -158,3 +158,14 @@ async def test_owner_of_a_number_is_the_contact_owner_in_any_spelling(
     assert await services.cards.owner_of("123456") == CardOwner(False)
     assert await services.cards.owner_of("anonymous") == CardOwner(False)
     assert contact_id
+
+
+async def test_calling_the_client_back_closes_the_callback(
+    services: Services, make_user: MakeUser, rules: FollowUpRules
+) -> None:
+    await _client_owned_by(services, make_user, "+421900123456")
+    await services.calls.register(SYSTEM, _call("+421900123456", Disposition.MISSED))
+    assert len(await _open_callbacks(services)) == 1
+    back = _call("1009", Disposition.ANSWERED, direction=Direction.OUTBOUND, callee="0900123456")
+    await services.calls.register(SYSTEM, back.model_copy(update={"answered_by": ""}))
+    assert await _open_callbacks(services) == []

@@ -114,7 +114,8 @@ async def agents_and_client(services: Services, make_user: MakeUser) -> tuple[di
         SYSTEM,
         ContactCreate(
             first_name="Petr", last_name="Novák", company_id=company.id, position="Site manager",
-            status=ContactStatus.CLIENT, phones=[PhoneIn(number=CUSTOMER.replace("+420", "00420 "))],
+            status=ContactStatus.CLIENT,
+            phones=[PhoneIn(number=CUSTOMER.replace("+420", "00420 "))],
         ),
     )  # fmt: skip
     return logins, contact.id
@@ -134,7 +135,8 @@ async def test_the_browser_rings_answers_talks_both_ways_and_transfers(
     ):
         for page in (alice, bob):
             await expect(page.get_by_test_id("phone-status")).to_contain_text("Phone ready")
-        async with open_world(SandboxSettings.from_env(), stub_agi=False, agents=SIMULATED) as world:
+        sandbox = SandboxSettings.from_env()
+        async with open_world(sandbox, stub_agi=False, agents=SIMULATED) as world:
             caller = await world.carrier.call(SALES, CUSTOMER, CUSTOMER_NAME)
             try:
                 await talk_and_transfer(alice, bob)
@@ -194,9 +196,8 @@ async def talk_and_transfer(alice: Page, bob: Page) -> None:
         assert after[who]["received"] > before[who]["received"] + 20, (who, before, after)
 
     await consult.get_by_role("button", name="Complete transfer").click()
-    await expect(alice.locator('[data-testid="phone-call"]:not([data-state="ended"])')).to_have_count(
-        0, timeout=15_000
-    )
+    live_calls = alice.locator('[data-testid="phone-call"]:not([data-state="ended"])')
+    await expect(live_calls).to_have_count(0, timeout=15_000)
     await expect(bob_call).to_have_attribute("data-state", "talking")
 
 
@@ -221,14 +222,17 @@ async def test_wrong_password_and_a_second_tab(
         # Taking it back works the other way round.
         await problem.get_by_role("button", name="Use the phone here").click()
         await expect(first.get_by_test_id("phone-status")).to_contain_text("Phone ready")
-        await expect(second.get_by_test_id("phone-problem")).to_have_attribute("data-kind", "replaced")
+        second_problem = second.get_by_test_id("phone-problem")
+        await expect(second_problem).to_have_attribute("data-kind", "replaced")
 
     wrong = bridge_settings(
         asterisk, sip_passwords="1001=not-the-password", sip_ws_servers="wss://127.0.0.1:8089/ws"
     )
-    async with serve_bridge(crm_settings, wrong, services) as bad:
-        async with agent_page(phone_browser, bad.url, user.login, password) as page:
-            problem = page.get_by_test_id("phone-problem")
-            await expect(problem).to_have_attribute("data-kind", "password")
-            await expect(problem).to_contain_text("refused your extension's password")
-            await expect(page.get_by_test_id("phone-status")).to_contain_text("Wrong SIP password")
+    async with (
+        serve_bridge(crm_settings, wrong, services) as bad,
+        agent_page(phone_browser, bad.url, user.login, password) as page,
+    ):
+        problem = page.get_by_test_id("phone-problem")
+        await expect(problem).to_have_attribute("data-kind", "password")
+        await expect(problem).to_contain_text("refused your extension's password")
+        await expect(page.get_by_test_id("phone-status")).to_contain_text("Wrong SIP password")

@@ -86,7 +86,8 @@ async def test_the_api_hands_out_only_the_callers_own_account(
             assert (await client.get("/api/me/sip")).status_code == 401
 
             async def token(login: str, password: str) -> dict[str, str]:
-                r = await client.post("/api/auth/login", json={"login": login, "password": password})
+                body = {"login": login, "password": password}
+                r = await client.post("/api/auth/login", json=body)
                 return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
             anna = await client.get("/api/me/sip", headers=await token(AGENT_LOGIN, AGENT_PASSWORD))
@@ -146,9 +147,14 @@ async def test_an_untrusted_certificate_and_an_unreachable_server_are_told_apart
         await expect(problem).to_contain_text("Cannot reach the phone server")
 
 
-async def test_no_password_configured(page: Page, services: Services, crm_settings: CrmSettings) -> None:
+async def test_no_password_configured(
+    page: Page, services: Services, crm_settings: CrmSettings
+) -> None:
     async with phone_server(services, crm_settings) as server:
         await sign_in(page, server.url)
+        chip = page.get_by_test_id("phone-status")
+        await expect(chip).to_contain_text("No phone account")
+        await chip.click()
         problem = page.get_by_test_id("phone-problem")
         await expect(problem).to_have_attribute("data-kind", "no-account")
         await expect(problem).to_contain_text("not set up for you")

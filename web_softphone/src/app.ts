@@ -19,6 +19,7 @@ import { renderContactEdit } from "./views/contactEdit";
 import { renderLogin } from "./views/login";
 import { createSearchView, type SearchView } from "./views/search";
 import { renderShell, type Shell } from "./views/shell";
+import { renderStaffPage } from "./views/staff";
 
 const BUSY_DELAY_MS = 150;
 const APP_TITLE = "CTI Bridge";
@@ -143,9 +144,9 @@ export class App {
   }
 
   /** Click-to-call: a card's number through the browser phone. */
-  private dial(phone: Phone): void {
+  private dial(phone: Phone): boolean {
     const number = phone.e164 ?? phone.raw ?? "";
-    if (number) this.phoneWidget?.dialNumber(number);
+    return Boolean(number && this.phoneWidget?.dialNumber(number));
   }
 
   logout(): void {
@@ -171,6 +172,7 @@ export class App {
     if (!this.shell || !this.search) return;
     const route = parseRoute(window.location.hash);
     const gen = ++this.generation;
+    if (renderStaffPage(route, this.shell, { api: this.api, hrefForContact: (id) => routeHash({ name: "card", id, q: "" }), onAuthFailed: () => void this.api.me().catch(() => undefined) }, this.user)) return;
     this.search.setQuery(route.q);
     this.search.setSelected(route.name === "search" ? null : route.id);
     const pane = this.shell.cardPane;

@@ -3,12 +3,14 @@
 //   #/?q=novak             search with a query
 //   #/contacts/12          a card
 //   #/contacts/12/edit     the card's edit form
+//   #/supervisor, #/wallboard, #/reports   supervisors' pages (views/staff.ts)
 // Later: #/pop/<call-id> for a live screen-pop.
 
 export type Route =
   | { name: "search"; q: string }
   | { name: "card"; id: number; q: string }
-  | { name: "edit"; id: number; q: string };
+  | { name: "edit"; id: number; q: string }
+  | { name: "supervisor" | "wallboard" | "reports"; q: string };
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, "");
@@ -20,6 +22,7 @@ export function parseRoute(hash: string): Route {
     if (parts[2] === "edit") return { name: "edit", id, q };
     return { name: "card", id, q };
   }
+  if (parts[0] === "supervisor" || parts[0] === "wallboard" || parts[0] === "reports") return { name: parts[0], q: "" };
   return { name: "search", q };
 }
 
@@ -32,5 +35,7 @@ export function routeHash(route: Route): string {
       return `#/contacts/${route.id}${qs}`;
     case "edit":
       return `#/contacts/${route.id}/edit${qs}`;
+    default:
+      return `#/${route.name}`;
   }
 }

@@ -23,8 +23,8 @@ export interface CardOptions {
   onEdit?: (card: Card) => void;
   /** Show the "add a note" box; resolve when saved, reject with an Error to show its message. */
   onAddNote?: (text: string) => Promise<void>;
-  /** Make phone numbers call buttons (softphone); without it they are tel: links. */
-  onDial?: (phone: Phone) => void;
+  /** Click-to-call (the browser phone): return true when it dialled; false lets the tel: link act. */
+  onDial?: (phone: Phone) => boolean;
   /** Where a link to another card goes (other matches); without it they are plain text. */
   hrefFor?: (ref: CardRef) => string | null;
   /** How many last calls / notes to list in the side panels. */
@@ -49,12 +49,25 @@ function panel(title: string, ...content: (Node | null)[]): HTMLElement {
   return h("section", { class: "panel", "aria-labelledby": id }, h("h3", { id, class: "panel-title" }, title), ...content);
 }
 
-function phoneItem(phone: Phone, ringing: string | undefined, onDial?: (p: Phone) => void): HTMLLIElement {
+function phoneItem(phone: Phone, ringing: string | undefined, onDial?: (p: Phone) => boolean): HTMLLIElement {
   const shown = phoneDisplay(phone);
   const kind = phoneKindLabel(phone);
   const target = phone.e164 ?? phone.raw ?? "";
+  // A tel: link either way; with onDial, a click dials through the browser phone when it can
+  // (onDial returns true), else the link does what tel: links do on this computer.
   const number = onDial
-    ? h("button", { type: "button", class: "link-button mono", onclick: () => onDial(phone), "aria-label": `Call ${shown}` }, shown)
+    ? h(
+        "a",
+        {
+          class: "mono dial-link",
+          href: `tel:${target}`,
+          title: `Call ${shown}`,
+          onclick: (ev: Event) => {
+            if (onDial(phone)) ev.preventDefault();
+          },
+        },
+        shown,
+      )
     : h("a", { class: "mono", href: `tel:${target}`, title: phone.e164 ?? "" }, shown);
   return h(
     "li",

@@ -31,7 +31,7 @@ export interface PopStackOptions {
   onCardCreated: (linkedid: string, card: Card) => void;
   toast: (message: string) => void;
   /** Click-to-call on the pop's card. */
-  onDial?: (phone: Phone) => void;
+  onDial?: (phone: Phone) => boolean;
 }
 
 interface PopView {

@@ -22,7 +22,7 @@ export interface LiveOptions {
   /** The server refused the token: check the session (a 401 signs the page out). */
   onAuthFailed: () => void;
   /** Click-to-call from a pop's card (the browser phone). */
-  onDial?: (phone: Phone) => void;
+  onDial?: (phone: Phone) => boolean;
   /** Override for tests/dev: the websocket URL. */
   url?: string;
 }

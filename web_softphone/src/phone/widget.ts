@@ -70,9 +70,11 @@ export class PhoneWidget {
   }
 
   /** Click-to-call from a card. */
-  dialNumber(number: string): void {
+  /** Click-to-call from a card: false when the browser phone cannot call now. */
+  dialNumber(number: string): boolean {
+    if (this.snapshot.reg !== "registered") return false;
     this.dialInput.value = number;
-    this.dial();
+    return this.dial();
   }
 
   private toggle(): void {
@@ -81,16 +83,18 @@ export class PhoneWidget {
     if (this.open && !this.snapshot.calls.length) this.dialInput.focus();
   }
 
-  private dial(): void {
+  private dial(): boolean {
     const number = this.dialInput.value.trim();
-    if (!number) return;
-    if (this.phone.call(number)) this.dialInput.value = "";
+    if (!number || !this.phone.call(number)) return false;
+    this.dialInput.value = "";
+    return true;
   }
 
   private render(s: PhoneSnapshot): void {
     this.snapshot = s;
     const problemKey = s.problem ? `${s.problem.kind}` : "";
-    if (problemKey && problemKey !== this.lastProblem) this.open = true; // say what is wrong once
+    // Say what is wrong once; a user without a phone account just sees it on the chip.
+    if (problemKey && problemKey !== this.lastProblem && problemKey !== "no-account") this.open = true;
     this.lastProblem = problemKey;
 
     const ext = s.extension ? `ext. ${s.extension}` : "";

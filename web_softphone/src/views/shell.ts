@@ -7,6 +7,7 @@
 import { h, icon } from "../dom";
 import { ICONS } from "../icons";
 import type { User } from "../types";
+import { staffNav } from "./staff";
 
 export interface Shell {
   root: HTMLElement;
@@ -52,6 +53,7 @@ export function renderShell(app: HTMLElement, user: User, onLogout: () => void):
     // Not a hash link: the hash is the router's.
     h("button", { type: "button", class: "skip-link", onclick: () => cardPane.focus() }, "Skip to the card"),
     h("div", { class: "brand" }, h("span", { class: "brand-mark", "aria-hidden": "true" }, icon(ICONS.phone)), h("span", null, "CTI Bridge")),
+    staffNav(user),
     phoneSlot,
     liveSlot,
     userBox,

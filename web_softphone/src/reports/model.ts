@@ -1,0 +1,92 @@
+// /api/reports shapes (crm_core/services/dto/reports.py) and the pure helpers of the reports page.
+
+export type Bucket = "hour" | "day" | "week";
+
+export interface ReportRow {
+  key: string;
+  label: string;
+  offered: number | null;
+  answered: number;
+  abandoned: number | null;
+  answered_within: number;
+  service_level: number | null;
+  abandon_wait: number | null;
+  asa: number | null;
+  aht: number | null;
+  longest_wait: number | null;
+  talk_seconds: number;
+  pause_seconds: number | null;
+  missed_callbacks: number;
+}
+
+export interface Report {
+  kind: "queues" | "agents" | "timeline";
+  from: string;
+  to: string;
+  bucket: Bucket | null;
+  tz: string;
+  threshold: number;
+  rows: ReportRow[];
+  totals: ReportRow;
+  notes: string[];
+}
+
+export interface ReportParams {
+  from: string; // YYYY-MM-DD, first day
+  to: string; // YYYY-MM-DD, last day (inclusive on the page; the API's `to` is exclusive)
+  bucket: Bucket;
+  queue: string;
+  agent: string;
+  threshold: number;
+  tz: string;
+}
+
+export const MAX_HOUR_DAYS = 92;
+
+function isoDay(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+export function addDays(day: string, days: number): string {
+  const [y, m, d] = day.split("-").map(Number);
+  return isoDay(new Date(y!, m! - 1, d! + days));
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+}
+
+/** The last 7 days up to today, by day. */
+export function defaultParams(now: Date = new Date(), tz = "UTC"): ReportParams {
+  const today = isoDay(now);
+  return { from: addDays(today, -6), to: today, bucket: "day", queue: "", agent: "", threshold: 20, tz };
+}
+
+/** A plain-language problem with the chosen period, or null when it can be asked. */
+export function periodProblem(p: ReportParams): string | null {
+  if (!p.from || !p.to) return "Pick the first and the last day.";
+  if (p.to < p.from) return "The last day is before the first day.";
+  if (p.bucket === "hour" && daysBetween(p.from, p.to) > MAX_HOUR_DAYS) return `Hourly figures cover at most ${MAX_HOUR_DAYS} days: pick “by day” or a shorter period.`;
+  return null;
+}
+
+/** The API query: `to` becomes the day after the last day. */
+export function apiQuery(p: ReportParams): Record<string, string | number> {
+  const q: Record<string, string | number> = { from: p.from, to: addDays(p.to, 1), bucket: p.bucket, threshold: p.threshold, tz: p.tz };
+  if (p.queue) q.queue = p.queue;
+  if (p.agent) q.agent = p.agent;
+  return q;
+}
+
+/** Bucket key "2024-03-04T09:00" shown under the chart's axis. */
+export function shortBucket(key: string, bucket: Bucket, multiDay: boolean): string {
+  const [date = "", time = ""] = key.split("T");
+  const [, m = "", d = ""] = date.split("-");
+  if (bucket === "hour") return multiDay ? `${d}.${m} ${time.slice(0, 2)}h` : time;
+  return `${d}.${m}`;
+}
+
+/** Calls that were neither answered nor abandoned (timed out to a fallback, missed…). */
+export function otherCalls(row: ReportRow): number {
+  return Math.max(0, (row.offered ?? 0) - row.answered - (row.abandoned ?? 0));
+}

@@ -1,0 +1,78 @@
+// The supervisors' pages (#/supervisor, #/wallboard, #/reports) inside the signed-in shell:
+// they take the whole workspace (the search column is hidden, `shell.root[data-view]`), and the
+// top bar gets their links for supervisors and admins only (staffNav). One page at a time; it is
+// torn down when the route changes or the shell goes away (sign-out).
+
+import { h } from "../dom";
+import type { Route } from "../router";
+import type { User } from "../types";
+import { renderReports } from "./reports";
+import type { Shell } from "./shell";
+import { renderSupervisor, type StaffView, type StaffViewContext } from "./supervisor";
+import { renderWallboard } from "./wallboard";
+
+export const STAFF_ROLES = ["supervisor", "admin"];
+const PAGES = {
+  supervisor: { title: "Live queues", render: renderSupervisor },
+  wallboard: { title: "Wallboard", render: renderWallboard },
+  reports: { title: "Reports", render: renderReports },
+} as const;
+type PageName = keyof typeof PAGES;
+export type StaffRoute = Extract<Route, { name: PageName }>;
+
+export function isStaff(user: User | null): boolean {
+  return !!user && STAFF_ROLES.includes(user.role);
+}
+
+/** The top bar's links to the staff pages; null for agents. */
+export function staffNav(user: User): HTMLElement | null {
+  if (!isStaff(user)) return null;
+  const link = (href: string, label: string, name: string) => h("a", { href, class: "nav-link", "data-nav": name }, label);
+  return h("nav", { class: "staff-nav", "aria-label": "Supervisor pages" }, link("#/", "Contacts", "search"), link("#/supervisor", "Live queues", "supervisor"), link("#/wallboard", "Wallboard", "wallboard"), link("#/reports", "Reports", "reports"));
+}
+
+let current: { name: PageName; view: StaffView; root: HTMLElement } | null = null;
+let watchdog: ReturnType<typeof setInterval> | undefined;
+
+function stop(): void {
+  current?.view.destroy();
+  current = null;
+  if (watchdog) clearInterval(watchdog);
+  watchdog = undefined;
+}
+
+function markNav(shell: Shell, name: string): void {
+  for (const a of shell.root.querySelectorAll<HTMLAnchorElement>("[data-nav]")) {
+    if (a.dataset.nav === name) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+}
+
+/**
+ * Show a staff page for `route` and return true, or tear down any staff page and return false
+ * (the caller renders its own page). Agents asking for a staff page get a plain refusal.
+ */
+export function renderStaffPage(route: Route, shell: Shell, ctx: StaffViewContext, user: User | null): route is StaffRoute {
+  const name = route.name in PAGES ? (route.name as PageName) : null;
+  markNav(shell, name ?? "search");
+  if (!name) {
+    stop();
+    delete shell.root.dataset.view;
+    return false;
+  }
+  shell.root.dataset.view = name;
+  document.title = `${PAGES[name].title} — CTI Bridge`;
+  if (current?.name === name && current.root.isConnected && shell.cardPane.contains(current.root)) return true;
+  stop();
+  if (!isStaff(user)) {
+    shell.cardPane.replaceChildren(h("div", { class: "placeholder error" }, h("h2", null, "For supervisors"), h("p", { role: "alert" }, "This page is for supervisors and admins.")));
+    return true;
+  }
+  const root = h("div", { class: "staff-root" });
+  shell.cardPane.replaceChildren(root);
+  current = { name, view: PAGES[name].render(root, ctx), root };
+  watchdog = setInterval(() => {
+    if (!root.isConnected) stop();
+  }, 2000);
+  return true;
+}

@@ -1,0 +1,109 @@
+// #/wallboard: the wall screen. Big numbers over all queues (waiting, longest wait, service level,
+// answered / abandoned today, agents available / on a call / paused), then one line per queue.
+// Dark, high contrast, no interaction; a tile turns amber/red when a queue crosses its thresholds
+// (the same per-queue thresholds as the supervisor page, from this browser's localStorage).
+
+import "../styles/supervisor.css";
+import { h } from "../dom";
+import { SupervisorFeed } from "../supervisor/feed";
+import {
+  ageOf,
+  alertsFor,
+  clock,
+  type Level,
+  longestWaitNow,
+  parseThresholdStore,
+  percent,
+  type Snapshot,
+  THRESHOLDS_KEY,
+  thresholdsFor,
+  totals,
+  worst,
+} from "../supervisor/model";
+import { liveBadge, type StaffView, type StaffViewContext } from "./supervisor";
+
+function tile(label: string, value: string, level: Level = "ok", testId = ""): HTMLElement {
+  return h("div", { class: "wb-tile", "data-level": level, ...(testId ? { "data-testid": testId } : {}) }, h("div", { class: "wb-value" }, value), h("div", { class: "wb-label" }, label));
+}
+
+export function renderWallboard(pane: HTMLElement, ctx: StaffViewContext): StaffView {
+  const store = (() => {
+    try {
+      return parseThresholdStore(localStorage.getItem(THRESHOLDS_KEY));
+    } catch {
+      return {};
+    }
+  })();
+  let snapshot: Snapshot | null = null;
+  let receivedAt = 0;
+  const badge = liveBadge();
+  const clockEl = h("div", { class: "wb-clock" });
+  const tiles = h("div", { class: "wb-tiles", "data-testid": "wallboard-tiles" });
+  const lines = h("div", { class: "wb-queues" });
+  const root = h(
+    "section",
+    { class: "wallboard", "data-testid": "wallboard" },
+    h("header", { class: "wb-head" }, h("h1", null, "Contact centre — today"), h("div", { class: "wb-head-right" }, badge.element, clockEl)),
+    tiles,
+    lines,
+  );
+  pane.replaceChildren(root);
+
+  function render(): void {
+    clockEl.textContent = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    if (!snapshot) {
+      tiles.replaceChildren(h("div", { class: "wb-wait" }, "Waiting for live figures…"));
+      return;
+    }
+    const age = ageOf(receivedAt, Date.now());
+    const t = totals(snapshot, age);
+    const alerts = snapshot.queues.map((q) => alertsFor(q, thresholdsFor(store, q.name), age));
+    tiles.replaceChildren(
+      tile("Waiting", String(t.waiting), t.waiting ? worst(alerts.map((a) => a.wait)) : "ok", "wb-waiting"),
+      tile("Longest wait", clock(t.longestWait), worst(alerts.map((a) => a.wait)), "wb-longest"),
+      tile("Service level", percent(t.sl), worst(alerts.map((a) => a.sl)), "wb-sl"),
+      tile("Answered", String(t.answered), "ok", "wb-answered"),
+      tile("Abandoned", String(t.abandoned), t.abandoned && t.answered + t.abandoned ? (t.abandoned / (t.answered + t.abandoned) > 0.1 ? "warn" : "ok") : "ok", "wb-abandoned"),
+      tile("Available", String(t.available), t.available === 0 && t.loggedIn > 0 ? "warn" : "ok", "wb-available"),
+      tile("On a call", String(t.onCall), "ok", "wb-oncall"),
+      tile("Paused", String(t.paused), worst(alerts.map((a) => a.paused)), "wb-paused"),
+    );
+    lines.replaceChildren(
+      h("div", { class: "wb-row wb-row-head" }, h("span", null, "Queue"), h("span", null, "Waiting"), h("span", null, "Longest"), h("span", null, "SL"), h("span", null, "Answered"), h("span", null, "Abandoned")),
+      ...snapshot.queues.map((q, i) =>
+        h(
+          "div",
+          { class: "wb-row", "data-level": alerts[i]!.worst },
+          h("span", { class: "wb-qname" }, q.name),
+          h("span", null, String(q.waiting)),
+          h("span", { "data-level": alerts[i]!.wait }, clock(longestWaitNow(q, age))),
+          h("span", { "data-level": alerts[i]!.sl }, percent(q.sl)),
+          h("span", null, String(q.answered)),
+          h("span", null, String(q.abandoned)),
+        ),
+      ),
+    );
+  }
+
+  const feed = new SupervisorFeed(
+    () => ctx.api.token,
+    {
+      snapshot(next, at) {
+        snapshot = next;
+        receivedAt = at;
+        render();
+      },
+      status: (status, retry) => badge.set(status, retry),
+    },
+    ctx.onAuthFailed,
+  );
+  feed.start();
+  render();
+  const ticker = setInterval(render, 1000);
+  return {
+    destroy() {
+      clearInterval(ticker);
+      feed.stop();
+    },
+  };
+}
