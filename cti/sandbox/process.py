@@ -58,7 +58,13 @@ def running_pid(layout: Layout) -> int | None:
 
 
 def is_alive(pid: int) -> bool:
-    return _is_live_asterisk(pid)
+    """Has the process this process started not exited yet? (No look at its command line: it
+    changes, and reads empty for an instant, while chroot and stdbuf exec into Asterisk.)"""
+    try:
+        exited, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return _state(pid) not in ("", "Z")
+    return exited == 0
 
 
 def stop(layout: Layout, timeout: float = 20) -> bool:
@@ -118,13 +124,29 @@ def _wait_port_free(port: int, timeout: float) -> None:
 
 def _is_live_asterisk(pid: int) -> bool:
     _reap(pid)
-    proc = Path(f"/proc/{pid}")
-    try:
-        state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        cmdline = (proc / "cmdline").read_bytes()
-    except (OSError, IndexError):
+    if _state(pid) in ("", "Z"):
         return False
-    return state != "Z" and str(ASTERISK).encode() in cmdline
+    return str(ASTERISK).encode() in _cmdline(pid)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+
+
+def _cmdline(pid: int) -> bytes:
+    # Read empty during an exec: look again a moment later.
+    for _ in range(3):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return b""
+        if cmdline:
+            return cmdline
+        time.sleep(0.05)
+    return b""
 
 
 def _reap(pid: int) -> None:

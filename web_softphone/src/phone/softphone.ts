@@ -51,6 +51,8 @@ const CHANNEL = "cti.phone";
 const MEDIA: MediaStreamConstraints = { audio: true, video: false };
 const PC_CONFIG: RTCConfiguration = { iceServers: [] };
 const WSS_OK_KEY = "cti.phone.wssOk";
+// In-band RTP events (RFC 4733), what pjsip.conf endpoints expect by default (dtmf_mode = rfc4733).
+const DTMF_TRANSPORT = JsSIP.C.DTMF_TRANSPORT.RFC2833;
 
 let nextId = 1;
 
@@ -233,7 +235,7 @@ export class SoftPhone {
   }
 
   dtmf(call: PhoneCall, tone: string): void {
-    call.session.sendDTMF(tone, { duration: 120, interToneGap: 70 });
+    call.session.sendDTMF(tone, { duration: 120, interToneGap: 70, transportType: DTMF_TRANSPORT });
   }
 
   /** Blind transfer: the caller goes to `target` (an agent, a queue or a number); we drop out. */
