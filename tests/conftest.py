@@ -1,4 +1,4 @@
-"""Shared fixtures live in tests/fixtures/, one module per real part (database, Asterisk, browser, redis)."""
+"""Shared fixtures live in tests/fixtures/, one module per real part (DB, Asterisk, browser)."""
 
 pytest_plugins = [
     "tests.fixtures.db",

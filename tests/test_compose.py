@@ -1,4 +1,4 @@
-"""docker-compose.yml is the production shape; no Docker engine runs here, so check it against the code."""
+"""docker-compose.yml is the production shape; no Docker engine runs here: check it against code."""
 
 from __future__ import annotations
 

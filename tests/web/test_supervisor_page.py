@@ -27,7 +27,7 @@ from crm_core.services.dto import Actor, CallRecord, UserCreate
 from cti.bus.base import SUPERVISOR_TOPIC
 from cti.state.events import AmiEvent
 from tests.fixtures.browser import WEB_DB, BridgeServer
-from tests.stats.helpers import abandon, complete, connect, event, join
+from tests.stats.helpers import abandon, complete, connect, event, join, leave
 
 pytestmark = [pytest.mark.browser, WEB_DB]
 
@@ -78,14 +78,16 @@ def floor(now: float) -> list[AmiEvent]:
     for n in range(9):
         lid, queue, agent = f"done-{n}", ("sales", "support", "billing")[n % 3], staff[n % 4][0]
         start = now - 3000 + n * 200
-        events += [join(queue, lid, start), connect(queue, lid, agent, start + 8 + 6 * n),
+        events += [join(queue, lid, start), leave(queue, lid, start + 8 + 6 * n),
+                   connect(queue, lid, agent, start + 8 + 6 * n),
                    complete(queue, lid, agent, start + 200, 150 + 10 * n)]  # fmt: skip
     events += [join("support", "gone-1", now - 900), abandon("support", "gone-1", now - 860),
                event("Hangup", now - 860, Uniqueid="gone-1")]  # fmt: skip
     events += [member(q, "1004", now - 400, paused="1", reason="lunch")
                for q in ("support", "sales")]  # fmt: skip
     events.append(member("support", "1005", now - 300, paused="1", reason="training"))
-    events += [join("sales", "talk-1", now - 130), connect("sales", "talk-1", "1001", now - 120)]
+    events += [join("sales", "talk-1", now - 130), leave("sales", "talk-1", now - 120),
+               connect("sales", "talk-1", "1001", now - 120)]  # fmt: skip
     events += [join("support", "wait-1", now - 95), join("support", "wait-2", now - 30),
                join("sales", "wait-3", now - 12)]  # fmt: skip
     return events
@@ -120,7 +122,12 @@ async def test_supervisor_sees_live_queue_figures_update(
     first = await sales.locator('td[data-col="longest"]').inner_text()
     await expect(sales.locator('td[data-col="longest"]')).not_to_have_text(first)  # it ticks
 
-    await push(bridge_server, connect("sales", "live-1", "1001", time.time()))
+    answered = time.time()
+    await push(
+        bridge_server,
+        leave("sales", "live-1", answered),
+        connect("sales", "live-1", "1001", answered),
+    )
     await expect(sales.locator('td[data-col="waiting"]')).to_have_text("0")
     await expect(sales.locator('td[data-col="answered"]')).to_have_text("1")
     await expect(anna.locator('td[data-col="state"]')).to_contain_text("On a call")
