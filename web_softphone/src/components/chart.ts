@@ -156,21 +156,22 @@ export function lineChart(points: LinePoint[], opts: ChartOptions & { max?: numb
 
 export function horizontalBars(rows: BarRow[], opts: ChartOptions & { cls?: string }): HTMLElement {
   const fmt = opts.format ?? ((v: number) => String(Math.round(v)));
-  const rowH = 26;
-  const labelW = 150;
+  const wide = 1200;
+  const rowH = 30;
+  const labelW = 220;
   const height = Math.max(1, rows.length) * rowH + 8;
   const { max } = niceScale(Math.max(0, ...rows.map((r) => r.value)));
-  const width = W - labelW - 70;
+  const width = wide - labelW - 80;
   const g = svg("g", { class: "chart-bars" });
   rows.forEach((r, i) => {
     const y = 4 + i * rowH;
     const w = (r.value / max) * width;
     g.append(
-      text(labelW - 8, y + rowH / 2 + 4, r.label.length > 20 ? `${r.label.slice(0, 19)}…` : r.label, "chart-label", "end"),
+      text(labelW - 8, y + rowH / 2 + 4, r.label.length > 28 ? `${r.label.slice(0, 27)}…` : r.label, "chart-label", "end"),
       svg("rect", { x: labelW, y: y + 4, width: Math.max(r.value > 0 ? 2 : 0, w), height: rowH - 8, rx: 3, class: opts.cls ?? "c-answered" }, title(`${r.label}: ${fmt(r.value)}${r.note ? ` · ${r.note}` : ""}`)),
       text(labelW + w + 6, y + rowH / 2 + 4, fmt(r.value), "chart-value", "start"),
     );
   });
-  const chart = svg("svg", { viewBox: `0 0 ${W} ${height}`, class: "chart chart-h", role: "img", "aria-label": opts.caption }, g);
+  const chart = svg("svg", { viewBox: `0 0 ${wide} ${height}`, class: "chart chart-h", role: "img", "aria-label": opts.caption }, g);
   return h("figure", { class: "chart-figure", "data-chart": "bars" }, h("div", { class: "chart-title" }, opts.caption), chart);
 }

@@ -80,7 +80,7 @@ export function apiQuery(p: ReportParams): Record<string, string | number> {
 
 /** Bucket key "2024-03-04T09:00" shown under the chart's axis. */
 export function shortBucket(key: string, bucket: Bucket, multiDay: boolean): string {
-  const [date = "", time = ""] = key.split("T");
+  const [date = "", time = ""] = key.split(/[T ]/);
   const [, m = "", d = ""] = date.split("-");
   if (bucket === "hour") return multiDay ? `${d}.${m} ${time.slice(0, 2)}h` : time;
   return `${d}.${m}`;
@@ -89,4 +89,12 @@ export function shortBucket(key: string, bucket: Bucket, multiDay: boolean): str
 /** Calls that were neither answered nor abandoned (timed out to a fallback, missed…). */
 export function otherCalls(row: ReportRow): number {
   return Math.max(0, (row.offered ?? 0) - row.answered - (row.abandoned ?? 0));
+}
+
+/** A bucket key as a table shows it: "2024-03-04 09:00", "2024-03-04", "Week of 2024-03-04". */
+export function bucketLabel(key: string, bucket: Bucket): string {
+  if (key === "total") return "Total";
+  const [date = "", time = ""] = key.split("T");
+  if (bucket === "hour") return `${date} ${time}`;
+  return bucket === "week" ? `Week of ${date}` : date;
 }

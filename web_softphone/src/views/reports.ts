@@ -10,6 +10,7 @@ import { h } from "../dom";
 import {
   apiQuery,
   type Bucket,
+  bucketLabel,
   daysBetween,
   defaultParams,
   otherCalls,
@@ -25,13 +26,16 @@ import type { StaffView, StaffViewContext } from "./supervisor";
 
 type Kind = "queues" | "agents" | "timeline";
 
-function columns(kind: Kind): Column<ReportRow>[] {
+function columns(kind: Kind, bucket: Bucket): Column<ReportRow>[] {
   const n = (v: number | null) => (v === null ? "—" : String(v));
   const first: Column<ReportRow> = {
     key: "key",
     label: kind === "queues" ? "Queue" : kind === "agents" ? "Agent" : "Period",
     value: (r) => r.key,
-    render: (r) => (kind === "agents" && r.label !== r.key && r.key !== "total" ? h("span", null, r.label, h("small", { class: "muted" }, ` ${r.key}`)) : r.label),
+    render: (r) => {
+      if (kind === "timeline") return bucketLabel(r.key, bucket);
+      return kind === "agents" && r.label !== r.key && r.key !== "total" ? h("span", null, r.label, h("small", { class: "muted" }, ` ${r.key}`)) : r.label;
+    },
   };
   const cols: Column<ReportRow>[] = [
     first,
@@ -166,7 +170,7 @@ export function renderReports(pane: HTMLElement, ctx: StaffViewContext): StaffVi
     const t = timeline.totals;
     const kpi = (label: string, value: string, testId: string) => h("div", { class: "kpi", "data-testid": testId }, h("div", { class: "kpi-value" }, value), h("div", { class: "kpi-label" }, label));
     const multiDay = daysBetween(params.from, params.to) > 1;
-    const short = (key: string) => shortBucket(key, params.bucket, multiDay);
+    const short = (label: string) => shortBucket(label.replace("Week of ", ""), params.bucket, multiDay);
     const agentRows = [...agents.rows].sort((a, b) => b.answered - a.answered).slice(0, 20);
     body.replaceChildren(
       h(
@@ -187,7 +191,7 @@ export function renderReports(pane: HTMLElement, ctx: StaffViewContext): StaffVi
           "div",
           { class: "panel chart-panel", "data-testid": "chart-calls" },
           stackedBars(
-            timeline.rows.map((r) => ({ label: r.key.replace("T", " "), values: [r.answered, r.abandoned ?? 0, otherCalls(r)] })),
+            timeline.rows.map((r) => ({ label: bucketLabel(r.key, params.bucket), values: [r.answered, r.abandoned ?? 0, otherCalls(r)] })),
             [
               { name: "Answered", cls: "c-answered" },
               { name: "Abandoned", cls: "c-abandoned" },
@@ -200,7 +204,7 @@ export function renderReports(pane: HTMLElement, ctx: StaffViewContext): StaffVi
           "div",
           { class: "panel chart-panel", "data-testid": "chart-sl" },
           lineChart(
-            timeline.rows.map((r) => ({ label: r.key.replace("T", " "), value: r.service_level })),
+            timeline.rows.map((r) => ({ label: bucketLabel(r.key, params.bucket), value: r.service_level })),
             { caption: `Service level (answered within ${params.threshold} s)`, max: 1, target: DEFAULT_THRESHOLDS.slTarget, format: (v) => `${Math.round(v * 100)} %`, cls: "c-sl", seriesName: "Service level", shortLabel: short },
           ),
         ),
@@ -224,7 +228,7 @@ export function renderReports(pane: HTMLElement, ctx: StaffViewContext): StaffVi
 
   function table(kind: Kind, report: Report, query: Record<string, string | number>): HTMLElement {
     const t = sortableTable<ReportRow>({
-      columns: columns(kind),
+      columns: columns(kind, params.bucket),
       sort: { key: "key", dir: "asc" },
       caption: TITLES[kind],
       testId: `report-${kind}`,

@@ -82,7 +82,7 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
     { key: "available", label: "Available", numeric: true, value: (q) => q.agents.available },
     { key: "on_call", label: "On call", numeric: true, value: (q) => q.agents.on_call + q.agents.ringing },
     { key: "paused", label: "Paused", numeric: true, value: (q) => q.agents.paused, cell: (q) => ({ "data-level": levelOf(q).paused }), render: (q) => h("span", { title: q.paused_reasons.join(", ") }, String(q.agents.paused)) },
-    { key: "edit", label: "Alerts", value: (q) => levelOf(q).worst, render: (q) => h("button", { type: "button", class: "btn btn-small", "aria-label": `Alert thresholds of ${q.name}`, onclick: () => editThresholds(q.name) }, thresholdSummary(q.name)) },
+    { key: "edit", label: "Alerts", value: (q) => levelOf(q).worst, render: (q) => h("button", { type: "button", class: "btn btn-small btn-thresholds", "aria-label": `Alert thresholds of ${q.name}`, onclick: () => editThresholds(q.name) }, thresholdSummary(q.name)) },
   ];
   const queues = sortableTable<QueueView>({
     columns: queueColumns,
@@ -95,7 +95,7 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
   });
 
   const agentColumns: Column<AgentView>[] = [
-    { key: "name", label: "Agent", value: (a) => a.name || a.extension, render: (a) => h("span", { class: "agent-name" }, a.name || a.extension, h("small", { class: "muted" }, ` ${a.extension}`)) },
+    { key: "name", label: "Agent", value: (a) => a.name || a.extension, render: (a) => h("span", { class: "agent-name" }, a.name || a.extension, a.name && a.name !== a.extension ? h("small", { class: "muted" }, ` ${a.extension}`) : null) },
     { key: "state", label: "State", value: (a) => STATE_ORDER.indexOf(a.state), render: (a) => h("span", { class: "state-badge", "data-state": a.state }, STATE_LABELS[a.state] ?? a.state, a.paused_reason ? h("small", null, ` · ${a.paused_reason}`) : null) },
     { key: "since", label: "Time in state", numeric: true, value: (a) => a.seconds_in_state + age(), render: (a) => clock(a.seconds_in_state + age()) },
     { key: "call", label: "Current call", value: (a) => a.linkedid, render: (a) => currentCall(a) },
