@@ -17,6 +17,8 @@ class Call(Base):
         Index("ix_calls_contact_started", "contact_id", "started_at"),
         Index("ix_calls_company_started", "company_id", "started_at"),
         Index("ix_calls_agent_started", "agent_id", "started_at"),
+        Index("ix_calls_queue_started", "queue", "started_at"),  # migration 0003: reports
+        Index("ix_calls_answered_by_started", "answered_by", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

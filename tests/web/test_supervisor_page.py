@@ -95,7 +95,7 @@ def floor(now: float) -> list[AmiEvent]:
                event("Hangup", now - 860, Uniqueid="gone-1")]  # fmt: skip
     events += [member(q, "1004", now - 400, NAMES["1004"], paused="1", reason="lunch")
                for q in ("support", "sales")]  # fmt: skip
-    events.append(member("support", "1005", now - 300, NAMES["1005"], paused="1", reason="training"))
+    events.append(member("support", "1005", now - 300, NAMES["1005"], "1", reason="training"))
     events += [join("sales", "talk-1", now - 130), leave("sales", "talk-1", now - 120),
                answer("sales", "talk-1", "1001", now - 120)]  # fmt: skip
     events += [join("support", "wait-1", now - 95), join("support", "wait-2", now - 30),
