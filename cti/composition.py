@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 
 from crm_core.services import Services, build_services
 from crm_core.settings import CrmSettings
+from cti.agents.spy import Spy
 from cti.app import create_app
 from cti.bridge import Bridge, lifespan_hook
 from cti.bus.factory import create_bus
@@ -16,6 +17,7 @@ from cti.routing.settings import TelephonySettings
 from cti.settings import BridgeSettings
 from cti.web.agent_ws import agent_router
 from cti.web.sip_credentials import sip_credentials_router
+from cti.web.supervision import supervision_router
 from cti.web.supervisor_ws import supervisor_router
 from cti.web.telephony import telephony_router
 
@@ -44,6 +46,7 @@ def build_app(
     services = services or build_services(crm_settings)
     bus = create_bus(settings.bus_url)
     bridge = Bridge(settings, services, bus, telephony)
+    spy = Spy(bridge.ami, bridge.telephony.settings, services.audit)
     hooks = [lifespan_hook(bridge)] if settings.ingest else []
     hooks.extend(extra_lifespan_hooks)
     app = create_app(
@@ -54,6 +57,7 @@ def build_app(
             supervisor_router(bus, bridge.stats.current),
             status_router(bridge),
             telephony_router(bridge.telephony),
+            supervision_router(bridge.telephony, spy),
             sip_credentials_router(settings),
         ],
         lifespan_hooks=hooks,

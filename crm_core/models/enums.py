@@ -49,3 +49,4 @@ class AuditAction(StrEnum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
+    SPY = "spy"  # a supervisor listened to, whispered to or joined a call

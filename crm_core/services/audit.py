@@ -46,6 +46,14 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
 
 
 class AuditService(ServiceBase):
+    async def log(
+        self, actor: Actor, action: AuditAction, table_name: str, record_id: int,
+        changes: dict[str, Any],
+    ) -> None:  # fmt: skip
+        """Record something done outside the CRM's tables (e.g. a supervisor listening in)."""
+        async with self._sessions.begin() as session:
+            record(session, actor, action, table_name, record_id, changes)
+
     async def list(
         self,
         actor: Actor,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 
 from cti.sandbox.sip import sdp
@@ -93,7 +94,8 @@ async def hang_up(ua: UserAgent, dialog: Dialog) -> None:
     if dialog.ended.is_set():
         return
     if dialog.answered.is_set():
-        await ua.transaction(dialog.request("BYE"))
+        with contextlib.suppress(TimeoutError):  # an overloaded PBX may never answer the BYE
+            await ua.transaction(dialog.request("BYE"))
         ua.forget(dialog)
     elif dialog.outgoing:
         await ua.transaction(dialog.cancel())

@@ -1,0 +1,55 @@
+"""Listen, whisper, barge: ring the supervisor's own phone into the dialplan's spy-* context
+(ChanSpy on the agent's device). Every use is written to the audit log."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from crm_core.errors import ConflictError
+from crm_core.models.enums import AuditAction
+from crm_core.services.audit import AuditService
+from crm_core.services.dto import Actor
+from cti.agents.actions import AmiUnavailableError
+from cti.agents.feed import ActionSender
+from cti.routing.settings import TelephonySettings
+from cti.state.tracker import AgentCalls
+
+SpyMode = Literal["listen", "whisper", "barge"]
+SUPERVISOR_ANSWER_TIMEOUT_MS = "30000"
+
+
+class Spy:
+    def __init__(self, ami: ActionSender, settings: TelephonySettings, audit: AuditService) -> None:
+        self.ami, self.settings, self.audit = ami, settings, audit
+
+    async def start(
+        self, actor: Actor, supervisor_ext: str, agent_ext: str, mode: SpyMode,
+        agent_calls: AgentCalls,
+    ) -> str:  # fmt: skip
+        """Returns the linkedid of the agent's call being spied on."""
+        if not agent_calls.active:
+            raise ConflictError(f"extension {agent_ext} is not on a call")
+        linkedid = agent_calls.active[0]
+        await self._originate(supervisor_ext, agent_ext, mode)
+        changes = {"mode": mode, "agent": agent_ext, "call": linkedid, "from": supervisor_ext}
+        await self.audit.log(actor, AuditAction.SPY, "calls", 0, changes)
+        return linkedid
+
+    async def _originate(self, supervisor_ext: str, agent_ext: str, mode: SpyMode) -> None:
+        action = {
+            "Action": "Originate",
+            "Channel": self.settings.interface(supervisor_ext),
+            "Context": f"spy-{mode}",
+            "Exten": agent_ext,
+            "Priority": "1",
+            "CallerID": f'"{mode}: {agent_ext}" <{agent_ext}>',
+            "Timeout": SUPERVISOR_ANSWER_TIMEOUT_MS,
+            "Async": "true",
+        }
+        try:
+            replies = await self.ami.send_action(action, as_list=False)
+        except (ConnectionError, TimeoutError) as exc:
+            raise AmiUnavailableError(f"Asterisk is not reachable: {exc}") from exc
+        reply = replies[0] if replies else {}
+        if reply.get("Response") != "Success":
+            raise ConflictError(f"Asterisk refused the {mode}: {reply.get('Message')}")

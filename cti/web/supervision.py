@@ -1,0 +1,55 @@
+"""Supervisors steer calls: listen to, whisper to (coach) or barge into an agent's call."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, status
+from pydantic import BaseModel
+
+from crm_core.api.deps import ActorDep, ServicesDep
+from crm_core.errors import ConflictError, PermissionDeniedError
+from crm_core.models.enums import Role
+from cti.agents.actions import AmiUnavailableError
+from cti.agents.spy import Spy, SpyMode
+from cti.routing.runtime import TelephonyRuntime
+
+Extension = Annotated[str, Path(pattern=r"^[0-9A-Za-z_.-]{1,32}$")]
+
+
+class SpyRequest(BaseModel):
+    mode: SpyMode
+
+
+class SpyStarted(BaseModel):
+    agent: str
+    mode: SpyMode
+    linkedid: str
+    ringing: str
+
+
+def supervision_router(telephony: TelephonyRuntime, spy: Spy) -> APIRouter:
+    router = APIRouter(prefix="/api/supervisor", tags=["supervisor"])
+
+    @router.post("/agents/{extension}/spy", status_code=status.HTTP_202_ACCEPTED)
+    async def spy_on(
+        extension: Extension, body: SpyRequest, actor: ActorDep, services: ServicesDep
+    ) -> SpyStarted:
+        """Ring the supervisor's own phone into ChanSpy on the agent's current call (audited).
+
+        403: not a supervisor or admin; 409: no own extension, or the agent is not on a call."""
+        if actor.role not in (Role.SUPERVISOR, Role.ADMIN) or actor.id is None:
+            raise PermissionDeniedError("only supervisors and admins may listen in")
+        me = await services.users.get(actor.id)
+        if not me.extensions:
+            raise ConflictError(f"user {me.login} has no phone extension to listen on")
+        calls = telephony.router.tracker.agent_calls(extension)
+        try:
+            linkedid = await spy.start(actor, me.extensions[0], extension, body.mode, calls)
+        except AmiUnavailableError as exc:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from exc
+        return SpyStarted(
+            agent=extension, mode=body.mode, linkedid=linkedid, ringing=me.extensions[0]
+        )
+
+    return router
