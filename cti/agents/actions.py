@@ -45,11 +45,18 @@ class AgentActions:
         await self._send({"Action": "QueuePause", "Interface": interface, **fields})
 
     async def _send(self, action: Mapping[str, str]) -> None:
-        try:
-            replies = await self.ami.send_action(action, as_list=False)
-        except (ConnectionError, TimeoutError) as exc:
-            raise AmiUnavailableError(f"Asterisk is not reachable: {exc}") from exc
-        reply = replies[0] if replies else {}
-        if reply.get("Response") != "Success":
-            message = reply.get("Message") or "no answer"
-            raise ConflictError(f"Asterisk refused {action['Action']}: {message}")
+        await send_checked(self.ami, action)
+
+
+async def send_checked(ami: ActionSender, action: Mapping[str, str]) -> dict[str, str]:
+    """Send one AMI action and return its reply; AmiUnavailableError when Asterisk is not
+    connected, ConflictError (naming Asterisk's reason) when it refuses."""
+    try:
+        replies = await ami.send_action(action, as_list=False)
+    except (ConnectionError, TimeoutError) as exc:
+        raise AmiUnavailableError(f"Asterisk is not reachable: {exc}") from exc
+    reply = replies[0] if replies else {}
+    if reply.get("Response") != "Success":
+        message = reply.get("Message") or "no answer"
+        raise ConflictError(f"Asterisk refused {action['Action']}: {message}")
+    return reply

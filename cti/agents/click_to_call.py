@@ -10,7 +10,7 @@ from typing import Protocol
 from crm_core.errors import ConflictError, InvalidFieldError
 from crm_core.phones import normalise_phone
 from crm_core.services.cards import CardService
-from cti.agents.actions import AmiUnavailableError
+from cti.agents.actions import send_checked
 from cti.agents.feed import ActionSender
 from cti.routing.settings import TelephonySettings
 from cti.state.tracker import AgentCalls
@@ -81,11 +81,4 @@ class ClickToCall:
         return card.company.name if card.company is not None else ""
 
     async def _send(self, action: dict[str, str]) -> dict[str, str]:
-        try:
-            replies = await self.ami.send_action(action, as_list=False)
-        except (ConnectionError, TimeoutError) as exc:
-            raise AmiUnavailableError(f"Asterisk is not reachable: {exc}") from exc
-        reply = replies[0] if replies else {}
-        if reply.get("Response") != "Success":
-            raise ConflictError(f"Asterisk refused {action['Action']}: {reply.get('Message')}")
-        return reply
+        return await send_checked(self.ami, action)

@@ -9,7 +9,7 @@ from crm_core.errors import ConflictError
 from crm_core.models.enums import AuditAction
 from crm_core.services.audit import AuditService
 from crm_core.services.dto import Actor
-from cti.agents.actions import AmiUnavailableError
+from cti.agents.actions import send_checked
 from cti.agents.feed import ActionSender
 from cti.routing.settings import TelephonySettings
 from cti.state.tracker import AgentCalls
@@ -46,10 +46,4 @@ class Spy:
             "Timeout": SUPERVISOR_ANSWER_TIMEOUT_MS,
             "Async": "true",
         }
-        try:
-            replies = await self.ami.send_action(action, as_list=False)
-        except (ConnectionError, TimeoutError) as exc:
-            raise AmiUnavailableError(f"Asterisk is not reachable: {exc}") from exc
-        reply = replies[0] if replies else {}
-        if reply.get("Response") != "Success":
-            raise ConflictError(f"Asterisk refused the {mode}: {reply.get('Message')}")
+        await send_checked(self.ami, action)
