@@ -30,6 +30,8 @@ from cti.stats.runtime import StatsRuntime
 
 log = logging.getLogger(__name__)
 CARD_LOOKUP_TIMEOUT = 0.5  # seconds; the pop then goes out without the card
+SHUTDOWN_STEP_SECONDS = 5.0
+SHUTDOWN_DRAIN_SECONDS = 10.0
 
 
 def ami_config(settings: BridgeSettings) -> AmiConfig:
@@ -80,10 +82,19 @@ class Bridge:
         log.info("bridge started; AMI %s:%s", self.settings.ami_host, self.settings.ami_port)
 
     async def stop(self) -> None:
-        await self.ami.stop()
-        await self.telephony.stop()
-        await self.stats.stop()
-        await self.pipeline.drain()
+        """Stop reading, then give the sinks SHUTDOWN_DRAIN_SECONDS to write what they hold."""
+        for step in (self.ami.stop, self.telephony.stop, self.stats.stop):
+            try:
+                async with asyncio.timeout(SHUTDOWN_STEP_SECONDS):
+                    await step()
+            except TimeoutError:
+                log.warning("shutdown: %s took over %s s; going on", step, SHUTDOWN_STEP_SECONDS)
+        try:
+            async with asyncio.timeout(SHUTDOWN_DRAIN_SECONDS):
+                await self.pipeline.drain()
+        except TimeoutError:
+            left = {stage.name: stage.backlog for stage in self.pipeline.stages}
+            log.warning("shutdown: sinks still held %s after %s s", left, SHUTDOWN_DRAIN_SECONDS)
         await self.pipeline.stop()
 
     def status(self) -> dict[str, Any]:
