@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_core.models.base import Base, UtcDateTime, utcnow
@@ -15,6 +15,7 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_assignee_open", "assignee_id", "done_at", "due_at"),
         Index("ix_tasks_contact_open", "contact_id", "done_at"),
+        Index("ix_tasks_due_unnotified", "scheduled", "notified_at", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,3 +30,9 @@ class Task(Base):
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     result: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Scheduled call-backs ("Create call"): planned by an agent, notified once at due_at,
+    # dialled by the bridge itself when auto_dial is set and the agent is free.
+    scheduled: Mapped[bool] = mapped_column(Boolean, default=False)
+    auto_dial: Mapped[bool] = mapped_column(Boolean, default=False)
+    notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    dialed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

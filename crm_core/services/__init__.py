@@ -13,11 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from crm_core.db import Sessions, create_engine, create_sessionmaker
 from crm_core.security import TokenSigner
 from crm_core.services.audit import AuditService
+from crm_core.services.callbacks import CallbackService
 from crm_core.services.calls import CallHook, CallService
 from crm_core.services.cards import CardService
 from crm_core.services.companies import CompanyService
 from crm_core.services.contact_search import ContactSearch
 from crm_core.services.contacts import ContactService
+from crm_core.services.due_callbacks import DueCallbacks
 from crm_core.services.merge import MergeService
 from crm_core.services.notes import NoteService
 from crm_core.services.tasks import TaskService, insert_task
@@ -40,6 +42,8 @@ class Services:
     tasks: TaskService
     notes: NoteService
     audit: AuditService
+    callbacks: CallbackService
+    due_callbacks: DueCallbacks
 
     async def dispose(self) -> None:
         self.cards.close()
@@ -65,6 +69,8 @@ def build_services(settings: CrmSettings, engine: AsyncEngine | None = None) -> 
         tasks=TaskService(sessions, settings),
         notes=NoteService(sessions, settings),
         audit=AuditService(sessions, settings),
+        callbacks=CallbackService(sessions, settings),
+        due_callbacks=DueCallbacks(sessions, settings),
     )
 
 

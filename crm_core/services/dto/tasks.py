@@ -49,6 +49,10 @@ class TaskOut(Dto):
     done_at: datetime | None
     result: str
     created_at: datetime
+    scheduled: bool = False
+    auto_dial: bool = False
+    notified_at: datetime | None = None
+    dialed_at: datetime | None = None
 
 
 class TaskFilter(PageParams):

@@ -1,0 +1,65 @@
+"""What the bridge's call-back scheduler asks: which planned call-backs are due, and marking them
+notified (once) and dialled. A claim is a conditional UPDATE: of two bridges, or of one bridge
+before and after a restart, exactly one gets rowcount 1 and notifies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CursorResult, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm_core.models import Task
+from crm_core.models.enums import AuditAction
+from crm_core.services import callback_rows as rows
+from crm_core.services.audit import record
+from crm_core.services.base import ServiceBase
+from crm_core.services.dto import Actor
+from crm_core.services.dto.callbacks import DueCallback, DueQuery
+
+BRIDGE = Actor.system("cti")
+
+
+def _due(now: datetime) -> rows.RowSelect:
+    return rows.callbacks().where(
+        Task.scheduled.is_(True), Task.done_at.is_(None), Task.due_at <= now
+    )
+
+
+class DueCallbacks(ServiceBase):
+    async def due(self, query: DueQuery) -> list[DueCallback]:
+        """Planned, open, due and not notified yet: the notifications to send now."""
+        statement = _due(query.now).where(Task.notified_at.is_(None)).limit(query.limit)
+        async with self._sessions() as session:
+            return await rows.read_due(session, statement, query.now)
+
+    async def awaiting_dial(self, query: DueQuery) -> list[DueCallback]:
+        """Auto-dial call-backs already notified but not dialled (the agent was busy)."""
+        statement = _due(query.now).where(
+            Task.auto_dial.is_(True), Task.notified_at.is_not(None), Task.dialed_at.is_(None)
+        )
+        async with self._sessions() as session:
+            return await rows.read_due(session, statement.limit(query.limit), query.now)
+
+    async def claim_notified(self, task_id: int, at: datetime) -> bool:
+        """True for the one caller that marks the call-back notified."""
+        async with self._sessions.begin() as session:
+            return await _claim(session, task_id, "notified_at", at)
+
+    async def mark_dialed(self, task_id: int, at: datetime, extension: str) -> bool:
+        async with self._sessions.begin() as session:
+            claimed = await _claim(session, task_id, "dialed_at", at)
+            if claimed:
+                changes = {"dialed_at": at.isoformat(), "extension": extension}
+                record(session, BRIDGE, AuditAction.UPDATE, "tasks", task_id, changes)
+            return claimed
+
+
+async def _claim(session: AsyncSession, task_id: int, name: str, at: datetime) -> bool:
+    statement = (
+        update(Task)
+        .where(Task.id == task_id, getattr(Task, name).is_(None), Task.done_at.is_(None))
+        .values({name: at})
+    )
+    result: CursorResult[object] = await session.execute(statement)  # type: ignore[assignment]
+    return result.rowcount == 1
