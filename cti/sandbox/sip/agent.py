@@ -18,6 +18,7 @@ from cti.sandbox.sip.message import (
     tag_of,
     user_of,
 )
+from cti.sandbox.sip.rtp import RtpStream
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,9 @@ class UserAgent(asyncio.DatagramProtocol):
     def close(self) -> None:
         for task in self._tasks:
             task.cancel()
+        for dialog in self.dialogs.values():
+            if dialog.media is not None:
+                dialog.media.close()
         if self._transport is not None:
             self._transport.close()
 
@@ -123,9 +127,9 @@ class UserAgent(asyncio.DatagramProtocol):
     def _on_invite(self, request: SipMessage, dialog: Dialog | None) -> None:
         if dialog is not None:
             if tag_of(request.header("to")):
-                self.reply(
-                    request, 200, "OK", dialog, body=sdp.answer(request.body, self.media_port)
-                )
+                port = dialog.media.port if dialog.media is not None else self.media_port
+                self.reply(request, 200, "OK", dialog, body=sdp.answer(request.body, port))
+                dialog.start_media(request.body)
             return  # else: a retransmission of an INVITE we already handle
         dialog = Dialog.incoming(request, self.contact(_user(request)))
         self.dialogs[dialog.call_id] = dialog
@@ -164,9 +168,20 @@ class UserAgent(asyncio.DatagramProtocol):
             response.body = body
         self.send(response)
 
+    async def open_media(self, dialog: Dialog, plain: bool) -> int:
+        """The port to announce: a fresh RTP socket for a plain RTP leg, a dummy one otherwise."""
+        if not plain:
+            return self.media_port
+        dialog.media = await RtpStream.open(self.host)
+        if dialog.ended.is_set():  # hung up meanwhile
+            dialog.media.close()
+        return dialog.media.port
+
     def forget(self, dialog: Dialog) -> None:
-        """The call is over: wake whoever waits for it and drop the dialog."""
+        """The call is over: wake whoever waits for it, stop its media and drop the dialog."""
         dialog.ended.set()
+        if dialog.media is not None:
+            dialog.media.close()
         self.dialogs.pop(dialog.call_id, None)
 
     def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:

@@ -39,11 +39,13 @@ async def follow_plan(ua: UserAgent, dialog: Dialog, plan: AnswerPlan) -> None:
         ua.reply(dialog.invite, plan.reject, _REASONS.get(plan.reject, "Rejected"), dialog)
         ua.forget(dialog)
         return
+    port = await ua.open_media(dialog, sdp.plain_rtp(dialog.invite.body))
     ua.reply(dialog.invite, 180, "Ringing", dialog)
     if plan.answer_after is None or await wait_quietly(dialog.ended, plan.answer_after):
         await dialog.ended.wait()
         return
-    ua.reply(dialog.invite, 200, "OK", dialog, body=sdp.answer(dialog.invite.body, ua.media_port))
+    ua.reply(dialog.invite, 200, "OK", dialog, body=sdp.answer(dialog.invite.body, port))
+    dialog.start_media(dialog.invite.body)
     dialog.answered.set()
     await talk_then_hang_up(ua, dialog, plan.talk)
 
@@ -65,7 +67,8 @@ async def place_call(
     """Send an INVITE; returns at once with the dialog. `dialog.answered`/`ended` tell the rest."""
     dialog = Dialog.outgoing_to(me, target_uri)
     ua.dialogs[dialog.call_id] = dialog
-    ua.spawn(_run_invite(ua, dialog, credentials, sdp.offer(ua.media_port, webrtc)))
+    port = await ua.open_media(dialog, plain=not webrtc)
+    ua.spawn(_run_invite(ua, dialog, credentials, sdp.offer(port, webrtc)))
     await asyncio.sleep(0)
     return dialog
 
@@ -82,6 +85,7 @@ async def _run_invite(
     if 200 <= response.status < 300:
         dialog.confirm(response)
         ua.send(dialog.request("ACK"))
+        dialog.start_media(response.body)
         dialog.answered.set()
         return
     ua.send(dialog.ack_failure(response))

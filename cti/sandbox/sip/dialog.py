@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+from cti.sandbox.sip import sdp
 from cti.sandbox.sip.message import (
     SipMessage,
     new_branch,
@@ -13,6 +14,7 @@ from cti.sandbox.sip.message import (
     tag_of,
     uri_of,
 )
+from cti.sandbox.sip.rtp import RtpStream
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Dialog:
     ringing: asyncio.Event = field(default_factory=asyncio.Event)
     answered: asyncio.Event = field(default_factory=asyncio.Event)
     ended: asyncio.Event = field(default_factory=asyncio.Event)
+    media: RtpStream | None = None  # plain RTP legs only
 
     @classmethod
     def incoming(cls, invite: SipMessage, me: Contact) -> Dialog:
@@ -68,6 +71,12 @@ class Dialog:
     def outgoing_to(cls, me: Contact, target_uri: str) -> Dialog:
         local = f"{me.address};tag={new_token()}"
         return cls(new_token() + "@cti-sandbox", me, local, f"<{target_uri}>", target_uri, True)
+
+    def start_media(self, remote_sdp: str) -> None:
+        """Send our audio where the other side's SDP says (again after a re-INVITE)."""
+        address = sdp.media_address(remote_sdp)
+        if self.media is not None and address is not None:
+            self.media.start(address)
 
     @property
     def local_tag(self) -> str:

@@ -1,8 +1,9 @@
-"""SDP offers and answers for a user agent that sends no media.
+"""SDP offers and answers.
 
-Agents' endpoints are WebRTC endpoints (DTLS-SRTP). The sandbox's agent answers with the offer's
-profile and a made-up fingerprint: Asterisk accepts the answer, waits for a DTLS handshake that
-never comes, and runs the call anyway.
+Plain RTP/AVP legs (the trunk) carry real media (cti/sandbox/sip/rtp.py). Agents' endpoints are
+WebRTC endpoints (DTLS-SRTP): the sandbox's agent answers with the offer's profile and a made-up
+fingerprint; Asterisk accepts the answer, waits for a DTLS handshake that never comes, and runs
+the call anyway, without media.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import re
 import secrets
 import time
 
-_M_LINE = re.compile(r"^m=audio \d+ (\S+)", re.MULTILINE)
+_M_LINE = re.compile(r"^m=audio (\d+) (\S+)", re.MULTILINE)
+_C_LINE = re.compile(r"^c=IN IP4 (\S+)", re.MULTILINE)
 _WEBRTC_PROFILE = "UDP/TLS/RTP/SAVPF"
 
 
@@ -39,9 +41,23 @@ def _session(media_port: int, profile: str, setup: str) -> str:
 
 def answer(offer: str, media_port: int) -> str:
     match = _M_LINE.search(offer)
-    profile = match.group(1) if match else "RTP/AVP"
+    profile = match.group(2) if match else "RTP/AVP"
     return _session(media_port, profile, "active")
 
 
 def offer(media_port: int, webrtc: bool) -> str:
     return _session(media_port, _WEBRTC_PROFILE if webrtc else "RTP/AVP", "actpass")
+
+
+def plain_rtp(body: str) -> bool:
+    """An audio stream without encryption: one this user agent can send media on."""
+    match = _M_LINE.search(body)
+    return match is not None and match.group(2) == "RTP/AVP"
+
+
+def media_address(body: str) -> tuple[str, int] | None:
+    """Where the other side wants its audio: (c= address, m=audio port)."""
+    media, connection = _M_LINE.search(body), _C_LINE.search(body)
+    if media is None or connection is None or media.group(1) == "0":
+        return None
+    return connection.group(1), int(media.group(1))

@@ -1,0 +1,96 @@
+"""Real media for plain RTP legs: PCMU/8000 in 20 ms packets of a 400 Hz tone, for the life of a
+call, sent from the port announced in our SDP to the one in the remote SDP; what arrives is
+counted.
+
+Only plain RTP/AVP legs (the carrier's trunk) get media. WebRTC legs (DTLS-SRTP, the agents'
+endpoints) get none: this user agent cannot do DTLS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import secrets
+import struct
+from typing import cast
+
+PCMU, PCMA = 0, 8
+FRAME_SECONDS = 0.02
+SAMPLES_PER_FRAME = 160  # 20 ms at 8 kHz
+
+
+def ulaw(sample: int) -> int:
+    """One 16-bit linear sample as a G.711 mu-law byte."""
+    sign = 0x80 if sample < 0 else 0
+    magnitude = min(abs(sample), 32635) + 0x84
+    exponent = magnitude.bit_length() - 8
+    mantissa = (magnitude >> (exponent + 3)) & 0x0F
+    return ~(sign | exponent << 4 | mantissa) & 0xFF
+
+
+# 400 Hz makes exactly 8 periods in 20 ms, so one frame repeats without a click.
+TONE = bytes(
+    ulaw(round(6000 * math.sin(2 * math.pi * 400 * n / 8000))) for n in range(SAMPLES_PER_FRAME)
+)
+
+
+class RtpStream(asyncio.DatagramProtocol):
+    """One call's media socket. `sent` and `received` count RTP audio packets."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+        self.received = 0
+        self.port = 0
+        self.remote: tuple[str, int] | None = None
+        self._transport: asyncio.DatagramTransport | None = None
+        self._sender: asyncio.Task[None] | None = None
+        self._ssrc = secrets.randbits(32)
+
+    @classmethod
+    async def open(cls, host: str) -> RtpStream:
+        """Bind a fresh UDP port on `host` (announce `port` in the SDP)."""
+        stream = cls()
+        loop = asyncio.get_running_loop()
+        await loop.create_datagram_endpoint(lambda: stream, local_addr=(host, 0))
+        return stream
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._transport = cast(asyncio.DatagramTransport, transport)
+        self.port = self._transport.get_extra_info("sockname")[1]
+
+    def datagram_received(self, data: bytes, addr: tuple[str | object, int]) -> None:
+        # RTCP may land here too (no rtcp-mux on a plain leg): count audio payloads only.
+        if len(data) > 12 and data[0] >> 6 == 2 and data[1] & 0x7F in (PCMU, PCMA):
+            self.received += 1
+
+    def start(self, remote: tuple[str, int]) -> None:
+        """Send to `remote` from now until close() (a re-INVITE may move it)."""
+        self.remote = remote
+        if self._sender is None and self._transport is not None:
+            self._sender = asyncio.create_task(self._send_loop())
+
+    def close(self) -> None:
+        if self._sender is not None:
+            self._sender.cancel()
+        if self._transport is not None:
+            self._transport.close()
+
+    async def _send_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        due = loop.time()
+        for sequence in range(1 << 62):
+            self._send(sequence)
+            due += FRAME_SECONDS
+            await asyncio.sleep(max(0.0, due - loop.time()))
+
+    def _send(self, sequence: int) -> None:
+        if self._transport is None or self.remote is None or self._transport.is_closing():
+            return
+        marker = 0x80 if sequence == 0 else 0
+        timestamp = (sequence * SAMPLES_PER_FRAME) & 0xFFFFFFFF
+        sequence &= 0xFFFF
+        header = struct.pack("!BBHII", 0x80, marker | PCMU, sequence, timestamp, self._ssrc)
+        with contextlib.suppress(OSError):
+            self._transport.sendto(header + TONE, self.remote)
+            self.sent += 1
