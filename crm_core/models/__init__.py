@@ -1,5 +1,6 @@
 """SQLAlchemy models. Importing this package registers every table on `Base.metadata`."""
 
+from crm_core.models.agent_event import AgentEvent
 from crm_core.models.audit import AuditEntry
 from crm_core.models.base import Base
 from crm_core.models.call import Call
@@ -11,6 +12,7 @@ from crm_core.models.task import Task
 from crm_core.models.user import User, UserExtension
 
 __all__ = [
+    "AgentEvent",
     "AuditEntry",
     "Base",
     "Call",

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm_core.db import Sessions, create_engine, create_sessionmaker
 from crm_core.security import TokenSigner
+from crm_core.services.agent_events import AgentEventService
 from crm_core.services.audit import AuditService
 from crm_core.services.callbacks import CallbackService
 from crm_core.services.calls import CallHook, CallService
@@ -42,6 +43,7 @@ class Services:
     tasks: TaskService
     notes: NoteService
     audit: AuditService
+    agent_events: AgentEventService
     callbacks: CallbackService
     due_callbacks: DueCallbacks
 
@@ -69,6 +71,7 @@ def build_services(settings: CrmSettings, engine: AsyncEngine | None = None) -> 
         tasks=TaskService(sessions, settings),
         notes=NoteService(sessions, settings),
         audit=AuditService(sessions, settings),
+        agent_events=AgentEventService(sessions, settings),
         callbacks=CallbackService(sessions, settings),
         due_callbacks=DueCallbacks(sessions, settings),
     )
