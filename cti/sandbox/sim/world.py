@@ -70,18 +70,23 @@ def port_in_use(port: int) -> bool:
 
 @contextlib.asynccontextmanager
 async def open_world(
-    settings: SandboxSettings, stub_agi: bool | None = True, agents: Iterable[str] = AGENTS
+    settings: SandboxSettings,
+    stub_agi: bool | None = True,
+    agents: Iterable[str] = AGENTS,
+    media: bool = True,
 ) -> AsyncIterator[World]:
     """Start the user agents, register the agents' phones, log in to AMI (user `simulator`).
 
     stub_agi: answer the dialplan's routing hook with a stub FastAGI server; None: only when
     nothing (such as the bridge) already listens on the AGI port.
     agents: the extensions the simulated phones register (leave out those a browser registers).
+    media: the carrier sends and counts real RTP (`dialog.media`); False for load benches.
     """
     if stub_agi is None:
         stub_agi = not port_in_use(settings.agi_port)
     phones_ua = UserAgent("127.0.0.1", PHONES_PORT, PBX)
     carrier_ua = UserAgent("127.0.0.1", CARRIER_PORT, PBX)
+    carrier_ua.send_media = media
     await phones_ua.start()
     await carrier_ua.start()
     phones, carrier = Phones(phones_ua, agents), Carrier(carrier_ua)

@@ -33,6 +33,7 @@ class UserAgent(asyncio.DatagramProtocol):
     def __init__(self, host: str, port: int, registrar: tuple[str, int]) -> None:
         self.host, self.port, self.registrar = host, port, registrar
         self.media_port = port + 1
+        self.send_media = True  # real RTP on plain legs; False: SDP only (load benches)
         self.dialogs: dict[str, Dialog] = {}
         self.on_invite: InviteHandler | None = None
         self._transport: asyncio.DatagramTransport | None = None
@@ -170,7 +171,7 @@ class UserAgent(asyncio.DatagramProtocol):
 
     async def open_media(self, dialog: Dialog, plain: bool) -> int:
         """The port to announce: a fresh RTP socket for a plain RTP leg, a dummy one otherwise."""
-        if not plain:
+        if not (plain and self.send_media):
             return self.media_port
         dialog.media = await RtpStream.open(self.host)
         if dialog.ended.is_set():  # hung up meanwhile
