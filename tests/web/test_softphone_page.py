@@ -1,7 +1,8 @@
 """The browser phone's plain-words problems, without Asterisk (the page's own server only), and
 GET /api/me/sip: the agent's own SIP account, never anyone else's.
 
-- microphone refused: the phone says so, does not register, and call pops still come;
+- microphone refused, or no microphone at all: the phone says which, does not register, and call
+  pops still come;
 - a wss:// server that never connected: "certificate not trusted" with the page to open;
 - a ws:// server that does not answer: "phone server unreachable";
 - no password configured for the extension: "not set up for you".
@@ -36,10 +37,11 @@ from tests.web.test_screenpop_page import Phone, new_call
 
 pytestmark = [pytest.mark.browser, WEB_DB]
 
-# getUserMedia that refuses, or that gives a silent stream (no device flags on this Chromium).
+# getUserMedia that refuses (or finds no device), or that gives a silent stream (no device flags
+# on this Chromium).
 REFUSE_MIC = """
 navigator.mediaDevices.getUserMedia = () =>
-  Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+  Promise.reject(new DOMException("Permission denied", "%s"));
 """
 FAKE_MIC = """
 navigator.mediaDevices.getUserMedia = async () =>
@@ -102,18 +104,24 @@ async def test_the_api_hands_out_only_the_callers_own_account(
             assert "x-{ext}" not in page_source
 
 
-async def test_microphone_refused_is_said_and_pops_still_come(
-    page: Page, services: Services, crm_settings: CrmSettings
-) -> None:
+@pytest.mark.parametrize(
+    ("error", "kind", "text", "short"),
+    [
+        ("NotAllowedError", "microphone", "The browser refused the", "Microphone blocked"),
+        ("NotFoundError", "no-microphone", "No microphone was found", "No microphone"),
+    ],
+)
+async def test_microphone_refused_or_missing_is_said_and_pops_still_come(
+    page: Page, services: Services, crm_settings: CrmSettings, error: str, kind: str, text: str,
+    short: str,
+) -> None:  # fmt: skip
     async with phone_server(services, crm_settings, sip_passwords="*=x-{ext}") as server:
-        await page.add_init_script(REFUSE_MIC)
+        await page.add_init_script(REFUSE_MIC % error)
         await sign_in(page, server.url)
         problem = page.get_by_test_id("phone-problem")
-        await expect(problem).to_have_attribute("data-kind", "microphone")
-        await expect(problem).to_contain_text("The browser refused the microphone")
-        await expect(page.get_by_test_id("phone-status")).to_have_text(
-            "Microphone blocked" + "ext. 1001"
-        )
+        await expect(problem).to_have_attribute("data-kind", kind)
+        await expect(problem).to_contain_text(text)
+        await expect(page.get_by_test_id("phone-status")).to_have_text(short + "ext. 1001")
         call = Phone(server, new_call())
         await call.ring("1001")
         pop = page.get_by_test_id("pop")
