@@ -56,7 +56,7 @@ def build_app(
             agent_router(bus, bridge.registry),
             supervisor_router(bus, bridge.stats.current),
             status_router(bridge),
-            telephony_router(bridge.telephony),
+            telephony_router(bridge.telephony, bridge.agent_page.states),
             supervision_router(bridge.telephony, spy),
             sip_credentials_router(settings),
         ],

@@ -32,3 +32,7 @@ class BridgeSettings(BaseSettings):
     sip_passwords: str = ""
     # Asterisk's SIP WebSocket URLs for the browser, comma-separated; {host} is the page's host.
     sip_ws_servers: str = "wss://{host}:8089/ws"
+    # Scheduled call-backs (cti/callbacks/): how often due ones are looked for; whether the
+    # bridge may dial an auto-dial call-back itself when the agent is free.
+    callback_poll_seconds: float = Field(2.0, gt=0)
+    callback_auto_dial: bool = True

@@ -54,6 +54,11 @@ class DueCallbacks(ServiceBase):
                 record(session, BRIDGE, AuditAction.UPDATE, "tasks", task_id, changes)
             return claimed
 
+    async def release_dialed(self, task_id: int) -> None:
+        """The dial was refused: try again later."""
+        async with self._sessions.begin() as session:
+            await session.execute(update(Task).where(Task.id == task_id).values(dialed_at=None))
+
 
 async def _claim(session: AsyncSession, task_id: int, name: str, at: datetime) -> bool:
     statement = (

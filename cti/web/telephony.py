@@ -13,26 +13,10 @@ from crm_core.api.deps import ActorDep, ServicesDep
 from crm_core.errors import ConflictError
 from crm_core.services.dto import UserOut
 from cti.agents.actions import AmiUnavailableError
-from cti.agents.registry import Member
+from cti.agents.state_view import AgentState, AgentStates
 from cti.routing.runtime import TelephonyRuntime
 
 QueueName = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
-
-
-class QueueState(BaseModel):
-    queue: str
-    paused: bool
-    pause_reason: str
-    status: str
-    membership: str
-
-
-class AgentState(BaseModel):
-    extension: str
-    interface: str
-    queues: list[QueueState]
-    on_call: bool
-    pause_reasons: list[str]
 
 
 class DialRequest(BaseModel):
@@ -61,20 +45,12 @@ async def _me(actor: ActorDep, services: ServicesDep) -> UserOut:
 MeDep = Annotated[UserOut, Depends(_me)]
 
 
-def telephony_router(telephony: TelephonyRuntime) -> APIRouter:
-    settings, agents, actions = telephony.settings, telephony.agents, telephony.actions
-    calls = telephony.router.tracker
+def telephony_router(telephony: TelephonyRuntime, states: AgentStates) -> APIRouter:
+    actions = telephony.actions
     router = APIRouter(prefix="/api/agents/me", tags=["telephony"])
 
     def state(user: UserOut) -> AgentState:
-        extension = user.extensions[0]
-        interface = settings.interface(extension)
-        busy = calls.agent_calls(extension)
-        return AgentState(
-            extension=extension, interface=interface,
-            queues=[_queue_state(m) for m in agents.of_interface(interface)],
-            on_call=bool(busy.active), pause_reasons=list(settings.pause_reasons),
-        )  # fmt: skip
+        return states.of(user.extensions[0])
 
     @router.get("/state")
     async def my_state(me: MeDep) -> AgentState:
@@ -121,10 +97,3 @@ async def _carry_out(request: Awaitable[None]) -> None:
         await request
     except AmiUnavailableError as exc:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from exc
-
-
-def _queue_state(member: Member) -> QueueState:
-    return QueueState(
-        queue=member.queue, paused=member.paused, pause_reason=member.pause_reason,
-        status=member.status, membership=member.membership,
-    )  # fmt: skip

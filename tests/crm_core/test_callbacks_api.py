@@ -38,7 +38,8 @@ async def test_an_agent_plans_a_call_back_on_a_card_and_sees_it_with_the_number(
     created = response.json()
     assert (created["kind"], created["scheduled"], created["auto_dial"]) == ("callback", True, True)
     assert (created["contact_name"], created["phone"]) == ("Jana Nováková", "+421900123456")
-    assert created["assignee_id"] == me.user.id and created["notified_at"] is None
+    assert created["assignee_id"] == me.user.id
+    assert created["notified_at"] is None
 
     listed = (await api_client.get("/api/callbacks", headers=me.headers)).json()
     assert [item["id"] for item in listed] == [created["id"]]
@@ -70,7 +71,8 @@ async def test_the_week_lists_call_backs_due_in_it_done_ones_too(
     done = await api_client.post(
         f"/api/callbacks/{soon['id']}/done", json={"result": "Agreed"}, headers=me.headers
     )
-    assert done.status_code == 200 and done.json()["done_at"] is not None
+    assert done.status_code == 200
+    assert done.json()["done_at"] is not None
     week = {"start": _at(hours=-1), "end": _at(days=7)}
     listed = (await api_client.get("/api/callbacks", params=week, headers=me.headers)).json()
     assert [item["id"] for item in listed] == [soon["id"]]

@@ -1,0 +1,61 @@
+"""Pushes each agent's state to their pages (/ws/agent `agent_state`) whenever it changes, who
+ever changed it: the page, a phone's feature code, the CLI or another AMI client. It compares
+snapshots on a short timer instead of hooking the AMI reader, so it can never slow it down."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from cti.agents.state_view import AgentStates
+from cti.bus.base import Bus, agent_topic
+
+log = logging.getLogger(__name__)
+PUSH_INTERVAL = 0.25
+
+
+class AgentStatePush:
+    def __init__(self, states: AgentStates, bus: Bus, interval: float = PUSH_INTERVAL) -> None:
+        self.states, self.bus, self.interval = states, bus, interval
+        self._last: dict[str, dict[str, Any]] = {}
+        self._task: asyncio.Task[None] | None = None
+        prefix, _, suffix = states.settings.agent_interface.partition("{extension}")
+        self._prefix, self._suffix = prefix.lower(), suffix.lower()
+
+    def extension_of(self, interface: str) -> str | None:
+        lowered = interface.lower()
+        if not (lowered.startswith(self._prefix) and lowered.endswith(self._suffix)):
+            return None
+        return interface[len(self._prefix) : len(interface) - len(self._suffix)] or None
+
+    async def tick(self) -> int:
+        """Publish the states that changed since the last tick; returns how many."""
+        members = self.states.registry.members()
+        extensions = {self.extension_of(m.interface) for m in members} | set(self._last)
+        sent = 0
+        for extension in sorted(e for e in extensions if e):
+            view = self.states.of(extension).model_dump(mode="json")
+            if self._last.get(extension) != view:
+                self._last[extension] = view
+                await self.bus.publish(agent_topic(extension), {"type": "agent_state", **view})
+                sent += 1
+        return sent
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="agent-state-push")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("agent state push failed; trying again")
+            await asyncio.sleep(self.interval)
