@@ -24,7 +24,7 @@ from crm_core.services.dto.reports import Bucket, Report, ReportQuery, ReportRow
 from crm_core.services.reports import ReportService
 
 router = APIRouter(prefix="/reports", tags=["reports"])
-CSV_COLUMNS = [name for name in ReportRow.model_fields if name != "label"]
+CSV_COLUMNS = [name for name in ReportRow.model_fields if name not in ("label", "pause_reasons")]
 
 
 def report_query(
@@ -53,12 +53,22 @@ Format = Annotated[Literal["json", "csv"], Query(alias="format")]
 
 
 def to_csv(report: Report) -> str:
+    """One column per field; pause time by reason as `pause:<reason>` columns (agent report)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["label", *CSV_COLUMNS])
-    for row in [*report.rows, report.totals]:
+    lines = [*report.rows, report.totals]
+    reasons = sorted({reason for row in lines for reason in row.pause_reasons or {}})
+    writer.writerow(["label", *CSV_COLUMNS, *(f"pause:{r or 'no reason'}" for r in reasons)])
+    for row in lines:
         values = row.model_dump()
-        writer.writerow([row.label, *("" if values[c] is None else values[c] for c in CSV_COLUMNS)])
+        by_reason = row.pause_reasons
+        writer.writerow(
+            [
+                row.label,
+                *("" if values[c] is None else values[c] for c in CSV_COLUMNS),
+                *("" if by_reason is None else by_reason.get(r, 0) for r in reasons),
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -94,7 +104,8 @@ async def queues_csv(actor: ActorDep, reports: ReportsDep, query: QueryDep) -> R
 async def agents(
     actor: ActorDep, reports: ReportsDep, query: QueryDep, fmt: Format = "json"
 ) -> Response:
-    """Per agent extension: answered, talk time, ASA, AHT, service level, missed call-backs."""
+    """Per agent extension: answered, talk time, ASA, AHT, service level, missed call-backs,
+    pause time (by reason) and login time."""
     return respond(await reports.agents(actor, query), fmt)
 
 

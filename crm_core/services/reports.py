@@ -8,7 +8,7 @@ Definitions (the live stats' ones, cti.stats, applied to the stored calls of the
   ASA          mean wait of the answered calls; AHT: mean talk of the answered calls
   longest_wait the longest wait of the offered calls
   missed call-backs  callback tasks due in the period, overdue and open now, or done late
-  pause time   null: agent pause events are not stored (only the live stats see them)
+  pause time   per agent, from the stored agent events (see report_agents, agent_time_sql)
 The agent report counts the calls each agent answered (calls.answered_by, any queue or none);
 offered and abandoned do not belong to one agent and are null there. Unknown queues or agents
 give empty tables (200), not errors: queues are not a table of their own.
@@ -27,15 +27,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm_core.models import Call, Task, User
 from crm_core.models.enums import TaskKind
 from crm_core.models.user import UserExtension
+from crm_core.services.agent_events import agent_time
 from crm_core.services.base import STAFF, ServiceBase, require_role
 from crm_core.services.dto import Actor
+from crm_core.services.dto.agent_events import AgentTime
 from crm_core.services.dto.reports import Report, ReportKind, ReportQuery, ReportRow
+from crm_core.services.report_agents import AGENT_TIME_NOTE, with_agent_time
 from crm_core.services.report_sql import bucket_expression, bucket_keys, measures
-
-PAUSE_NOTE = (
-    "pause_seconds is null: agent pause events are not stored, so pause time over a past "
-    "period is unknown (the live supervisor page shows today's pause time)"
-)
 
 
 def _number(value: Any) -> float | None:
@@ -128,11 +126,13 @@ class ReportService(ServiceBase):
         async with self._sessions() as session:
             statement = self._calls(query, queue_calls=by_queue).add_columns(column.label("k"))
             found = list(await session.execute(statement.group_by(column).order_by(column)))
+            times: dict[str, AgentTime] = {}
             if by_queue:
                 missed = await self._missed(session, query, Call.queue)
                 labels: dict[str, str] = {}
             else:
-                labels = await self._agent_names(session, [r.k for r in found])
+                times = await agent_time(session, query.start, query.end, query.agent, query.queue)
+                labels = await self._agent_names(session, [r.k for r in found] + list(times))
                 missed = await self._missed_by_agent(session, query)
             missed_total = await self._missed(session, query, None)
         rows = [_row(r.k, r, labels.get(r.k, "")) for r in found]
@@ -141,7 +141,7 @@ class ReportService(ServiceBase):
         rows += [ReportRow(key=k, label=labels.get(k, k)) for k in sorted(set(missed) - keys)]
         rows = [row.model_copy(update={"missed_callbacks": missed.get(row.key, 0)}) for row in rows]
         if not by_queue:
-            rows, totals = [_agent_row(row) for row in rows], _agent_row(totals)
+            rows, totals = with_agent_time(map(_agent_row, rows), _agent_row(totals), times, labels)
         return self._report(kind, query, rows, totals)
 
     def _calls(self, query: ReportQuery, queue_calls: bool) -> Select[Any]:
@@ -235,5 +235,5 @@ class ReportService(ServiceBase):
             agent=query.agent,
             rows=rows,
             totals=totals,
-            notes=[PAUSE_NOTE],
+            notes=[AGENT_TIME_NOTE],
         )

@@ -70,8 +70,8 @@ class ReportQuery(BaseModel):
 class ReportRow(BaseModel):
     """One line of a report. Ratios and means over nothing are null, never 0.
 
-    `pause_seconds` is always null: agent pause events are not stored (only the live stats
-    see them), so pause time cannot be reported over a past period.
+    Pause and login time belong to agents: set on the agent report (`pause_reasons`: seconds
+    per pause reason, "" for a pause without one), null on the queue and timeline reports.
     """
 
     key: str
@@ -87,6 +87,8 @@ class ReportRow(BaseModel):
     longest_wait: int | None = None
     talk_seconds: int = 0
     pause_seconds: int | None = None
+    pause_reasons: dict[str, int] | None = None
+    login_seconds: int | None = None
     missed_callbacks: int = 0
 
 
