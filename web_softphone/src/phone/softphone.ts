@@ -177,8 +177,11 @@ export class SoftPhone {
     ua.start();
   }
 
+  /** The network is back: start over with one fresh UA (the old one may still be retrying). */
   private reconnect(): void {
-    if (this.account && !this.stopped) this.register(this.account);
+    if (!this.account || this.stopped) return;
+    this.teardownUa();
+    this.register(this.account);
   }
 
   /** Another tab of this agent registered: let it have the calls. */
