@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from crm_core.api import admin, auth, callbacks, calls, companies, contacts, reports, tasks
+from crm_core.api import admin, auth, callbacks, calls, companies, contacts, reports, routing, tasks
 from crm_core.api.errors import install_error_handlers
 
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api")
-    for module in (auth, contacts, companies, calls, tasks, callbacks, admin, reports):
+    for module in (auth, contacts, companies, calls, tasks, callbacks, admin, reports, routing):
         router.include_router(module.router)
     return router
 

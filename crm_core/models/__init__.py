@@ -8,6 +8,7 @@ from crm_core.models.company import Company
 from crm_core.models.contact import Contact
 from crm_core.models.note import Note
 from crm_core.models.phone import Phone
+from crm_core.models.routing import RoutingRule, RoutingState
 from crm_core.models.task import Task
 from crm_core.models.user import User, UserExtension
 
@@ -20,6 +21,8 @@ __all__ = [
     "Contact",
     "Note",
     "Phone",
+    "RoutingRule",
+    "RoutingState",
     "Task",
     "User",
     "UserExtension",

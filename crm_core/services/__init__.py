@@ -23,6 +23,7 @@ from crm_core.services.contacts import ContactService
 from crm_core.services.due_callbacks import DueCallbacks
 from crm_core.services.merge import MergeService
 from crm_core.services.notes import NoteService
+from crm_core.services.routing import RoutingService
 from crm_core.services.tasks import TaskService, insert_task
 from crm_core.services.users import UserService
 from crm_core.settings import CrmSettings, signing_key
@@ -43,6 +44,7 @@ class Services:
     tasks: TaskService
     notes: NoteService
     audit: AuditService
+    routing: RoutingService
     agent_events: AgentEventService
     callbacks: CallbackService
     due_callbacks: DueCallbacks
@@ -71,6 +73,7 @@ def build_services(settings: CrmSettings, engine: AsyncEngine | None = None) -> 
         tasks=TaskService(sessions, settings),
         notes=NoteService(sessions, settings),
         audit=AuditService(sessions, settings),
+        routing=RoutingService(sessions, settings),
         agent_events=AgentEventService(sessions, settings),
         callbacks=CallbackService(sessions, settings),
         due_callbacks=DueCallbacks(sessions, settings),
