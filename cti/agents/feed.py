@@ -1,11 +1,12 @@
 """Feeds the agent registry: raw AMI events on their way to the tracker, and a QueueStatus
-listing after every (re)connect (the tracker's Resync is the signal that one happened)."""
+listing after every (re)connect (the tracker's Resync is the signal that one happened).
+Listeners (the agent event log) see the same member events and listings, after the registry."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Protocol
 
 from cti.agents.registry import AgentRegistry, Member
@@ -22,12 +23,19 @@ class ActionSender(Protocol):
     ) -> list[dict[str, str]]: ...
 
 
+class MemberListener(Protocol):
+    def member_event(self, event: AmiEvent) -> None: ...
+
+    def listing(self, members: Iterable[Member], at: float | None = None) -> None: ...
+
+
 class AgentFeed:
     def __init__(self, registry: AgentRegistry, ami: ActionSender) -> None:
         self.registry = registry
         self.ami = ami
         self.refreshed = asyncio.Event()
         self._refresh: asyncio.Task[None] | None = None
+        self.listeners: list[MemberListener] = []
 
     async def tap(self, source: AsyncIterator[Item]) -> AsyncIterator[Item]:
         """Pass every item on unchanged, after letting the registry see it."""
@@ -38,8 +46,9 @@ class AgentFeed:
     def observe(self, item: Item) -> None:
         if isinstance(item, Resync):
             self._start_refresh()
-        else:
-            self.registry.apply(item)
+        elif self.registry.apply(item):
+            for listener in self.listeners:
+                listener.member_event(item)
 
     async def refresh(self) -> None:
         """Replace the registry's members with Asterisk's current QueueStatus listing."""
@@ -50,6 +59,8 @@ class AgentFeed:
             return
         members = [Member.from_headers(r) for r in replies if r.get("Event") == "QueueMember"]
         self.registry.replace(members)
+        for listener in self.listeners:
+            listener.listing(members)
         self.refreshed.set()
         log.info("agent state: %d queue members", len(members))
 

@@ -15,6 +15,7 @@ from tests.fixtures.db import MakeUser
 T0 = datetime(2024, 3, 4, 8, 0, tzinfo=UTC)
 LOGIN, LOGOUT = AgentEventKind.LOGIN, AgentEventKind.LOGOUT
 PAUSE, UNPAUSE = AgentEventKind.PAUSE, AgentEventKind.UNPAUSE
+MINUTES_5 = timedelta(minutes=5)
 
 
 def ev(ext: str, queue: str, kind: AgentEventKind, minute: float, reason: str = "") -> AgentEventIn:
@@ -83,13 +84,13 @@ async def test_a_period_in_the_middle_of_a_pause_and_one_agent(services: Service
 
 async def test_a_pause_still_running_counts_until_now(services: Services) -> None:
     now = datetime.now(UTC)
-    await services.agent_events.record_many(
-        [
-            AgentEventIn(extension="1005", queue="support", kind=LOGIN, at=now - timedelta(minutes=10)),
-            AgentEventIn(extension="1005", queue="support", kind=PAUSE, reason="meeting",
-                         at=now - timedelta(minutes=5)),
-        ]
-    )  # fmt: skip
+    login = AgentEventIn(
+        extension="1005", queue="support", kind=LOGIN, at=now - timedelta(minutes=10)
+    )
+    pause = login.model_copy(
+        update={"kind": PAUSE, "reason": "meeting", "at": login.at + MINUTES_5}
+    )
+    await services.agent_events.record_many([login, pause])
     times = await services.agent_events.time_by_agent(
         now - timedelta(hours=1), now + timedelta(hours=1)
     )
