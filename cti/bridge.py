@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from crm_core.services import Services
 from crm_core.services.call_followup import FollowUpRules
+from cti.agents.event_log import AgentEventLog
 from cti.ami.client import AmiClient
 from cti.ami.config import AmiConfig
 from cti.ami.metrics import Counters
@@ -67,6 +68,8 @@ class Bridge:
             agi_host=settings.agi_host, agi_port=settings.agi_port, counters=self.metrics,
         )  # fmt: skip
         self.stats = StatsRuntime(services, bus, self.ami)
+        self.agent_log = AgentEventLog(services.agent_events, self.metrics)
+        self.telephony.feed.listeners.append(self.agent_log)
         self.agent_page = AgentPageRuntime(settings, services, bus, self.telephony, self.stats)
         services.calls.add_hook(FollowUpRules(lead_policy=settings.lead_policy))
 
@@ -78,6 +81,7 @@ class Bridge:
 
     async def start(self) -> None:
         await self.stats.start()
+        await self.agent_log.start()
         self.pipeline.start(self.stats.tap(self.telephony.tap(self.ami.events())))
         await self.telephony.start()
         await self.ami.start()
@@ -86,7 +90,13 @@ class Bridge:
 
     async def stop(self) -> None:
         """Stop reading, then give the sinks SHUTDOWN_DRAIN_SECONDS to write what they hold."""
-        steps = (self.agent_page.stop, self.ami.stop, self.telephony.stop, self.stats.stop)
+        steps = (
+            self.agent_page.stop,
+            self.ami.stop,
+            self.telephony.stop,
+            self.stats.stop,
+            self.agent_log.stop,
+        )
         for step in steps:
             try:
                 async with asyncio.timeout(SHUTDOWN_STEP_SECONDS):
