@@ -158,7 +158,7 @@ async def bench(quick: bool) -> None:
     await asyncio.to_thread(sandbox.up, False)
     rates = RATES[:3] if quick else RATES
     seconds = STEP_SECONDS / 2 if quick else STEP_SECONDS
-    async with open_world(sandbox.settings) as world:
+    async with open_world(sandbox.settings, media=False) as world:  # the figure is signalling only
         world.phones.default_plan = AnswerPlan(answer_after=ANSWER_AFTER, talk=TALK)
         await asyncio.sleep(1)
         version = sandbox.cli("core show version").split()[1]
