@@ -3,9 +3,10 @@
     .venv/bin/python bench/reports.py [--calls 1000000] [--runs 3] [--keep]
 
 Creates a temporary database on 127.0.0.1:5432 (user postgres, trust), migrates it, bulk-loads
-N calls spread over a year (4 queues, 40 agents, ~80 % answered, ~12 % abandoned) and 20,000
-call-back tasks with COPY, ANALYZEs, then times each report through ReportService (SQL + DTOs)
-over the whole year and over one month. Baseline: SELECT count(*) FROM calls (a full scan).
+N calls spread over a year (4 queues, 40 agents, ~80 % answered, ~12 % abandoned), 20,000
+call-back tasks and ~150,000 agent events (logins, pauses: the agent report's pause time) with
+COPY, ANALYZEs, then times each report through ReportService (SQL + DTOs) over the whole year
+and over one month. Baseline: SELECT count(*) FROM calls (a full scan).
 Bar: every report under 2 s. The database is dropped at the end (unless --keep).
 """
 
@@ -67,6 +68,31 @@ def calls(count: int, seed: int = 6) -> Iterator[tuple[object, ...]]:
         )  # fmt: skip
 
 
+def agent_events(seed: int = 8) -> Iterator[tuple[object, ...]]:
+    """Every weekday of the year, each agent logs in to two queues, pauses for a break and for
+    lunch in both (at the same moment, as QueuePause without a queue does), maybe once more in
+    one queue, and logs out: about 14 events a day."""
+    rng = random.Random(seed)
+    for day in range(365):
+        date = YEAR_START + timedelta(days=day)
+        if date.weekday() >= 5:
+            continue
+        for index, agent in enumerate(AGENTS):
+            queues = (QUEUES[index % 4], QUEUES[(index + 1) % 4])
+            minute = 480 + rng.randrange(30)
+            plan = [("login", "", minute), ("pause", "break", minute + 120),
+                    ("unpause", "", minute + 135), ("pause", "lunch", minute + 240),
+                    ("unpause", "", minute + 270 + rng.randrange(15)),
+                    ("logout", "", minute + 510)]  # fmt: skip
+            for kind, reason, at in plan:
+                for queue in queues:
+                    yield agent, queue, kind, reason, date + timedelta(minutes=at)
+            if rng.random() < 0.5:
+                at = date + timedelta(minutes=minute + 400)
+                yield agent, queues[0], "pause", "paperwork", at
+                yield agent, queues[0], "unpause", "", at + timedelta(minutes=rng.randrange(5, 30))
+
+
 async def load(url: str, dsn: dict[str, object], count: int) -> float:
     engine = create_engine(url)
     await upgrade(engine)
@@ -107,6 +133,11 @@ async def load(url: str, dsn: dict[str, object], count: int) -> float:
         await connection.copy_records_to_table(
             "tasks", records=tasks, columns=[*columns, "created_at"]
         )
+        events = list(agent_events())
+        await connection.copy_records_to_table(
+            "agent_events", records=events, columns=["extension", "queue", "kind", "reason", "at"]
+        )
+        print(f"{len(events):,} agent events (logins, pauses) for {len(AGENTS)} agents")
         await connection.execute("ANALYZE")
     finally:
         await connection.close()
@@ -182,7 +213,7 @@ async def main() -> int:
     url = f"postgresql+asyncpg://postgres@{PG['host']}:{PG['port']}/{name}"
     try:
         seconds = await load(url, dsn, args.calls)
-        print(f"loaded {args.calls:,} calls + 20,000 call-backs with COPY in {seconds:.1f} s")
+        print(f"loaded {args.calls:,} calls, call-backs, agent events with COPY in {seconds:.1f} s")
         ok = await measure(url, dsn, args.runs)
     finally:
         if not args.keep:
