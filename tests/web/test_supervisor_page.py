@@ -24,6 +24,7 @@ from playwright.async_api import Page, expect
 
 from crm_core.models.enums import Direction, Disposition, Role
 from crm_core.services.dto import Actor, CallRecord, UserCreate
+from crm_core.services.dto.agent_events import AgentEventIn, AgentEventKind
 from cti.bus.base import SUPERVISOR_TOPIC
 from cti.state.events import AmiEvent
 from tests.fixtures.browser import WEB_DB, BridgeServer
@@ -265,6 +266,19 @@ async def seed_calls(server: BridgeServer) -> None:
             )
         )
     await server.services.calls.register_many(SYSTEM, records)
+    now = datetime.now(UTC)
+    await server.services.agent_events.record_many(
+        [
+            AgentEventIn(extension="1001", queue="sales", kind=kind, reason=reason, at=now - ago)
+            for kind, reason, ago in (
+                (AgentEventKind.LOGIN, "", timedelta(hours=3)),
+                (AgentEventKind.PAUSE, "lunch", timedelta(hours=2)),
+                (AgentEventKind.UNPAUSE, "", timedelta(hours=1, minutes=30)),
+                (AgentEventKind.PAUSE, "break", timedelta(hours=1)),
+                (AgentEventKind.UNPAUSE, "", timedelta(minutes=50)),
+            )
+        ]
+    )
 
 
 async def test_reports_page_shows_charts_and_downloads_csv(
@@ -278,6 +292,15 @@ async def test_reports_page_shows_charts_and_downloads_csv(
     assert await page.get_by_test_id("chart-calls").locator("svg rect").count() > 0
     assert await page.get_by_test_id("chart-sl").locator("svg circle").count() > 0
     await expect(page.get_by_test_id("chart-agents").locator("svg rect")).to_have_count(4)
+    anna = page.get_by_test_id("report-agents").locator('tr[data-row="1001"]')
+    await expect(anna.locator('td[data-col="pause_seconds"]')).to_contain_text(
+        "40:00lunch 30:00 · break 10:00"
+    )
+    still_in = re.compile(r"^3:00:\d\d$")  # logged in 3 h ago and still in: counted until now
+    await expect(anna.locator('td[data-col="login_seconds"]')).to_have_text(still_in)
+    await expect(page.get_by_test_id("chart-agent-time").locator("svg rect.c-pause")).to_have_count(
+        1
+    )
     queues = page.get_by_test_id("report-queues")
     await expect(queues.locator("tbody tr")).to_have_count(3)
     await expect(queues.locator('tfoot td[data-col="offered"]')).to_have_text("60")

@@ -1,5 +1,7 @@
 // /api/reports shapes (crm_core/services/dto/reports.py) and the pure helpers of the reports page.
 
+import { clock } from "../supervisor/model";
+
 export type Bucket = "hour" | "day" | "week";
 
 export interface ReportRow {
@@ -16,6 +18,9 @@ export interface ReportRow {
   longest_wait: number | null;
   talk_seconds: number;
   pause_seconds: number | null;
+  /** Agent report only: seconds paused per reason ("" = paused without a reason). */
+  pause_reasons?: Record<string, number> | null;
+  login_seconds?: number | null;
   missed_callbacks: number;
 }
 
@@ -97,4 +102,13 @@ export function bucketLabel(key: string, bucket: Bucket): string {
   const [date = "", time = ""] = key.split("T");
   if (bucket === "hour") return `${date} ${time}`;
   return bucket === "week" ? `Week of ${date}` : date;
+}
+
+/** "lunch 30:30 · break 10:00", longest first; "" when the agent did not pause. */
+export function pauseBreakdown(row: ReportRow): string {
+  return Object.entries(row.pause_reasons ?? {})
+    .filter(([, seconds]) => seconds > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([reason, seconds]) => `${reason || "no reason"} ${clock(seconds)}`)
+    .join(" · ");
 }

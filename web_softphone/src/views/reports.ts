@@ -14,6 +14,7 @@ import {
   daysBetween,
   defaultParams,
   otherCalls,
+  pauseBreakdown,
   periodProblem,
   type Report,
   type ReportParams,
@@ -50,7 +51,17 @@ function columns(kind: Kind, bucket: Bucket): Column<ReportRow>[] {
     { key: "talk_seconds", label: "Talk time", numeric: true, value: (r) => r.talk_seconds, render: (r) => clock(r.talk_seconds) },
     { key: "missed_callbacks", label: "Missed call-backs", numeric: true, value: (r) => r.missed_callbacks },
   ];
-  return kind === "agents" ? cols.filter((c) => !["offered", "abandoned", "abandon_wait"].includes(c.key)) : cols;
+  if (kind !== "agents") return cols;
+  return [
+    ...cols.filter((c) => !["offered", "abandoned", "abandon_wait"].includes(c.key)),
+    { key: "pause_seconds", label: "Pause time", numeric: true, value: (r) => r.pause_seconds, render: (r) => pauseCell(r), title: "Paused in at least one queue; by reason" },
+    { key: "login_seconds", label: "Logged in", numeric: true, value: (r) => r.login_seconds ?? null, render: (r) => clock(r.login_seconds ?? null), title: "Logged in to at least one queue" },
+  ];
+}
+
+function pauseCell(r: ReportRow): HTMLElement | string {
+  const reasons = pauseBreakdown(r);
+  return h("span", { title: reasons }, clock(r.pause_seconds), reasons ? h("small", { class: "muted pause-reasons" }, reasons) : null);
 }
 
 const TITLES: Record<Kind, string> = { queues: "Per queue", agents: "Per agent", timeline: "Over time" };
@@ -219,10 +230,25 @@ export function renderReports(pane: HTMLElement, ctx: StaffViewContext): StaffVi
             )
           : h("p", { class: "muted" }, "No agent answered a call in this period."),
       ),
+      agentTimeChart(agents.rows),
       table("queues", queues, query),
       table("agents", agents, query),
       table("timeline", timeline, query),
       h("p", { class: "muted small notes" }, ...queues.notes.map((n) => h("span", null, n))),
+    );
+  }
+
+  function agentTimeChart(rows: ReportRow[]): HTMLElement {
+    const timed = [...rows].sort((a, b) => b.talk_seconds + (b.pause_seconds ?? 0) - a.talk_seconds - (a.pause_seconds ?? 0)).slice(0, 20);
+    const series = [
+      { name: "Talk", cls: "c-answered" },
+      { name: "Paused", cls: "c-pause" },
+    ];
+    const points = timed.map((r) => ({ label: r.label || r.key, values: [r.talk_seconds, r.pause_seconds ?? 0] }));
+    return h(
+      "div",
+      { class: "panel chart-panel", "data-testid": "chart-agent-time" },
+      timed.length ? stackedBars(points, series, { caption: "Agents: talk and pause time", format: clock }) : h("p", { class: "muted" }, "No agent talked or paused in this period."),
     );
   }
 
