@@ -8,9 +8,7 @@ the page's getStats packet counters rise both ways and the caller counts Asteris
 Hold and the DTMF keypad are checked on Asterisk's own AMI events for the browser's channel
 (a separate AMI login, the unfiltered `recorder`). Then 1001 transfers to 1002: attended
 (consult first, audio both ways between the browsers) or blind; the call record shows it.
-
-Bad input: a wrong SIP password says so in plain words; a second tab registering the same
-extension takes the phone (newest wins) and the first tab says so.
+Bad input: test_softphone_bad_input.py; Asterisk restarted: test_softphone_restart.py.
 """
 
 from __future__ import annotations
@@ -21,27 +19,23 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Locator, Page, expect
 
-from crm_core.models.enums import Role
 from crm_core.services import Services
 from crm_core.services.dto import CallFilter
-from crm_core.settings import CrmSettings
-from cti.sandbox.manager import ConnectionInfo, Sandbox
+from cti.sandbox.manager import Sandbox
 from cti.sandbox.sim.scenarios import CUSTOMER, CUSTOMER_NAME, SALES
 from cti.sandbox.sim.world import open_world
 from cti.sandbox.sip.dialog import Dialog
 from tests.e2e.softphone_pages import (
     SIMULATED,
     SYSTEM,
-    WSS,
     agent_page,
     agents_and_client,
     assert_rising,
     phone_browser,
     rtp,
-    sign_in,
     softphone_bridge,
 )
-from tests.fixtures.bridge import RunningBridge, bridge_settings, serve_bridge
+from tests.fixtures.bridge import RunningBridge
 from tests.fixtures.browser import WEB_DB
 from tests.fixtures.db import MakeUser
 from tests.sandbox.helpers import EventLog, collecting
@@ -176,38 +170,3 @@ async def transfer_now(alice: Page, bob: Page, call: Locator, caller: Dialog) ->
     await bob_call.get_by_role("button", name="Answer").click()
     await expect(bob_call).to_have_attribute("data-state", "talking")
     await caller_and_agent_talk(bob, caller)
-
-
-async def test_wrong_password_and_a_second_tab(
-    phone_browser: Browser,
-    services: Services,
-    make_user: MakeUser,
-    crm_settings: CrmSettings,
-    asterisk: ConnectionInfo,
-    softphone_bridge: RunningBridge,
-) -> None:
-    user, password = await make_user(Role.AGENT, extensions=["1001"])
-    # A second tab of the same agent: the newest registration takes the phone.
-    async with agent_page(phone_browser, softphone_bridge.url, user.login, password) as first:
-        await expect(first.get_by_test_id("phone-status")).to_contain_text("Phone ready")
-        second = await first.context.new_page()
-        await sign_in(second, softphone_bridge.url, user.login, password)
-        await expect(second.get_by_test_id("phone-status")).to_contain_text("Phone ready")
-        problem = first.get_by_test_id("phone-problem")
-        await expect(problem).to_have_attribute("data-kind", "replaced")
-        await expect(problem).to_contain_text("registered in another tab")
-        # Taking it back works the other way round.
-        await problem.get_by_role("button", name="Use the phone here").click()
-        await expect(first.get_by_test_id("phone-status")).to_contain_text("Phone ready")
-        second_problem = second.get_by_test_id("phone-problem")
-        await expect(second_problem).to_have_attribute("data-kind", "replaced")
-
-    wrong = bridge_settings(asterisk, sip_passwords="1001=not-the-password", sip_ws_servers=WSS)
-    async with (
-        serve_bridge(crm_settings, wrong, services) as bad,
-        agent_page(phone_browser, bad.url, user.login, password) as page,
-    ):
-        problem = page.get_by_test_id("phone-problem")
-        await expect(problem).to_have_attribute("data-kind", "password")
-        await expect(problem).to_contain_text("refused your extension's password")
-        await expect(page.get_by_test_id("phone-status")).to_contain_text("Wrong SIP password")
