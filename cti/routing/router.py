@@ -1,17 +1,24 @@
-"""The `route` AGI script: who should ring first for this caller, asked of the CRM and of the
-bridge's own live state (queue membership and pause from the agent registry, busy from the
-tracker). Whatever goes wrong, the answer is the DID's queue and a reason saying why."""
+"""The `route` AGI script: where this call goes, from the stored rules (cti.routing.policy), the
+CRM (who the caller is) and the bridge's own live state (queue membership and pause from the
+agent registry, busy from the tracker). Whatever goes wrong, the answer is the queue and a reason
+saying why; when the bridge cannot answer at all, the dialplan's fallback does the same."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Protocol
 
 from crm_core.services import Services
+from crm_core.services.routing_caller import CallerProfile
 from cti.agents.registry import AgentRegistry
 from cti.routing.agi import AgiRequest
+from cti.routing.cache import RuleCache
+from cti.routing.hours import after_hours_reason, closed_because
 from cti.routing.owners import OwnerDirectory
+from cti.routing.policy import Policy
 from cti.routing.rules import CallerInfo, Decision, ExtensionState, decide
 from cti.routing.settings import TelephonySettings
 from cti.state.tracker import AgentCalls
@@ -23,43 +30,66 @@ class CallsOfAgent(Protocol):
     def agent_calls(self, agent: str) -> AgentCalls: ...
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 class RouteHandler:
     def __init__(
         self, settings: TelephonySettings, services: Services, tracker: CallsOfAgent,
-        agents: AgentRegistry,
+        agents: AgentRegistry, clock: Callable[[], datetime] = _now,
     ) -> None:  # fmt: skip
         self.settings = settings
         self.services = services
         self.tracker = tracker
         self.agents = agents
+        self.clock = clock
+        self.rules = RuleCache(services.routing, settings.route_rules_refresh)
         self.owners = OwnerDirectory(services.users, settings.route_owner_cache_seconds)
 
     async def __call__(self, request: AgiRequest) -> dict[str, str]:
         return (await self.decide(request)).variables()
 
     async def decide(self, request: AgiRequest) -> Decision:
-        # [cti-route] calls AGI(${CTI_AGI},${CTI_QUEUE},${CALLERID(num)})
-        queue = request.arg(1) or self.settings.queue_for(request.get("agi_dnid"))
-        if not self.settings.route_owner_first:
-            return Decision(queue, f"owner-first routing off -> queue {queue}")
-        number = request.arg(2) or request.get("agi_callerid")
+        # [cti-route] calls AGI(${CTI_AGI},${CTI_QUEUE},${CALLERID(num)},${CTI_DID})
+        queue = request.arg(1) or self.settings.route_default_queue
         try:
             async with asyncio.timeout(self.settings.route_lookup_budget):
-                caller = await self.caller_info(number)
+                return await self._decide(request)
         except TimeoutError:
             return Decision(queue, f"CRM lookup too slow -> queue {queue}")
         except Exception:
-            log.exception("routing lookup of %s failed", number)
+            log.exception("routing of %s failed", request.arg(2))
             return Decision(queue, f"CRM lookup failed -> queue {queue}")
-        return decide(queue, caller, self.settings.route_ring_seconds)
 
-    async def caller_info(self, number: str) -> CallerInfo:
-        card = await self.services.cards.owner_of(number)
-        if not card.known:
+    async def _decide(self, request: AgiRequest) -> Decision:
+        policy = await self.rules.get()
+        did = request.arg(3) or request.get("agi_dnid")
+        queue = policy.queue_for(did, request.arg(1), self.settings.route_default_queue)
+        hours = policy.hours.get(queue)
+        if hours is not None and (why := closed_because(hours, self.clock())) is not None:
+            after = (hours.after_hours.action, hours.after_hours.target)
+            return Decision(queue, after_hours_reason(hours, why), after_hours=after)
+        profile = await self.services.routing.caller(request.arg(2) or request.get("agi_callerid"))
+        return self._prioritise(policy, await self._owner_first(policy, queue, profile), profile)
+
+    async def _owner_first(self, policy: Policy, queue: str, profile: CallerProfile) -> Decision:
+        if policy.owner_ring is None:
+            return Decision(queue, f"owner-first routing off -> queue {queue}")
+        return decide(queue, await self.caller_info(profile), policy.owner_ring)
+
+    def _prioritise(self, policy: Policy, decision: Decision, profile: CallerProfile) -> Decision:
+        rule = policy.priority_for(decision.queue, profile)
+        if rule is None:
+            return decision
+        return decision.prioritised(rule.priority, rule.label or rule.value)
+
+    async def caller_info(self, profile: CallerProfile) -> CallerInfo:
+        if not profile.known:
             return CallerInfo(known=False)
-        if card.owner_id is None:
+        if profile.owner_id is None:
             return CallerInfo(known=True)
-        owner = await self.owners.get(card.owner_id)
+        owner = await self.owners.get(profile.owner_id)
         states = tuple(self.extension_state(ext) for ext in owner.extensions)
         return CallerInfo(True, owner.name, states)
 

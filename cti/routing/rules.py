@@ -1,15 +1,15 @@
 """The routing decision, a pure function of what is known about the caller and the owner.
 
-Rules, in order:
-  (a) a known client whose owner has an extension that is logged in (a member of a queue), not
-      paused and not on a call: ring that extension first for `ring_seconds`, then the queue;
-  (b) otherwise the DID's queue.
+Owner first: a known client whose owner has an extension that is logged in (a member of a
+queue), not paused and not on a call rings that extension first for `ring_seconds`, then the
+queue; otherwise the call goes to the queue. A priority or the queue being closed (business
+hours) is added by the router (cti.routing.policy decides which rule applies).
 The reason is a sentence for people: it lands on the call record as `routing_reason`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +40,24 @@ class Decision:
     reason: str
     target: str | None = None
     ring_seconds: int | None = None
+    priority: int | None = None
+    after_hours: tuple[str, str] | None = None  # ("voicemail", "100@default"), ("message", ...)
 
     def variables(self) -> dict[str, str]:
         """What the dialplan's [cti-route] reads."""
-        found = {"CTI_ROUTE_REASON": self.reason}
+        found = {"CTI_ROUTE_QUEUE": self.queue, "CTI_ROUTE_REASON": self.reason}
         if self.target is not None:
             found["CTI_ROUTE_TARGET"] = self.target
             found["CTI_ROUTE_RING"] = str(self.ring_seconds)
+        if self.priority is not None:
+            found["CTI_ROUTE_PRIO"] = str(self.priority)
+        if self.after_hours is not None:
+            found["CTI_ROUTE_AFTER"], found["CTI_ROUTE_DEST"] = self.after_hours
         return found
+
+    def prioritised(self, priority: int, label: str) -> Decision:
+        reason = f"{self.reason}; {label} -> priority {priority} in queue {self.queue}"
+        return replace(self, priority=priority, reason=reason)
 
 
 def decide(queue: str, caller: CallerInfo, ring_seconds: int) -> Decision:

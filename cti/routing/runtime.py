@@ -18,6 +18,8 @@ from cti.ami.metrics import Counters
 from cti.routing.agi import FastAgiServer
 from cti.routing.router import CallsOfAgent, RouteHandler
 from cti.routing.settings import TelephonySettings
+from cti.stats.queueconf import load_wrapup
+from cti.stats.runtime import QUEUES_CONF
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,12 @@ class TelephonyRuntime:
             deadline=settings.agi_deadline, counters=counters,
         )  # fmt: skip
         self.agi_state = "off"
+        services.routing.use_queues(self.known_queues)
+
+    def known_queues(self) -> set[str]:
+        """Queues a routing rule may name: queues.conf's and any Asterisk reports members of."""
+        live = {member.queue for member in self.agents.members()}
+        return live | set(load_wrapup(QUEUES_CONF)) | {self.settings.route_default_queue}
 
     def tap(self, source: AsyncIterator[Item]) -> AsyncIterator[Item]:
         return self.feed.tap(source)

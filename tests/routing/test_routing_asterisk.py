@@ -1,4 +1,5 @@
-"""The bridge's own FastAGI server answering the real dialplan's routing hook (sandbox Asterisk).
+"""The bridge's own FastAGI server answering the real dialplan's routing hook (sandbox Asterisk),
+with the rules stored in the database: owner first, VIP priority, after hours.
 
 The fallback (no AGI server listening: the call still reaches its queue) is covered by
 tests/sandbox/test_calls.py::test_no_routing_server_still_reaches_the_queue.
@@ -7,37 +8,21 @@ tests/sandbox/test_calls.py::test_no_routing_server_still_reaches_the_queue.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 
 from crm_core.models.enums import Role
 from crm_core.services import Services
 from crm_core.services.dto import Actor, CallFilter, CallOut, ContactCreate, PhoneIn
-from crm_core.settings import CrmSettings
-from cti.routing.settings import TelephonySettings
-from cti.sandbox.manager import ConnectionInfo
 from cti.sandbox.settings import SandboxSettings
 from cti.sandbox.sim.scenarios import CUSTOMER, CUSTOMER_NAME, SALES, talk
 from cti.sandbox.sim.world import World, open_world
 from cti.sandbox.sip.calls import NO_ANSWER
-from tests.fixtures.bridge import RunningBridge, bridge_settings, serve_bridge, wait_until
+from tests.fixtures.bridge import RunningBridge, wait_until
 from tests.fixtures.db import MakeUser
 
 pytestmark = pytest.mark.asterisk
 SYSTEM = Actor.system()
-
-
-@pytest_asyncio.fixture
-async def routing_bridge(
-    crm_settings: CrmSettings, services: Services, asterisk: ConnectionInfo
-) -> AsyncIterator[RunningBridge]:
-    telephony = TelephonySettings(agi_enabled=True, route_ring_seconds=10)
-    settings = bridge_settings(asterisk, agi_port=asterisk.agi_port)
-    async with serve_bridge(crm_settings, settings, services, telephony) as running:
-        await asyncio.wait_for(running.bridge.telephony.feed.refreshed.wait(), 15)
-        yield running
 
 
 async def _owned_client(services: Services, make_user: MakeUser) -> int:

@@ -22,6 +22,7 @@ def test_free_owner_rings_first_then_the_queue() -> None:
         "sales", "owner Alice free -> ring 1002 for 15 s, then queue sales", "1002", 15
     )
     assert decision.variables() == {
+        "CTI_ROUTE_QUEUE": "sales",
         "CTI_ROUTE_TARGET": "1002",
         "CTI_ROUTE_RING": "15",
         "CTI_ROUTE_REASON": decision.reason,
@@ -42,7 +43,7 @@ def test_free_owner_rings_first_then_the_queue() -> None:
 def test_otherwise_the_queue_with_the_reason(caller: CallerInfo, reason: str) -> None:
     decision = decide("sales", caller, 15)
     assert (decision.target, decision.reason) == (None, reason)
-    assert decision.variables() == {"CTI_ROUTE_REASON": reason}
+    assert decision.variables() == {"CTI_ROUTE_QUEUE": "sales", "CTI_ROUTE_REASON": reason}
 
 
 def test_the_first_free_extension_of_several_is_rung() -> None:
@@ -52,3 +53,19 @@ def test_the_first_free_extension_of_several_is_rung() -> None:
 
 def test_busy_wins_over_paused_when_explaining() -> None:
     assert decide("sales", owned(LUNCH, BUSY), 15).reason == "owner Alice busy -> queue sales"
+
+
+def test_a_priority_is_added_to_the_reason_and_the_variables() -> None:
+    decision = decide("sales", owned(BUSY), 15).prioritised(10, "VIP")
+    assert decision.reason == "owner Alice busy -> queue sales; VIP -> priority 10 in queue sales"
+    assert decision.variables()["CTI_ROUTE_PRIO"] == "10"
+
+
+def test_after_hours_tells_the_dialplan_where_to() -> None:
+    decision = Decision("sales", "after hours", after_hours=("voicemail", "100@default"))
+    assert decision.variables() == {
+        "CTI_ROUTE_QUEUE": "sales",
+        "CTI_ROUTE_REASON": "after hours",
+        "CTI_ROUTE_AFTER": "voicemail",
+        "CTI_ROUTE_DEST": "100@default",
+    }
