@@ -32,6 +32,8 @@ class AgentState(BaseModel):
     on_call: bool
     ringing: bool = False
     pause_reasons: list[str]
+    # the queues Asterisk reports, for the page's "log in to" choices
+    available_queues: list[str] = []
     # epoch seconds; after a queue call Asterisk rings nobody until then (queues.conf wrapuptime)
     wrapup_until: float = 0.0
 
@@ -43,6 +45,7 @@ class AgentState(BaseModel):
 
 
 WrapupOf = Callable[[str], float]
+QueuesKnown = Callable[[], list[str]]
 
 
 class AgentStates:
@@ -50,11 +53,10 @@ class AgentStates:
 
     def __init__(
         self, settings: TelephonySettings, registry: AgentRegistry, calls: CallsOfAgent,
-        wrapup_of: WrapupOf = lambda _extension: 0.0,
+        wrapup_of: WrapupOf = lambda _extension: 0.0, queues: QueuesKnown = list,
     ) -> None:  # fmt: skip
-        self.settings, self.registry, self.calls, self.wrapup_of = (
-            settings, registry, calls, wrapup_of,
-        )  # fmt: skip
+        self.settings, self.registry, self.calls = settings, registry, calls
+        self.wrapup_of, self.queues = wrapup_of, queues
 
     def of(self, extension: str) -> AgentState:
         interface = self.settings.interface(extension)
@@ -65,6 +67,7 @@ class AgentStates:
             on_call=bool(busy.active), ringing=bool(busy.ringing),
             pause_reasons=list(self.settings.pause_reasons),
             wrapup_until=self.wrapup_of(extension),
+            available_queues=sorted({*self.queues(), *(m.queue for m in self.registry.members())}),
         )  # fmt: skip
 
     def is_free(self, extension: str, now: float) -> bool:

@@ -24,8 +24,9 @@ class AgentPageRuntime:
             return agent.wrapup_until if agent is not None else 0.0
 
         self.states = AgentStates(
-            telephony.settings, telephony.agents, telephony.router.tracker, wrapup_of
-        )
+            telephony.settings, telephony.agents, telephony.router.tracker, wrapup_of,
+            lambda: list(stats.stats.live),
+        )  # fmt: skip
         self.push = AgentStatePush(self.states, bus)
         due = services.due_callbacks
         self.scheduler = CallbackScheduler(due, bus, None, settings.callback_poll_seconds)

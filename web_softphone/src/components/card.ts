@@ -8,6 +8,10 @@
 // The component only renders: actions are callbacks, so the live screen-pop overlay and
 // the softphone (click-to-call through onDial) reuse it unchanged.
 
+import { callbackApi } from "../callbacks/api";
+import { planForm } from "../callbacks/planForm";
+import type { Callback } from "../callbacks/types";
+import { dueLabel } from "../callbacks/when";
 import { h, icon, mount, uid } from "../dom";
 import { cardName, formatFull, formatWhen, initials, ownerName, phoneDisplay, phoneKindLabel, statusLabel } from "../format";
 import { ICONS } from "../icons";
@@ -155,6 +159,25 @@ export function renderCard(container: HTMLElement, card: Card, opts: CardOptions
     : [h("span", { class: "company" }, icon(ICONS.company), "Company")];
 
   const others = card.other_matches ?? [];
+  // "Create call": plan a call-back to this contact (scheduled call-backs, callbacks/planForm.ts).
+  const planSlot = contact && callbackApi() ? h("div", { class: "plan-slot", hidden: true }) : null;
+  const planButton = planSlot && contact ? h("button", { type: "button", class: "btn", "aria-expanded": "false" }, icon(ICONS.clock), h("span", null, "Create call")) : null;
+  planButton?.addEventListener("click", () => {
+    if (!planSlot || !contact) return;
+    const close = () => {
+      planSlot.hidden = true;
+      planButton.setAttribute("aria-expanded", "false");
+    };
+    const saved = (cb: Callback) => {
+      close();
+      planSlot.hidden = false;
+      mount(planSlot, h("p", { class: "form-alert success", role: "status" }, `Call-back planned: ${dueLabel(cb.due_at)} — ${cb.subject}.`));
+    };
+    planSlot.hidden = false;
+    planButton.setAttribute("aria-expanded", "true");
+    mount(planSlot, planForm({ contactId: contact.id, name, onSaved: saved, onCancel: close }));
+    planSlot.querySelector<HTMLInputElement>("input[name=due_date]")?.focus();
+  });
   const head = h(
     "header",
     { class: "card-head" },
@@ -186,8 +209,13 @@ export function renderCard(container: HTMLElement, card: Card, opts: CardOptions
           )
         : null,
     ),
-    opts.onEdit
-      ? h("div", { class: "card-actions" }, h("button", { type: "button", class: "btn", onclick: () => opts.onEdit?.(card) }, icon(ICONS.edit), h("span", null, "Edit")))
+    opts.onEdit || planSlot
+      ? h(
+          "div",
+          { class: "card-actions" },
+          planButton,
+          opts.onEdit ? h("button", { type: "button", class: "btn", onclick: () => opts.onEdit?.(card) }, icon(ICONS.edit), h("span", null, "Edit")) : null,
+        )
       : null,
   );
 
@@ -224,6 +252,7 @@ export function renderCard(container: HTMLElement, card: Card, opts: CardOptions
     "article",
     { class: "card", "aria-labelledby": titleId, "data-contact-id": contact ? String(contact.id) : null },
     head,
+    planSlot,
     h(
       "div",
       { class: "card-body" },

@@ -12,6 +12,9 @@
 // the agent is typing in is carried over, so a replayed snapshot never wipes what was typed.
 
 import { ApiError, type Api } from "../api";
+import { callbackApi } from "../callbacks/api";
+import { autoDialField, checked } from "../callbacks/planForm";
+import { callbacksChanged } from "../callbacks/types";
 import { h, icon, mount, uid } from "../dom";
 import { callLook, contactName, formatDuration, TASK_KIND_LABELS } from "../format";
 import { ICONS } from "../icons";
@@ -320,7 +323,7 @@ export class PopStack {
 
   private showError(form: HTMLFormElement, alert: HTMLElement, err: unknown): void {
     if (err instanceof ApiError) {
-      const unplaced = showFieldErrors(form, err.fieldErrors, { number: "first_name", phones: "first_name" });
+      const unplaced = showFieldErrors(form, err.fieldErrors, { number: "first_name", phones: "first_name", due_at: "due_date" });
       showAlert(alert, unplaced.length ? `${err.message} ${unplaced.join(" ")}` : err.message);
       if (err.status === 409 && err.conflict?.id != null) {
         alert.append(" ", h("a", { href: this.opts.hrefForContact(err.conflict.id), class: "alert-link" }, `Open ${err.conflict.name}`));
@@ -375,6 +378,7 @@ export class PopStack {
           textField("Time", "due_time", { type: "time", value: "09:00" }),
         ),
         textField("Subject", "subject", { maxlength: 200, placeholder: `Call back ${name}` }),
+        autoDialField(),
       ),
       h("div", { class: "form-actions" }, save, close),
     );
@@ -420,7 +424,15 @@ export class PopStack {
     }
     if (due) {
       const label = kind === "meeting" ? `Meeting with ${contactName(contact)}` : `Call back ${contactName(contact)}`;
-      await api.createTask({ kind, subject: subjectTyped || label, due_at: due.toISOString(), contact_id: contact.id, call_id: callId });
+      const subject = subjectTyped || label;
+      const callbacks = callbackApi();
+      // A call-back is a scheduled one: notified at its time, dialled automatically if asked.
+      if (kind === "callback" && callbacks) {
+        await callbacks.plan({ contact_id: contact.id, subject, due_at: due.toISOString(), auto_dial: checked(form, "auto_dial"), call_id: callId });
+        callbacksChanged();
+      } else {
+        await api.createTask({ kind, subject, due_at: due.toISOString(), contact_id: contact.id, call_id: callId });
+      }
       done.push(kind === "meeting" ? "meeting" : "callback");
     }
     return `Wrap-up saved: ${done.join(" and ")} on ${contactName(contact)}'s card.`;

@@ -2,7 +2,11 @@
 // the pop stack, the blinking title and the "Live / Reconnecting…" indicator.
 // Every open tab has its own socket; closing a wrap-up in one tab closes it in the others.
 
+import { AgentControls } from "../agent/controls";
 import type { Api } from "../api";
+import { useCallbackApi } from "../callbacks/api";
+import { CallbackNotices } from "../callbacks/notices";
+import { isAgentStateFrame, isCallbackFrame } from "../callbacks/types";
 import { PopStack } from "../components/screenpop";
 import { h } from "../dom";
 import type { Card, Phone, ServerMessage, User } from "../types";
@@ -39,6 +43,8 @@ export class LiveController {
   private readonly socket: LiveSocket;
   private readonly title = new TitleBlinker();
   private readonly indicator: HTMLElement;
+  private readonly notices: CallbackNotices;
+  private readonly agent: AgentControls;
   private readonly channel: BroadcastChannel | null;
   private readonly onOnline = () => this.socket.retryNow();
 
@@ -52,8 +58,11 @@ export class LiveController {
       ...(opts.onDial ? { onDial: opts.onDial } : {}),
     });
     this.indicator = h("span", { class: "live-status", "data-state": "connecting", "data-testid": "live-status", role: "status", title: "Live call notifications" }, "Connecting…");
-    opts.statusSlot.replaceChildren(this.indicator);
-    opts.popSlot.replaceChildren(this.stack.element);
+    // Scheduled call-backs due now and the agent's queue/pause state come over the same socket.
+    this.notices = new CallbackNotices(opts.toast);
+    this.agent = new AgentControls(useCallbackApi(opts.api), opts.toast);
+    opts.statusSlot.replaceChildren(this.agent.element, this.indicator);
+    opts.popSlot.replaceChildren(this.notices.element, this.stack.element);
     this.socket = new LiveSocket({
       url: opts.url ?? agentSocketUrl(),
       token: () => opts.api.token,
@@ -79,11 +88,17 @@ export class LiveController {
     this.socket.stop();
     this.channel?.close();
     this.stack.destroy();
+    this.notices.destroy();
+    this.agent.destroy();
     this.title.set(null);
     this.indicator.remove();
   }
 
   private onMessage(message: ServerMessage): void {
+    const frame = message as unknown as { type: string };
+    if (isCallbackFrame(frame)) return this.notices.apply(frame);
+    if (isAgentStateFrame(frame)) return this.agent.show(frame);
+    if (message.type === "hello") void this.agent.load();
     if (message.type === "hello" || message.type === "error") return;
     if (message.type === "snapshot") {
       // Closed while the connection was down: tell the server again.

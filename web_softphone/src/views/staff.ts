@@ -1,9 +1,11 @@
-// The supervisors' pages (#/supervisor, #/wallboard, #/reports) inside the signed-in shell:
+// The full-width pages inside the signed-in shell: the agent's call-backs (#/callbacks, everyone)
+// and the supervisors' pages (#/supervisor, #/wallboard, #/reports):
 // they take the whole workspace (the search column is hidden, `shell.root[data-view]`), and the
 // top bar gets their links for supervisors and admins only (staffNav). One page at a time; it is
 // torn down when the route changes or the shell goes away (sign-out).
 
 import { h } from "../dom";
+import { renderCallbacksPage } from "./callbacks";
 import type { Route } from "../router";
 import type { User } from "../types";
 import { renderReports } from "./reports";
@@ -16,6 +18,7 @@ const PAGES = {
   supervisor: { title: "Live queues", render: renderSupervisor },
   wallboard: { title: "Wallboard", render: renderWallboard },
   reports: { title: "Reports", render: renderReports },
+  callbacks: { title: "Call-backs", render: null },
 } as const;
 type PageName = keyof typeof PAGES;
 export type StaffRoute = Extract<Route, { name: PageName }>;
@@ -24,11 +27,12 @@ export function isStaff(user: User | null): boolean {
   return !!user && STAFF_ROLES.includes(user.role);
 }
 
-/** The top bar's links to the staff pages; null for agents. */
+/** The top bar's links: contacts and call-backs for everyone, the staff pages for staff. */
 export function staffNav(user: User): HTMLElement | null {
-  if (!isStaff(user)) return null;
   const link = (href: string, label: string, name: string) => h("a", { href, class: "nav-link", "data-nav": name }, label);
-  return h("nav", { class: "staff-nav", "aria-label": "Supervisor pages" }, link("#/", "Contacts", "search"), link("#/supervisor", "Live queues", "supervisor"), link("#/wallboard", "Wallboard", "wallboard"), link("#/reports", "Reports", "reports"));
+  const mine = [link("#/", "Contacts", "search"), link("#/callbacks", "Call-backs", "callbacks")];
+  if (!isStaff(user)) return h("nav", { class: "staff-nav", "aria-label": "Pages" }, mine);
+  return h("nav", { class: "staff-nav", "aria-label": "Supervisor pages" }, mine, link("#/supervisor", "Live queues", "supervisor"), link("#/wallboard", "Wallboard", "wallboard"), link("#/reports", "Reports", "reports"));
 }
 
 let current: { name: PageName; view: StaffView; root: HTMLElement } | null = null;
@@ -64,13 +68,15 @@ export function renderStaffPage(route: Route, shell: Shell, ctx: StaffViewContex
   document.title = `${PAGES[name].title} — CTI Bridge`;
   if (current?.name === name && current.root.isConnected && shell.cardPane.contains(current.root)) return true;
   stop();
-  if (!isStaff(user)) {
+  if (!isStaff(user) && name !== "callbacks") {
     shell.cardPane.replaceChildren(h("div", { class: "placeholder error" }, h("h2", null, "For supervisors"), h("p", { role: "alert" }, "This page is for supervisors and admins.")));
     return true;
   }
   const root = h("div", { class: "staff-root" });
   shell.cardPane.replaceChildren(root);
-  current = { name, view: PAGES[name].render(root, ctx), root };
+  const render = PAGES[name].render;
+  const view = render ? render(root, ctx) : renderCallbacksPage(root, ctx.hrefForContact, (message) => shell.toast(message));
+  current = { name, view, root };
   watchdog = setInterval(() => {
     if (!root.isConnected) stop();
   }, 2000);

@@ -6,6 +6,7 @@
 
 import "../styles/supervisor.css";
 import type { Api } from "../api";
+import { mountOverdueCallbacks } from "../callbacks/overdue";
 import { h } from "../dom";
 import type { LiveStatus } from "../live/socket";
 import { CallResolver } from "../supervisor/calls";
@@ -184,6 +185,7 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
     h("div", { class: "panel" }, h("h2", { class: "panel-title" }, "Agents"), agents.element),
   );
   pane.replaceChildren(root);
+  mountOverdueCallbacks(root, ctx.api); // every agent's overdue call-backs (callbacks/overdue.ts)
 
   function renderAll(): void {
     if (!snapshot) return;

@@ -1,0 +1,60 @@
+// Due call-backs over /ws/agent: a notice at the top of the call column with one-click dialling.
+// callback_due opens it; callback_waiting says auto-dial waits; callback_dialing says the phone rings.
+
+import { h, icon } from "../dom";
+import { ICONS } from "../icons";
+import { dialCallback } from "./dial";
+import { callbacksChanged, type CallbackFrame } from "./types";
+import { dueLabel } from "./when";
+
+export class CallbackNotices {
+  readonly element = h("div", { class: "cb-notices", "aria-live": "assertive" });
+  private readonly shown = new Map<number, HTMLElement>();
+
+  constructor(private readonly toast: (message: string) => void) {}
+
+  apply(frame: CallbackFrame): void {
+    const cb = frame.callback;
+    const notice = this.shown.get(cb.id) ?? this.create(frame);
+    const status = notice.querySelector<HTMLElement>(".cb-status")!;
+    if (frame.type === "callback_waiting") status.textContent = `Auto-dial waits: ${frame.reason ?? "you are busy"}.`;
+    if (frame.type === "callback_dialing") status.textContent = "Dialling automatically: your phone rings first.";
+    notice.dataset.state = frame.type;
+    callbacksChanged();
+  }
+
+  destroy(): void {
+    this.element.remove();
+  }
+
+  private create(frame: CallbackFrame): HTMLElement {
+    const cb = frame.callback;
+    const who = cb.contact_name || cb.phone || "a client";
+    const call = h("button", { type: "button", class: "btn btn-primary", disabled: !cb.phone }, icon(ICONS.phone), h("span", null, `Call ${who}`));
+    const close = h("button", { type: "button", class: "btn btn-ghost" }, "Dismiss");
+    const notice = h(
+      "section",
+      { class: "cb-notice", role: "alert", "data-testid": "callback-due", "data-callback-id": String(cb.id), "aria-label": `Call-back due: ${who}` },
+      h("div", { class: "cb-notice-head" }, icon(ICONS.clock), h("strong", null, "Call-back due"), h("time", { datetime: cb.due_at ?? "" }, dueLabel(cb.due_at))),
+      h("p", { class: "cb-notice-text" }, h("strong", null, who), cb.phone ? ` · ${cb.phone}` : "", h("br"), cb.subject),
+      h("p", { class: "cb-status hint" }),
+      h("div", { class: "form-actions" }, call, close),
+    );
+    call.addEventListener("click", async () => {
+      call.disabled = true;
+      const result = await dialCallback(cb);
+      this.toast(result.message);
+      if (result.ok) this.remove(cb.id);
+      else call.disabled = false;
+    });
+    close.addEventListener("click", () => this.remove(cb.id));
+    this.shown.set(cb.id, notice);
+    this.element.append(notice);
+    return notice;
+  }
+
+  private remove(id: number): void {
+    this.shown.get(id)?.remove();
+    this.shown.delete(id);
+  }
+}
