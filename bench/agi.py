@@ -3,7 +3,9 @@
     .venv/bin/python bench/agi.py [--contacts 20000] [--sessions 2000] [--concurrency 20]
 
 Seeds a SQLite CRM (bench/lookup.py's seed: N contacts owned by user 1, who gets extension 1002,
-a logged-in member of `sales`), serves the real `route` handler (card lookup, owner, agent
+a logged-in member of `sales`) with the routing rules in its database (migration 0005's defaults
+plus a status priority and business hours open all week, so every kind of rule is evaluated),
+serves the real `route` handler (stored rules through their cache, caller lookup, owner, agent
 registry, tracker) on a free port and plays Asterisk: send the agi_* environment, answer each
 SET VARIABLE with `200 result=1`, until the server closes. The time is from connect to close.
 Callers alternate between known numbers and unknown ones. Baseline: the same server and protocol
@@ -23,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
+from datetime import time as daytime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,7 +35,9 @@ from lookup import _bulk, mobile, percentile, seed
 from crm_core.db import create_engine
 from crm_core.migrate import upgrade
 from crm_core.models import UserExtension
-from crm_core.services import build_services
+from crm_core.services import Services, build_services
+from crm_core.services.dto import Actor
+from crm_core.services.routing_dto import WEEKDAYS, AfterHours, BusinessHours, Opening, Priority
 from crm_core.settings import CrmSettings
 from cti.agents.registry import AgentRegistry, Member
 from cti.routing.agi import AgiRequest, FastAgiServer, Handler
@@ -97,6 +102,20 @@ async def noop(_: AgiRequest) -> Mapping[str, str]:
     return {"CTI_ROUTE_REASON": "noop"}
 
 
+async def add_rules(services: Services) -> None:
+    system = Actor.system()
+    await services.routing.create(system, Priority(field="contact_status", value="client",
+                                                   priority=5, label="client"))  # fmt: skip
+    always = [Opening(start=daytime(0), end=daytime(23, 59, 59))]
+    hours = BusinessHours(
+        queue="sales", timezone="Europe/Bratislava", weekly=dict.fromkeys(WEEKDAYS, always),
+        after_hours=AfterHours(action="voicemail", target="100@default"),
+    )  # fmt: skip
+    await services.routing.create(system, hours)
+    kinds = [out.rule.kind for out in await services.routing.list(system)]
+    print(f"routing rules in the database: {', '.join(kinds)}")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--contacts", type=int, default=20_000)
@@ -111,6 +130,7 @@ async def main() -> None:
         try:
             known = await seed(services, args.contacts)
             await _bulk(services, UserExtension, [{"extension": "1002", "user_id": 1}])
+            await add_rules(services)
             agents = AgentRegistry()
             agents.replace([Member("sales", "PJSIP/1002")])
             router = RouteHandler(TelephonySettings(), services, Tracker(), agents)
