@@ -10,6 +10,7 @@ from crm_core.models.enums import AuditAction
 from crm_core.services.audit import AuditService
 from crm_core.services.dto import Actor
 from cti.agents.actions import send_checked
+from cti.agents.click_to_call import OFFLINE_STATES
 from cti.agents.feed import ActionSender
 from cti.routing.settings import TelephonySettings
 from cti.state.tracker import AgentCalls
@@ -28,12 +29,26 @@ class Spy:
     ) -> str:  # fmt: skip
         """Returns the linkedid of the agent's call being spied on."""
         if not agent_calls.active:
-            raise ConflictError(f"extension {agent_ext} is not on a call")
+            raise ConflictError(f"extension {agent_ext} is not on a call now")
         linkedid = agent_calls.active[0]
+        await self._require_online(supervisor_ext)
         await self._originate(supervisor_ext, agent_ext, mode)
         changes = {"mode": mode, "agent": agent_ext, "call": linkedid, "from": supervisor_ext}
         await self.audit.log(actor, AuditAction.SPY, "calls", 0, changes)
         return linkedid
+
+    async def _require_online(self, extension: str) -> None:
+        """An Originate to an unregistered phone is accepted, then fails silently: ask first."""
+        interface = self.settings.interface(extension)
+        reply = await send_checked(
+            self.ami, {"Action": "Getvar", "Variable": f"DEVICE_STATE({interface})"}
+        )
+        state = reply.get("Value", "UNKNOWN")
+        if state in OFFLINE_STATES:
+            raise ConflictError(
+                f"your phone (extension {extension}) is offline ({state}): it must be registered "
+                "to ring"
+            )
 
     async def _originate(self, supervisor_ext: str, agent_ext: str, mode: SpyMode) -> None:
         action = {

@@ -37,12 +37,16 @@ def supervision_router(telephony: TelephonyRuntime, spy: Spy) -> APIRouter:
     ) -> SpyStarted:
         """Ring the supervisor's own phone into ChanSpy on the agent's current call (audited).
 
-        403: not a supervisor or admin; 409: no own extension, or the agent is not on a call."""
+        403: not a supervisor or admin; 409: no own extension, own phone offline, or the agent
+        is not on a call; 503: Asterisk not connected."""
         if actor.role not in (Role.SUPERVISOR, Role.ADMIN) or actor.id is None:
             raise PermissionDeniedError("only supervisors and admins may listen in")
         me = await services.users.get(actor.id)
         if not me.extensions:
-            raise ConflictError(f"user {me.login} has no phone extension to listen on")
+            raise ConflictError(
+                "you have no phone extension, so no phone of yours can ring to listen in: "
+                "ask an admin to give you one"
+            )
         calls = telephony.router.tracker.agent_calls(extension)
         try:
             linkedid = await spy.start(actor, me.extensions[0], extension, body.mode, calls)

@@ -29,6 +29,7 @@ import {
   type ThresholdStore,
   thresholdsFor,
 } from "../supervisor/model";
+import { SpyControl } from "../supervisor/spy";
 import { type Column, sortableTable } from "../supervisor/table";
 
 export interface StaffViewContext {
@@ -68,6 +69,7 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
   const age = () => ageOf(receivedAt, Date.now());
   const badge = liveBadge();
   const resolver = new CallResolver(ctx.api, () => renderAll());
+  const spy = new SpyControl(ctx.api, () => renderAll());
   const levelOf = (q: QueueView) => alertsFor(q, thresholdsFor(store, q.name), age());
 
   const queueColumns: Column<QueueView>[] = [
@@ -100,6 +102,7 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
     { key: "state", label: "State", value: (a) => STATE_ORDER.indexOf(a.state), render: (a) => h("span", { class: "state-badge", "data-state": a.state }, STATE_LABELS[a.state] ?? a.state, a.paused_reason ? h("small", null, ` · ${a.paused_reason}`) : null) },
     { key: "since", label: "Time in state", numeric: true, value: (a) => a.seconds_in_state + age(), render: (a) => clock(a.seconds_in_state + age()) },
     { key: "call", label: "Current call", value: (a) => a.linkedid, render: (a) => currentCall(a) },
+    { key: "spy", label: "Listen in", value: (a) => (a.linkedid ? 0 : 1), render: (a) => spy.buttons(a), title: "Rings your own phone into the agent's call: listen, whisper (coach) or barge" },
     { key: "queues", label: "Queues", value: (a) => a.queues.join(", ") },
     { key: "handled", label: "Handled today", numeric: true, value: (a) => a.handled },
     { key: "talk", label: "Talk time", numeric: true, value: (a) => a.talk_seconds, render: (a) => clock(a.talk_seconds) },
@@ -182,7 +185,7 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
     ),
     summary,
     h("div", { class: "panel" }, h("h2", { class: "panel-title" }, "Queues"), editor, queues.element),
-    h("div", { class: "panel" }, h("h2", { class: "panel-title" }, "Agents"), agents.element),
+    h("div", { class: "panel" }, h("h2", { class: "panel-title" }, "Agents"), spy.status, agents.element),
   );
   pane.replaceChildren(root);
   mountOverdueCallbacks(root, ctx.api); // every agent's overdue call-backs (callbacks/overdue.ts)
