@@ -17,7 +17,7 @@ function entry(cb: Callback, opts: WeekOptions): HTMLElement {
   dial.addEventListener("click", () => opts.onDial(cb, dial));
   return h(
     "div",
-    { class: `cal-entry ${state}`, "data-testid": "calendar-entry", "data-callback-id": String(cb.id), "data-state": state },
+    { class: `cal-entry ${state}`, "data-testid": "calendar-entry", "data-callback-id": String(cb.id), "data-state": state, title: `${cb.contact_name} — ${cb.subject}` },
     h("span", { class: "cal-time" }, timeLabel(cb.due_at)),
     h("span", { class: "cal-text" }, h("strong", null, cb.contact_name || cb.phone || "—"), " ", cb.subject),
     dial,

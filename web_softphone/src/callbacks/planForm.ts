@@ -25,7 +25,7 @@ export function autoDialField(name = "auto_dial"): HTMLElement {
     "div",
     { class: "field check-field", "data-field": name },
     h("input", { id, type: "checkbox", name }),
-    h("label", { for: id }, "Dial automatically at that time when I am free"),
+    h("label", { for: id }, "Auto-dial: ring my phone when due and I am free"),
   );
 }
 
