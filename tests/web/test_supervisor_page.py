@@ -121,6 +121,10 @@ async def test_supervisor_sees_live_queue_figures_update(
     await push(bridge_server, member("sales", "1001", now - 60, "Anna Horváthová"))
     await sign_in_as_supervisor(page, bridge_server, "supervisor")
     await expect(page.get_by_test_id("supervisor-live")).to_have_text("Live")
+    chip = page.get_by_test_id("phone-status")  # Sofia has no extension: said, not alarmed
+    await expect(chip).to_have_attribute("data-state", "info")
+    await expect(chip).to_have_attribute("title", re.compile("only to listen in"))
+    assert await chip.evaluate("e => getComputedStyle(e).color") != "rgb(185, 28, 28)"  # not --bad
     queues, agents = page.get_by_test_id("queue-table"), page.get_by_test_id("agent-table")
     sales = queues.locator('tr[data-row="sales"]')
     anna = agents.locator('tr[data-row="1001"]')

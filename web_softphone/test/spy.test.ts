@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ApiError } from "../src/api";
+import { accountProblem } from "../src/phone/problems";
 import { agentLabel, spyMessage, spyProblem } from "../src/supervisor/spy";
 
 describe("listen / whisper / barge", () => {
@@ -15,5 +16,14 @@ describe("listen / whisper / barge", () => {
     const err = new ApiError(409, "Extension 1002 is not on a call now.");
     assert.equal(spyProblem("barge", "1002", err), "Could not join the call of 1002: Extension 1002 is not on a call now.");
     assert.equal(agentLabel({ extension: "1002", name: "1002" }), "1002");
+  });
+});
+
+describe("a supervisor without an extension", () => {
+  it("is told calmly that only listening in needs one", () => {
+    const problem = accountProblem(409, "no extension");
+    assert.equal(problem.level, "info");
+    assert.match(problem.text, /needs an extension only to listen in/);
+    assert.equal(accountProblem(404, "not configured").level, undefined);
   });
 });

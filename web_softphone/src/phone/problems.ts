@@ -10,6 +10,8 @@ export interface Problem {
   text: string;
   /** A page to open to fix it (the certificate). */
   link?: { href: string; label: string };
+  /** "info": nothing is broken (a user without an extension): the chip stays neutral. */
+  level?: "info";
 }
 
 /** The https page of a wss:// server: opening it lets the agent accept a self-signed certificate. */
@@ -84,8 +86,9 @@ export function accountProblem(status: number, message: string): Problem {
     short: status === 409 ? "No extension" : "No phone account",
     text:
       status === 409
-        ? "Your user has no phone extension, so this browser cannot be your phone. Call pop-ups still work."
+        ? "Your user has no phone extension, so this browser is not a phone. Everything else works (pages, call pop-ups, live queues); a supervisor needs an extension only to listen in to calls. An admin can add one."
         : `The browser phone is not set up for you: ${message}`,
+    ...(status === 409 ? { level: "info" as const } : {}),
   };
 }
 

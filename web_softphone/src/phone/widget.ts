@@ -98,7 +98,7 @@ export class PhoneWidget {
     this.lastProblem = problemKey;
 
     const ext = s.extension ? `ext. ${s.extension}` : "";
-    this.chip.dataset.state = s.problem ? "error" : s.reg;
+    this.chip.dataset.state = s.problem ? (s.problem.level ?? "error") : s.reg;
     this.chip.setAttribute("aria-expanded", String(this.open || s.calls.length > 0));
     mount(
       this.chip,
