@@ -6,6 +6,7 @@ to it. Saves docs/screenpop.png (the ringing pop)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from playwright.async_api import Page, expect
 from crm_core.models.enums import ContactStatus, Role
 from crm_core.services import Services
 from crm_core.services.dto import Actor, CallFilter, CompanyCreate, ContactCreate, PhoneIn
+from cti.sandbox.ami import AmiClient
 from cti.sandbox.manager import ConnectionInfo
 from cti.sandbox.settings import SandboxSettings
 from cti.sandbox.sim.scenarios import CUSTOMER, queue_ringall_one_answers
@@ -114,3 +116,51 @@ async def test_agent_sees_the_ringing_card_then_wraps_up_and_the_call_is_on_the_
     await expect(timeline).to_contain_text("answered by ext. 1002")
     await expect(timeline).to_contain_text("queue sales")
     await expect(timeline).to_contain_text("Ordered 12 t of cement for Monday.")
+
+
+ME = "PJSIP/1007"  # no static queue member in queues.conf
+
+
+async def _member(simulator: AmiClient) -> dict[str, str]:
+    listing = await simulator.listing("QueueStatus", Queue="support")
+    members = [m for m in listing if m.get("Event") == "QueueMember"]
+    return next(m for m in members if ME in (m.get("Location"), m.get("StateInterface")))
+
+
+async def test_agent_state_buttons_reach_asterisk_and_changes_from_ami_reach_the_page(
+    page: Page, services: Services, make_user: MakeUser, running_bridge: RunningBridge
+) -> None:
+    user, password = await make_user(Role.AGENT, extensions=["1007"])
+    simulator = await AmiClient.connect(
+        SandboxSettings.from_env().account("simulator"), events="off"
+    )
+    try:
+        await asyncio.wait_for(running_bridge.bridge.telephony.feed.refreshed.wait(), 15)
+        await page.goto(running_bridge.url)
+        await page.get_by_label("Login").fill(user.login)
+        await page.get_by_label("Password").fill(password)
+        await page.get_by_role("button", name="Sign in").click()
+        status = page.get_by_test_id("agent-status")
+        await expect(status).to_have_text("Logged out")
+        await status.click()
+        await page.get_by_role("button", name="Log in to support").click()
+        await expect(status).to_have_text("Available · support")
+
+        await page.get_by_role("button", name="Pause: lunch").click()
+        await expect(status).to_have_text("Paused: lunch")
+        member = await _member(simulator)
+        assert (member["Paused"], member["PausedReason"]) == ("1", "lunch")
+
+        await simulator.action("QueuePause", Interface=ME, Paused="false")
+        await expect(status).to_have_text("Available · support")
+        await simulator.action("QueuePause", Interface=ME, Paused="true", Reason="training")
+        await expect(status).to_have_text("Paused: training")
+        await page.get_by_role("button", name="Resume").click()
+        await expect(status).to_have_text("Available · support")
+        assert (await _member(simulator))["Paused"] == "0"
+        await page.get_by_role("button", name="Log out of support").click()
+        await expect(status).to_have_text("Logged out")
+    finally:
+        with contextlib.suppress(Exception):
+            await simulator.action("QueueRemove", Queue="support", Interface=ME)
+        await simulator.close()

@@ -20,20 +20,21 @@ export class AgentControls {
     private readonly toast: (message: string) => void,
   ) {
     const details = h("details", { class: "agent-menu" }, h("summary", { "aria-label": "Queues and pause" }, this.pill), this.menu);
-    this.element = h("div", { class: "agent-state", "data-testid": "agent-state", "data-phase": "unknown" }, details);
+    // Hidden until the bridge tells the state (a page served without the bridge shows nothing).
+    this.element = h("div", { class: "agent-state", "data-testid": "agent-state", "data-phase": "unknown", hidden: true }, details);
   }
 
   async load(): Promise<void> {
     try {
       this.show(await this.api.state());
     } catch {
-      this.pill.textContent = "No phone";
-      this.element.dataset.phase = "none";
+      this.element.hidden = true; // no extension, or no bridge behind this page
     }
   }
 
   show(state: AgentState): void {
     this.state = state;
+    this.element.hidden = false;
     this.render();
     this.renderMenu(state);
     const counting = state.wrapup_until > Date.now() / 1000;
