@@ -45,7 +45,7 @@ export class SpyControl {
   constructor(private readonly api: Api, private readonly rerender: () => void) {}
 
   buttons(agent: AgentView): HTMLElement | string {
-    if (!agent.linkedid) return "";
+    if (!agent.linkedid && agent.state !== "on_call") return ""; // direct calls have no linkedid here
     const who = agentLabel(agent);
     const busy = this.pending.has(agent.extension);
     return h(
