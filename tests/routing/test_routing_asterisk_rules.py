@@ -1,5 +1,6 @@
 """Stored rules acting on real calls through the sandbox: a VIP overtakes a waiting caller in
-the queue (QUEUE_PRIO), and after hours the call goes to voicemail or hears a message."""
+the queue (QUEUE_PRIO) and is answered first; after hours the call goes to voicemail or hears a
+message."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from crm_core.services import Services
 from crm_core.services.dto import Actor, CallFilter, CallOut, CompanyCreate, ContactCreate, PhoneIn
 from crm_core.services.routing_dto import AfterHours, BusinessHours, Opening, Priority
 from cti.sandbox.settings import SandboxSettings
-from cti.sandbox.sim.scenarios import SALES
-from cti.sandbox.sim.world import open_world
+from cti.sandbox.sim.scenarios import SALES, talk
+from cti.sandbox.sim.world import World, open_world
 from cti.sandbox.sip.calls import NO_ANSWER
 from tests.fixtures.bridge import RunningBridge
 from tests.sandbox.helpers import collecting
@@ -21,6 +22,7 @@ from tests.sandbox.helpers import collecting
 pytestmark = pytest.mark.asterisk
 SYSTEM = Actor.system()
 VIP, NORMAL = "+420601000777", "+420601000778"
+AGENTS = ("1001", "1002", "1003")  # the members of sales
 
 
 async def _vip_client(services: Services) -> None:
@@ -42,7 +44,13 @@ async def _call_of(services: Services, bridge: RunningBridge, caller: str) -> Ca
     raise AssertionError(f"no finished call record from {caller}")
 
 
-async def test_a_vip_entering_later_waits_first(
+async def _pause_sales(world: World, paused: bool, *extensions: str) -> None:
+    for extension in extensions:
+        await world.ami.action("QueuePause", Interface=f"PJSIP/{extension}", Queue="sales",
+                               Paused="true" if paused else "false")  # fmt: skip
+
+
+async def test_a_vip_entering_later_is_answered_first(
     services: Services, routing_bridge: RunningBridge
 ) -> None:
     await _vip_client(services)
@@ -51,18 +59,25 @@ async def test_a_vip_entering_later_waits_first(
         open_world(settings, stub_agi=False) as world,
         collecting(settings.account("recorder")) as log,
     ):
-        world.phones.plans.update({ext: NO_ANSWER for ext in ("1001", "1002", "1003")})
-        normal = await world.carrier.call(SALES, NORMAL, "Normal Caller")
-        first = await log.wait_for("QueueCallerJoin", 10, CallerIDNum=NORMAL)
-        vip = await world.carrier.call(SALES, VIP, "Very Important")
-        joined = await log.wait_for("QueueCallerJoin", 10, CallerIDNum=VIP)
-        for dialog in (vip, normal):
-            await world.carrier.hang_up(dialog)
+        world.phones.plans.update({"1001": talk(1, answer_after=0.5), "1002": NO_ANSWER,
+                                   "1003": NO_ANSWER})  # fmt: skip
+        await _pause_sales(world, True, *AGENTS)  # callers wait: nobody is rung yet
+        try:
+            normal = await world.carrier.call(SALES, NORMAL, "Normal Caller")
+            first = await log.wait_for("QueueCallerJoin", 10, CallerIDNum=NORMAL)
+            await world.carrier.call(SALES, VIP, "Very Important")
+            joined = await log.wait_for("QueueCallerJoin", 10, CallerIDNum=VIP)
+            await _pause_sales(world, False, "1001")  # one agent free: who gets them?
+            answered = await log.wait_for("AgentConnect", 15, Queue="sales")
+        finally:
+            await _pause_sales(world, False, *AGENTS)
+        await world.carrier.hang_up(normal)
         await world.wait_idle(30)
     assert (first["Position"], joined["Position"], joined["Queue"]) == ("1", "1", "sales")
+    assert answered["CallerIDNum"] == VIP
     call = await _call_of(services, routing_bridge, VIP)
     vip_reason = "client without owner -> queue sales; VIP -> priority 10 in queue sales"
-    assert call.routing_reason == vip_reason
+    assert (call.routing_reason, call.answered_by) == (vip_reason, "1001")
     other = await _call_of(services, routing_bridge, NORMAL)
     assert other.routing_reason == "unknown caller -> queue sales"
 
