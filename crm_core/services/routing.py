@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_core.db import Sessions
 from crm_core.errors import InvalidFieldError, NotFoundError
-from crm_core.models import RoutingRule, RoutingState
+from crm_core.models import RoutingState
 from crm_core.models.enums import AuditAction, Role
 from crm_core.services import routing_store as store
 from crm_core.services.audit import diff, record
@@ -80,7 +79,8 @@ class RoutingService(ServiceBase):
             session.add(row)
             store.renumber(rows)
             await session.flush()
-            record(session, actor, AuditAction.CREATE, store.TABLE, row.id, _audited(spec, row))
+            changes = store.audited(spec, row)
+            record(session, actor, AuditAction.CREATE, store.TABLE, row.id, changes)
             await store.bump_version(session)
             out = store.to_out(row)
         self.changes += 1
@@ -90,11 +90,11 @@ class RoutingService(ServiceBase):
         require_role(actor, Role.ADMIN)
         self._check_queues(spec)
         async with self._sessions.begin() as session:
-            row = await _get(session, rule_id)
-            before = _audited(store.to_out(row).rule, row)
+            row = await store.get_rule(session, rule_id)
+            before = store.audited(store.to_out(row).rule, row)
             store.fill(row, spec)
             record(session, actor, AuditAction.UPDATE, store.TABLE, row.id,
-                   diff(before, _audited(spec, row)))  # fmt: skip
+                   diff(before, store.audited(spec, row)))  # fmt: skip
             await store.bump_version(session)
             out = store.to_out(row)
         self.changes += 1
@@ -124,9 +124,9 @@ class RoutingService(ServiceBase):
     async def delete(self, actor: Actor, rule_id: int) -> None:
         require_role(actor, Role.ADMIN)
         async with self._sessions.begin() as session:
-            row = await _get(session, rule_id)
+            row = await store.get_rule(session, rule_id)
             record(session, actor, AuditAction.DELETE, store.TABLE, row.id,
-                   _audited(store.to_out(row).rule, row))  # fmt: skip
+                   store.audited(store.to_out(row).rule, row))  # fmt: skip
             await session.delete(row)
             await session.flush()
             store.renumber(await store.ordered(session))
@@ -138,15 +138,3 @@ class RoutingService(ServiceBase):
         known = self.known_queues()
         if queue is not None and queue not in known:
             raise InvalidFieldError("queue", f"unknown queue {queue!r} (known: {', '.join(known)})")
-
-
-async def _get(session: AsyncSession, rule_id: int) -> RoutingRule:
-    row = await session.get(RoutingRule, rule_id)
-    if row is None:
-        raise NotFoundError("routing rule", rule_id)
-    return row
-
-
-def _audited(spec: RuleSpec, row: RoutingRule) -> dict[str, object]:
-    return {"kind": spec.kind, "enabled": spec.enabled, "name": spec.name,
-            "position": row.position, **store.params_of(spec)}  # fmt: skip

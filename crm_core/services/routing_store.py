@@ -8,6 +8,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm_core.errors import NotFoundError
 from crm_core.models import RoutingRule, RoutingState
 from crm_core.services.routing_dto import DidQueue, OwnerFirst, RuleOut, RuleSpec
 
@@ -60,3 +61,15 @@ async def read_version(session: AsyncSession) -> int | None:
 
 async def bump_version(session: AsyncSession) -> None:
     await session.execute(update(RoutingState).values(version=RoutingState.version + 1))
+
+
+async def get_rule(session: AsyncSession, rule_id: int) -> RoutingRule:
+    row = await session.get(RoutingRule, rule_id)
+    if row is None:
+        raise NotFoundError("routing rule", rule_id)
+    return row
+
+
+def audited(spec: RuleSpec, row: RoutingRule) -> dict[str, object]:
+    return {"kind": spec.kind, "enabled": spec.enabled, "name": spec.name,
+            "position": row.position, **params_of(spec)}  # fmt: skip
