@@ -5,7 +5,8 @@ as the ingest tap does) and its snapshot is published on the bus, exactly what t
 publisher does every half second; the page gets it over /ws/supervisor. Reports read calls
 stored through the CRM services.
 
-DOCS_SCREENSHOTS=1 also writes docs/supervisor.png, docs/wallboard.png and docs/reports.png.
+DOCS_SCREENSHOTS=1 also writes docs/wallboard.png and docs/reports.png (docs/supervisor.png comes
+from the page under real traffic: tests/e2e/test_supervisor_simulate_asterisk.py).
 """
 
 from __future__ import annotations
@@ -171,8 +172,6 @@ async def test_alert_colour_when_the_longest_wait_crosses_the_threshold(
     await expect(page.get_by_test_id("alert-banner")).to_contain_text("support")
     sales = page.get_by_test_id("queue-table").locator('tr[data-row="sales"]')
     await expect(sales.locator('td[data-col="longest"]')).to_have_attribute("data-level", "ok")
-    if os.environ.get("DOCS_SCREENSHOTS"):
-        await page.screenshot(path=str(DOCS / "supervisor.png"), full_page=True)
 
     # raise support's limit to 5 minutes: saved in this browser, the alert goes, and stays gone
     await support.get_by_role("button", name="Alert thresholds of support").click()

@@ -244,11 +244,13 @@ export function renderReports(pane: HTMLElement, ctx: StaffViewContext): StaffVi
       { name: "Talk", cls: "c-answered" },
       { name: "Paused", cls: "c-pause" },
     ];
-    const points = timed.map((r) => ({ label: r.label || r.key, values: [r.talk_seconds, r.pause_seconds ?? 0] }));
+    const minutes = (seconds: number | null) => (seconds ?? 0) / 60; // minutes give round axis ticks
+    const points = timed.map((r) => ({ label: r.label || r.key, values: [minutes(r.talk_seconds), minutes(r.pause_seconds)] }));
+    const format = (v: number) => `${v >= 10 ? Math.round(v) : Math.round(v * 10) / 10} min`;
     return h(
       "div",
-      { class: "panel chart-panel", "data-testid": "chart-agent-time" },
-      timed.length ? stackedBars(points, series, { caption: "Agents: talk and pause time", format: clock }) : h("p", { class: "muted" }, "No agent talked or paused in this period."),
+      { class: "panel chart-panel chart-panel-compact", "data-testid": "chart-agent-time" },
+      timed.length ? stackedBars(points, series, { caption: "Agents: talk and pause time (minutes)", format }) : h("p", { class: "muted" }, "No agent talked or paused in this period."),
     );
   }
 
