@@ -6,6 +6,8 @@ Protocol (JSON text frames):
   server -> {"type": "snapshot", "pops": [...]}               what the agent's screen shows now
   server -> ring | answered | withdraw | ended                 as calls happen
   client -> {"type": "dismiss", "linkedid": "..."}            the wrap-up form was closed
+  server -> callback_due | callback_waiting | callback_dialing  (cti/callbacks/, on the same topic)
+  server -> agent_state                                        (cti/agents/state_push.py)
 The token travels in a frame, not the URL, so it never lands in access logs.
 """
 

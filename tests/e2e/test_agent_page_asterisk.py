@@ -1,7 +1,8 @@
 """The agent's page against the real Asterisk: a known client calls the ring-all `sales` queue and
 agent 1002, signed in in Chromium, sees the client's card pop up while the phone still rings, then
 "on call", then the wrap-up; the call lands on the card's timeline and the wrap-up's note is tied
-to it. Saves docs/screenpop.png (the ringing pop)."""
+to it. Saves docs/screenpop.png (the ringing pop). And the agent-state buttons: Pause (lunch) on
+the page shows in Asterisk's QueueStatus; a pause made over AMI shows on the page."""
 
 from __future__ import annotations
 

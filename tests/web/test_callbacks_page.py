@@ -135,6 +135,18 @@ async def test_list_and_week_highlight_overdue_and_one_click_dials(
     open_ids = [c.id for c in await bridge_server.services.callbacks.mine(anna(bridge_server))]
     assert late.id not in open_ids
 
+    await soon_row.get_by_role("button", name="Move: Send the offer").click()
+    move = soon_row.get_by_role("form", name="Move: Send the offer")
+    tomorrow = (datetime.now() + timedelta(days=1)).date()
+    await move.get_by_label("New date").fill(tomorrow.isoformat())
+    await move.get_by_label("New time").fill("09:15")
+    await move.get_by_role("button", name="Save the new time").click()
+    await expect(soon_row.locator("time")).to_contain_text("09:15")
+    moved = next(c for c in await bridge_server.services.callbacks.mine(anna(bridge_server))
+                 if c.id == soon.id)  # fmt: skip
+    assert moved.due_at is not None
+    assert (moved.due_at.astimezone(UTC).date(), moved.due_at.astimezone(UTC).hour) == (tomorrow, 9)
+
 
 async def test_a_due_call_back_is_notified_once_and_dials_in_one_click(
     page: Page, bridge_server: BridgeServer
