@@ -112,9 +112,5 @@ class CallbackService(ServiceBase):
         return task
 
     async def _one(self, session: AsyncSession, task_id: int) -> CallbackOut:
-        found = await rows.read(session, rows.callbacks().where(Task.id == task_id), _now())
-        return found[0]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+        statement = rows.callbacks().where(Task.id == task_id)
+        return (await rows.read(session, statement, datetime.now(UTC)))[0]

@@ -14,11 +14,16 @@ from crm_core.errors import DomainError
 from crm_core.services.dto.callbacks import DueCallback
 from crm_core.services.due_callbacks import DueCallbacks
 from cti.agents.actions import AmiUnavailableError
-from cti.callbacks.messages import message
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 30.0
 Publish = Callable[[DueCallback, dict[str, object]], Awaitable[None]]
+
+
+def message(kind: str, callback: DueCallback, **extra: object) -> dict[str, object]:
+    """A /ws/agent frame: callback_due | callback_waiting | callback_dialing (see the README)."""
+    body = callback.model_dump(mode="json", exclude={"extensions"})
+    return {"type": kind, "callback": body, **extra}
 
 
 class Dialer(Protocol):

@@ -17,8 +17,7 @@ from datetime import UTC, datetime
 from crm_core.services.dto.callbacks import DueCallback, DueQuery
 from crm_core.services.due_callbacks import DueCallbacks
 from cti.bus.base import Bus, agent_topic
-from cti.callbacks.autodial import AutoDialer
-from cti.callbacks.messages import message
+from cti.callbacks.autodial import AutoDialer, message
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], float]

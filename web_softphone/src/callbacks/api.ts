@@ -2,7 +2,7 @@
 // The live controller registers the Api once signed in (useCallbackApi); cards, pops and pages
 // reach it through callbackApi().
 
-import type { Api } from "../api";
+import { ApiError, type Api } from "../api";
 import type { AgentState, Callback, CallbackPlan } from "./types";
 
 export class CallbackApi {
@@ -67,4 +67,17 @@ export function useCallbackApi(api: Api): CallbackApi {
 
 export function callbackApi(): CallbackApi | null {
   return shared;
+}
+
+/** One-click dialling of a call-back (click-to-call): the sentence to show, success or refusal. */
+export async function dialCallback(callback: Pick<Callback, "phone" | "contact_name">): Promise<{ ok: boolean; message: string }> {
+  const who = callback.contact_name || callback.phone || "the client";
+  if (!shared || !callback.phone) return { ok: false, message: `No number to dial for ${who}.` };
+  try {
+    await shared.dial(callback.phone);
+    return { ok: true, message: `Calling ${who}: your phone rings first.` };
+  } catch (err) {
+    const reason = err instanceof ApiError || err instanceof Error ? err.message : "the call could not be placed";
+    return { ok: false, message: `Could not call ${who}: ${reason}` };
+  }
 }

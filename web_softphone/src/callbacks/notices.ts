@@ -3,7 +3,7 @@
 
 import { h, icon } from "../dom";
 import { ICONS } from "../icons";
-import { dialCallback } from "./dial";
+import { dialCallback } from "./api";
 import { callbacksChanged, type CallbackFrame } from "./types";
 import { dueLabel } from "./when";
 

@@ -2,9 +2,8 @@
 // Reloads when call-backs change (planned on a card, done, notified as due).
 
 import { h } from "../dom";
-import { callbackApi } from "../callbacks/api";
+import { callbackApi, dialCallback } from "../callbacks/api";
 import { weekView } from "../callbacks/calendar";
-import { dialCallback } from "../callbacks/dial";
 import { callbackList } from "../callbacks/list";
 import { CALLBACKS_CHANGED, callbacksChanged, type Callback } from "../callbacks/types";
 import { addDays, weekStart } from "../callbacks/when";
