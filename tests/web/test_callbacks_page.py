@@ -18,11 +18,11 @@ from sqlalchemy import update
 from crm_core.models import Task
 from crm_core.models.enums import Role
 from crm_core.services import Services
-from crm_core.services.dto import Actor, UserCreate
+from crm_core.services.dto import Actor, CallFilter, UserCreate
 from crm_core.services.dto.callbacks import CallbackCreate, CallbackOut
 from cti.bus.base import agent_topic
 from tests.fixtures.browser import WEB_DB, BridgeServer
-from tests.web.test_screenpop_page import sign_in
+from tests.web.test_screenpop_page import Phone, new_call, pop_of, sign_in
 
 pytestmark = [pytest.mark.browser, WEB_DB]
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "callbacks.png"
@@ -224,3 +224,34 @@ async def test_supervisors_see_every_agents_overdue_call_backs(
     await expect(row).to_have_count(1)
     await expect(row).to_contain_text("anna")
     await expect(row).to_contain_text("Overdue for the boss")
+
+
+async def test_the_wrap_up_plans_a_scheduled_call_back_tied_to_the_call(
+    page: Page, bridge_server: BridgeServer
+) -> None:
+    await sign_in(page, bridge_server.url, bridge_server)
+    phone = Phone(bridge_server, new_call())
+    await phone.ring("1001")
+    await phone.answer("1001")
+    await phone.end(talk=40)
+    pop = pop_of(page, phone.call)
+    wrap_up = pop.get_by_role("form", name="Wrap-up")
+    await wrap_up.get_by_label("Type").select_option("callback")
+    tomorrow = (datetime.now() + timedelta(days=1)).date()
+    await wrap_up.get_by_label("Date").fill(tomorrow.isoformat())
+    await wrap_up.get_by_label("Time").fill("11:45")
+    await wrap_up.get_by_label("Subject").fill("Confirm the pallets")
+    await wrap_up.get_by_label("Auto-dial: ring my phone when due and I am free").check()
+    await wrap_up.get_by_role("button", name="Save and close").click()
+    await expect(pop).to_have_count(0)
+
+    services = bridge_server.services
+    jana = bridge_server.contacts["jana"]
+    calls = (await services.calls.list(Actor.system(), CallFilter(contact_id=jana.id))).items
+    call_id = next(c.id for c in calls if c.linkedid == phone.call.linkedid)
+    [planned] = [c for c in await services.callbacks.mine(anna(bridge_server)) if c.scheduled]
+    assert (planned.subject, planned.auto_dial, planned.call_id) == (
+        "Confirm the pallets", True, call_id,
+    )  # fmt: skip
+    assert planned.due_at is not None
+    assert planned.due_at.astimezone(UTC).hour == 11
