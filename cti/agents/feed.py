@@ -48,7 +48,10 @@ class AgentFeed:
             self._start_refresh()
         elif self.registry.apply(item):
             for listener in self.listeners:
-                listener.member_event(item)
+                try:
+                    listener.member_event(item)
+                except Exception:  # a listener's bug must not stop the events flowing
+                    log.exception("agent event listener failed on %s", item.name)
 
     async def refresh(self) -> None:
         """Replace the registry's members with Asterisk's current QueueStatus listing."""
