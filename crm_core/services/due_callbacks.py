@@ -4,7 +4,7 @@ before and after a restart, exactly one gets rowcount 1 and notifies."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import CursorResult, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,6 +40,15 @@ class DueCallbacks(ServiceBase):
         )
         async with self._sessions() as session:
             return await rows.read_due(session, statement.limit(query.limit), query.now)
+
+    async def notified_open(self, assignee_id: int, since: datetime) -> list[DueCallback]:
+        """Notified since `since` and still open: a page that (re)connects shows them again."""
+        statement = rows.callbacks().where(
+            Task.assignee_id == assignee_id, Task.scheduled.is_(True),
+            Task.done_at.is_(None), Task.notified_at >= since,
+        )  # fmt: skip
+        async with self._sessions() as session:
+            return await rows.read_due(session, statement.limit(50), datetime.now(UTC))
 
     async def claim_notified(self, task_id: int, at: datetime) -> bool:
         """True for the one caller that marks the call-back notified."""

@@ -6,7 +6,8 @@ Protocol (JSON text frames):
   server -> {"type": "snapshot", "pops": [...]}               what the agent's screen shows now
   server -> ring | answered | withdraw | ended                 as calls happen
   client -> {"type": "dismiss", "linkedid": "..."}            the wrap-up form was closed
-  server -> callback_due | callback_waiting | callback_dialing  (cti/callbacks/, on the same topic)
+  server -> callback_due | callback_waiting | callback_dialing  (cti/callbacks/, on the same topic;
+            after the snapshot: callback_due again for those notified in the last 12 h, still open)
   server -> agent_state                                        (cti/agents/state_push.py)
 The token travels in a frame, not the URL, so it never lands in access logs.
 """
@@ -17,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -26,10 +28,12 @@ from crm_core.errors import DomainError
 from crm_core.services import Services
 from crm_core.services.dto import Actor
 from cti.bus.base import Bus, Subscription, agent_topic
+from cti.callbacks.autodial import message as callback_frame
 from cti.screenpop.registry import PopRegistry
 
 log = logging.getLogger(__name__)
 AUTH_TIMEOUT = 5.0
+CALLBACK_REPLAY = timedelta(hours=12)
 POLICY_VIOLATION = 1008
 
 
@@ -61,11 +65,19 @@ def agent_router(bus: Bus, registry: PopRegistry) -> APIRouter:
         subscription = await bus.subscribe({agent_topic(ext) for ext in extensions})
         try:
             await websocket.send_json({"type": "snapshot", "pops": registry.current(extensions)})
+            await _replay_due_callbacks(websocket, services, user.id)
             await _serve(websocket, subscription, registry, extensions)
         finally:
             await subscription.close()
 
     return router
+
+
+async def _replay_due_callbacks(websocket: WebSocket, services: Services, user_id: int) -> None:
+    """Call-backs notified while this page was away (a bridge restart, a reload) and still open."""
+    since = datetime.now(UTC) - CALLBACK_REPLAY
+    for callback in await services.due_callbacks.notified_open(user_id, since):
+        await websocket.send_json(callback_frame("callback_due", callback))
 
 
 async def _serve(

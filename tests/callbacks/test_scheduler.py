@@ -12,7 +12,12 @@ from crm_core.errors import ConflictError
 from crm_core.models.enums import Role
 from crm_core.services import Services
 from crm_core.services.dto import Actor, ContactCreate, PhoneIn
-from crm_core.services.dto.callbacks import CallbackChange, CallbackCreate, CallbackOut
+from crm_core.services.dto.callbacks import (
+    CallbackChange,
+    CallbackCreate,
+    CallbackDone,
+    CallbackOut,
+)
 from cti.callbacks.autodial import AutoDialer
 from cti.callbacks.scheduler import CallbackScheduler
 from tests.fixtures.db import MakeUser
@@ -95,6 +100,11 @@ async def test_after_a_restart_nothing_is_notified_twice_and_a_missed_one_is_sen
     after = Recorder()
     await _scheduler(services, after, later=HOUR).tick()
     assert after.kinds() == [("agent.1004", "callback_due", second.id)]
+    # what a page that (re)connects is shown again: notified, still open
+    await services.callbacks.done(owner, first.id, CallbackDone())
+    since = datetime.now(UTC) - timedelta(hours=1)
+    again = await services.due_callbacks.notified_open(first.assignee_id, since)
+    assert [c.id for c in again] == [second.id]
 
 
 async def test_a_rescheduled_call_back_is_notified_again_a_done_one_never(

@@ -153,7 +153,7 @@ async def test_a_due_call_back_is_notified_once_and_dials_in_one_click(
 ) -> None:
     sent = await stub_dial(page)
     await sign_in(page, bridge_server.url, bridge_server)
-    planned = await plan(bridge_server, "Ask about the March order", datetime.now(UTC))
+    await plan(bridge_server, "Ask about the March order", datetime.now(UTC))
     await asyncio.sleep(1.2)
     assert bridge_server.bridge is not None
     scheduler = bridge_server.bridge.agent_page.scheduler
@@ -165,10 +165,29 @@ async def test_a_due_call_back_is_notified_once_and_dials_in_one_click(
     await scheduler.tick()
     await page.wait_for_timeout(300)
     await expect(notice).to_have_count(1)
+    # A reload (or a bridge restart) gets it back from the server, once.
+    await page.reload()
+    await expect(page.get_by_test_id("live-status")).to_have_text("Live")
+    await expect(notice).to_have_count(1)
     await notice.get_by_role("button", name="Call Jana Nováková").click()
     await expect(notice).to_have_count(0)
     assert sent == [{"number": JANA}]
     assert scheduler.notified == 1
+    await page.reload()  # dialled here: not offered again in this tab
+    await expect(page.get_by_test_id("live-status")).to_have_text("Live")
+    await page.wait_for_timeout(500)
+    await expect(notice).to_have_count(0)
+
+
+async def test_a_call_back_notified_while_the_page_was_closed_is_shown_when_it_opens(
+    page: Page, bridge_server: BridgeServer
+) -> None:
+    planned = await plan(bridge_server, "Missed while away", datetime.now(UTC))
+    await asyncio.sleep(1.2)
+    assert bridge_server.bridge is not None
+    await bridge_server.bridge.agent_page.scheduler.tick()  # nobody listens yet
+    await sign_in(page, bridge_server.url, bridge_server)
+    await expect(page.get_by_test_id("callback-due")).to_contain_text("Missed while away")
     stored = await bridge_server.services.callbacks.mine(anna(bridge_server))
     assert next(c for c in stored if c.id == planned.id).notified_at is not None
 

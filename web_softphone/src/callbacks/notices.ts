@@ -7,14 +7,27 @@ import { dialCallback } from "./api";
 import { callbacksChanged, type CallbackFrame } from "./types";
 import { dueLabel } from "./when";
 
+const DISMISSED_KEY = "cti.callbacks.dismissed";
+
+/** Notices closed in this tab: the server sends due ones again after a reconnect or a reload. */
+function dismissed(): Set<number> {
+  try {
+    return new Set(JSON.parse(sessionStorage.getItem(DISMISSED_KEY) ?? "[]") as number[]);
+  } catch {
+    return new Set();
+  }
+}
+
 export class CallbackNotices {
   readonly element = h("div", { class: "cb-notices", "aria-live": "assertive" });
   private readonly shown = new Map<number, HTMLElement>();
+  private readonly closed = dismissed();
 
   constructor(private readonly toast: (message: string) => void) {}
 
   apply(frame: CallbackFrame): void {
     const cb = frame.callback;
+    if (frame.type === "callback_due" && this.closed.has(cb.id)) return;
     const notice = this.shown.get(cb.id) ?? this.create(frame);
     const status = notice.querySelector<HTMLElement>(".cb-status")!;
     if (frame.type === "callback_waiting") status.textContent = `Auto-dial waits: ${frame.reason ?? "you are busy"}.`;
@@ -56,5 +69,7 @@ export class CallbackNotices {
   private remove(id: number): void {
     this.shown.get(id)?.remove();
     this.shown.delete(id);
+    this.closed.add(id);
+    sessionStorage.setItem(DISMISSED_KEY, JSON.stringify([...this.closed].slice(-200)));
   }
 }
