@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_PAUSE_REASONS = ["lunch", "break", "meeting", "training", "paperwork"]
+DEFAULT_PAUSE_REASONS = ["lunch", "break", "meeting", "training", "after-call work", "paperwork"]
 
 
 class TelephonySettings(BaseSettings):

@@ -159,6 +159,11 @@ async def test_agent_state_buttons_reach_asterisk_and_changes_from_ami_reach_the
         await page.get_by_role("button", name="Resume").click()
         await expect(status).to_have_text("Available · support")
         assert (await _member(simulator))["Paused"] == "0"
+        await page.get_by_role("button", name="Pause: after-call work").click()
+        await expect(status).to_have_text("Paused: after-call work")
+        assert (await _member(simulator))["PausedReason"] == "after-call work"
+        await page.get_by_role("button", name="Resume").click()
+        await expect(status).to_have_text("Available · support")
         await page.get_by_role("button", name="Log out of support").click()
         await expect(status).to_have_text("Logged out")
     finally:
