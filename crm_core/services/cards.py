@@ -15,7 +15,6 @@ from crm_core.models import Call, Contact, Note, Task
 from crm_core.phones import normalise_phone
 from crm_core.services.base import ServiceBase
 from crm_core.services.card_builder import build_card
-from crm_core.services.card_owner import CardOwner, owner_of_number
 from crm_core.services.card_queries import build_card_queries
 from crm_core.services.dto import CallOut, Card, NoteOut, TaskOut, TimelineItem
 from crm_core.settings import CrmSettings
@@ -91,11 +90,6 @@ class CardService(ServiceBase):
         fetch = self._bundle if connection.dialect.name == "postgresql" else self._separately
         phones, history = fetch(rows, contact_id, company_id)
         return build_card(e164, heads, phones, history)
-
-    async def owner_of(self, phone: str) -> CardOwner:
-        """Whether a card holds `phone` and who owns it, in one indexed query."""
-        async with self._sessions() as session:
-            return await owner_of_number(session, phone, self.region)
 
     async def timeline(
         self, contact_id: int, limit: int = 50, offset: int = 0

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from datetime import date, time
 from typing import Annotated, Literal, Self
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from crm_core.services.dto.common import TimeZoneName
 
 Queue = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -87,19 +88,10 @@ class BusinessHours(RuleBase):
 
     kind: Literal["business_hours"] = "business_hours"
     queue: Queue
-    timezone: str = "UTC"
+    timezone: TimeZoneName = "UTC"
     weekly: dict[Weekday, list[Opening]] = Field(default_factory=dict)
     closed_dates: list[date] = Field(default_factory=list)
     after_hours: AfterHours
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
 
 
 RuleSpec = Annotated[OwnerFirst | Priority | DidQueue | BusinessHours, Field(discriminator="kind")]

@@ -4,23 +4,21 @@ snapshots on a short timer instead of hooking the AMI reader, so it can never sl
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 from typing import Any
 
 from cti.agents.state_view import AgentStates
 from cti.bus.base import Bus, agent_topic
+from cti.periodic import Periodic
 
-log = logging.getLogger(__name__)
 PUSH_INTERVAL = 0.25
 
 
-class AgentStatePush:
+class AgentStatePush(Periodic):
+    task_name = "agent-state-push"
+
     def __init__(self, states: AgentStates, bus: Bus, interval: float = PUSH_INTERVAL) -> None:
         self.states, self.bus, self.interval = states, bus, interval
         self._last: dict[str, dict[str, Any]] = {}
-        self._task: asyncio.Task[None] | None = None
         prefix, _, suffix = states.settings.agent_interface.partition("{extension}")
         self._prefix, self._suffix = prefix.lower(), suffix.lower()
 
@@ -42,20 +40,3 @@ class AgentStatePush:
                 await self.bus.publish(agent_topic(extension), {"type": "agent_state", **view})
                 sent += 1
         return sent
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="agent-state-push")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.tick()
-            except Exception:
-                log.exception("agent state push failed; trying again")
-            await asyncio.sleep(self.interval)

@@ -7,9 +7,6 @@ database delays notifications, never the AMI reader."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,12 +15,14 @@ from crm_core.services.dto.callbacks import DueCallback, DueQuery
 from crm_core.services.due_callbacks import DueCallbacks
 from cti.bus.base import Bus, agent_topic
 from cti.callbacks.autodial import AutoDialer, message
+from cti.periodic import Periodic
 
-log = logging.getLogger(__name__)
 Clock = Callable[[], float]
 
 
-class CallbackScheduler:
+class CallbackScheduler(Periodic):
+    task_name = "callback-scheduler"
+
     def __init__(
         self, due: DueCallbacks, bus: Bus, dialer: AutoDialer | None, interval: float,
         clock: Clock = time.time,
@@ -32,7 +31,6 @@ class CallbackScheduler:
             due, bus, dialer, interval, clock,
         )  # fmt: skip
         self.notified = 0
-        self._task: asyncio.Task[None] | None = None
 
     async def tick(self) -> None:
         now = datetime.fromtimestamp(self.clock(), UTC)
@@ -47,20 +45,3 @@ class CallbackScheduler:
     async def publish(self, callback: DueCallback, body: dict[str, object]) -> None:
         for extension in callback.extensions:
             await self.bus.publish(agent_topic(extension), body)
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="callback-scheduler")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.tick()
-            except Exception:
-                log.exception("call-back scheduler: tick failed; trying again")
-            await asyncio.sleep(self.interval)

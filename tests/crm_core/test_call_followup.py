@@ -12,7 +12,6 @@ from crm_core.models import Contact, Task
 from crm_core.models.enums import Direction, Disposition, Role
 from crm_core.services import Services
 from crm_core.services.call_followup import FollowUpRules
-from crm_core.services.card_owner import CardOwner
 from crm_core.services.dto import (
     Actor,
     CallRecord,
@@ -154,9 +153,10 @@ async def test_owner_of_a_number_is_the_contact_owner_in_any_spelling(
     services: Services, make_user: MakeUser
 ) -> None:
     contact_id, owner_id = await _client_owned_by(services, make_user, "+421 900 123 456")
-    assert await services.cards.owner_of("0900 123 456") == CardOwner(True, owner_id)
-    assert await services.cards.owner_of("123456") == CardOwner(False)
-    assert await services.cards.owner_of("anonymous") == CardOwner(False)
+    found = await services.routing.caller("0900 123 456")
+    assert (found.known, found.owner_id) == (True, owner_id)
+    assert not (await services.routing.caller("123456")).known
+    assert not (await services.routing.caller("anonymous")).known
     assert contact_id
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from crm_core.services.dto.common import TimeZoneName
 
 MAX_HOUR_BUCKET_DAYS = 92
 
@@ -34,16 +36,7 @@ class ReportQuery(BaseModel):
     queue: str | None = None
     agent: str | None = None
     threshold: int = Field(20, ge=0, le=3600)
-    tz: str = "UTC"
-
-    @field_validator("tz")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
+    tz: TimeZoneName = "UTC"
 
     @model_validator(mode="after")
     def _aware_and_ordered(self) -> ReportQuery:
