@@ -25,8 +25,11 @@ SYSTEM = Actor.system()
 
 
 async def _collect(websocket: ClientConnection, into: list[dict[str, Any]]) -> None:
+    """The pop frames only: the agent's own state (`agent_state`) is pushed on the same socket."""
     while True:
-        into.append(await next_message(websocket, timeout=120))
+        message = await next_message(websocket, timeout=120)
+        if message["type"] != "agent_state":
+            into.append(message)
 
 
 async def _client_card(services: Services, make_user: MakeUser) -> tuple[int, dict[str, str]]:
