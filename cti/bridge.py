@@ -67,11 +67,14 @@ class Bridge:
             telephony or TelephonySettings(), services, self.tracker, self.ami,
             agi_host=settings.agi_host, agi_port=settings.agi_port, counters=self.metrics,
         )  # fmt: skip
-        self.stats = StatsRuntime(services, bus, self.ami)
+        self.stats = StatsRuntime(services, bus, self.ami, self._active_calls)
         self.agent_log = AgentEventLog(services.agent_events, self.metrics)
         self.telephony.feed.listeners.append(self.agent_log)
         self.agent_page = AgentPageRuntime(settings, services, bus, self.telephony, self.stats)
         services.calls.add_hook(FollowUpRules(lead_policy=settings.lead_policy))
+
+    def _active_calls(self, extension: str) -> tuple[str, ...]:
+        return self.tracker.agent_calls(extension).active
 
     async def lookup_card(self, number: str) -> Message | None:
         """The caller's card; a database that hangs costs a ring at most CARD_LOOKUP_TIMEOUT."""

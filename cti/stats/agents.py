@@ -58,7 +58,10 @@ def track_pause(agent: Agent, paused: bool, now: float) -> None:
         agent.paused_since = None
 
 
-def agent_view(agent: Agent, members: dict[str, Member], now: float) -> dict[str, Any]:
+def agent_view(
+    agent: Agent, members: dict[str, Member], now: float, calls: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """`calls`: the calls the phone is on; a direct call shows as the current call too."""
     reasons = sorted({m.reason for m in members.values() if m.paused and m.reason})
     pause = agent.pause_seconds + (now - agent.paused_since if agent.paused_since else 0.0)
     return {
@@ -67,7 +70,7 @@ def agent_view(agent: Agent, members: dict[str, Member], now: float) -> dict[str
         "state": str(agent.state),
         "since": agent.since,
         "seconds_in_state": max(0.0, now - agent.since),
-        "linkedid": agent.linkedid,
+        "linkedid": agent.linkedid or next(iter(calls), None),
         "paused_reason": ", ".join(reasons),
         "queues": sorted(members),
         "handled": agent.handled,

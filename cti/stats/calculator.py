@@ -29,8 +29,11 @@ class QueueStats:
         self,
         wrapup: Mapping[str, float] | None = None,
         day_start: Callable[[float], float] = local_day_start,
+        calls_of: Callable[[str], tuple[str, ...]] = lambda _extension: (),
     ) -> None:
         self.wrapup = dict(wrapup or {})
+        # the calls an agent's phone is on, queue or not (the call tracker knows them all)
+        self.calls_of = calls_of
         self._day_start_of = day_start
         self.day_start = 0.0
         self.days: dict[str, QueueDay] = defaultdict(QueueDay)
@@ -105,7 +108,7 @@ class QueueStats:
             "day_start": self.day_start,
             "queues": [self._queue_view(name, now) for name in names],
             "agents": [
-                agent_view(agent, self._memberships(ext), now)
+                agent_view(agent, self._memberships(ext), now, self.calls_of(ext))
                 for ext, agent in sorted(self.agents.items())
             ],
         }

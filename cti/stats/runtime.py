@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from crm_core.services import Services
@@ -19,15 +19,17 @@ from cti.stats.queueconf import load_wrapup
 log = logging.getLogger(__name__)
 QUEUES_CONF = Path(__file__).resolve().parents[2] / "dialplans" / "asterisk" / "queues.conf"
 Item = AmiEvent | Resync
+CallsOf = Callable[[str], tuple[str, ...]]
 
 
 class StatsRuntime:
     def __init__(
-        self, services: Services, bus: Bus, ami: AmiClient, queues_conf: Path = QUEUES_CONF
-    ) -> None:
+        self, services: Services, bus: Bus, ami: AmiClient, calls_of: CallsOf = lambda _ext: (),
+        queues_conf: Path = QUEUES_CONF,
+    ) -> None:  # fmt: skip
         self._services = services
         self._ami = ami
-        self.stats = QueueStats(load_wrapup(queues_conf))
+        self.stats = QueueStats(load_wrapup(queues_conf), calls_of=calls_of)
         self.publisher = StatsPublisher(self.stats, bus, self._queue_status)
 
     async def _queue_status(self) -> list[dict[str, str]]:

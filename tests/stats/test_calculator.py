@@ -152,3 +152,19 @@ def test_a_new_day_starts_from_zero() -> None:
     stats.apply(join("sales", "d2", 86_500))
     sales = queue_view(stats.snapshot(86_600), "sales")
     assert (sales["offered"], sales["answered"]) == (1, 0)
+
+
+def test_a_direct_call_is_the_agents_current_call_too() -> None:
+    phones = {"1002": ("direct-1",)}
+    stats = QueueStats(day_start=lambda now: 0.0, calls_of=lambda ext: phones.get(ext, ()))
+    stats.apply(member("sales", "1001", 10))
+    stats.apply(member("sales", "1002", 10, status=2))
+    stats.apply(join("sales", "q-1", 20))
+    stats.apply(connect("sales", "q-1", "1001", 21))
+    snapshot = stats.snapshot(30)
+    assert agent_view(snapshot, "1001")["linkedid"] == "q-1"
+    direct = agent_view(snapshot, "1002")
+    assert (direct["state"], direct["linkedid"]) == ("on_call", "direct-1")
+    phones.clear()
+    stats.apply(member("sales", "1002", 40, status=1))
+    assert agent_view(stats.snapshot(41), "1002")["linkedid"] is None

@@ -41,7 +41,8 @@ export class CallResolver {
         for (const call of page.items) {
           const linkedid = call.linkedid;
           if (!linkedid || !missing.includes(linkedid)) continue;
-          const number = call.caller ?? this.known.get(linkedid)?.number ?? "";
+          const other = call.direction === "inbound" ? call.caller : call.callee;
+          const number = other ?? this.known.get(linkedid)?.number ?? "";
           this.known.set(linkedid, { contactId: call.contact_id ?? null, number });
           changed = true;
         }
