@@ -5,6 +5,7 @@
 
 import type { Api } from "./api";
 import { ApiError } from "./api";
+import { dialCallback } from "./callbacks/api";
 import { cardFromContact, renderCard } from "./components/card";
 import { cardSkeleton, loadingBlock } from "./components/loading";
 import { h, icon, mount } from "./dom";
@@ -143,10 +144,15 @@ export class App {
     this.phoneWidget = null;
   }
 
-  /** Click-to-call: a card's number through the browser phone. */
+  /** Click-to-call from a card: through the browser phone when it is registered; otherwise the
+   * bridge rings the agent's own (desk) phone first, then the client (AMI Originate). */
   private dial(phone: Phone): boolean {
     const number = phone.e164 ?? phone.raw ?? "";
-    return Boolean(number && this.phoneWidget?.dialNumber(number));
+    if (!number) return false;
+    if (this.phoneWidget?.dialNumber(number)) return true;
+    if (!this.user?.extensions.length) return false;
+    void dialCallback({ phone: number, contact_name: number }).then((result) => this.shell?.toast(result.message));
+    return true;
   }
 
   logout(): void {

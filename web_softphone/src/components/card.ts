@@ -139,8 +139,12 @@ export function renderCard(container: HTMLElement, card: Card, opts: CardOptions
   const name = cardName(card);
   const titleId = uid("card-title");
   const lastCallsN = opts.lastCalls ?? 5;
+  const onDial = opts.onDial;
+  const dialBack = onDial ? (number: string) => void onDial({ e164: number, raw: number }) : undefined;
   const lastNotesN = opts.lastNotes ?? 5;
   const phones: Phone[] = contact ? contact.phones : ((company && "phones" in company ? company.phones : undefined) ?? []);
+  const firstNumber = phones.find((p) => p.e164)?.e164;
+  const callTask = dialBack && firstNumber ? () => dialBack(firstNumber) : undefined;
   const owner = ownerName(card.owner ?? contact?.owner ?? null);
   // Calls show the caller's number as this card spells it, with its kind: "+421 900 123 456 (Mobile)".
   const display = (e164: string): string => {
@@ -275,11 +279,11 @@ export function renderCard(container: HTMLElement, card: Card, opts: CardOptions
     const notes: Note[] | null = card.last_notes ?? (timeline ? timeline.flatMap((it) => (it.kind === "note" ? [it.note] : [])) : null);
 
     setCount(tasksPanel, tasks ? tasks.length : null);
-    mount(tasksSlot, tasks ? miniList(tasks, "No open tasks.", (t) => taskSummary(t)) : loadingBlock());
+    mount(tasksSlot, tasks ? miniList(tasks, "No open tasks.", (t) => taskSummary(t, new Date(), callTask)) : loadingBlock());
     mount(
       callsSlot,
       calls
-        ? miniList(calls.slice(0, lastCallsN), "No calls yet.", (c) => h("div", { class: "mini-row" }, callIcon(c), h("div", { class: "mini-main" }, whenLine(c.started_at), callSummary(c, display))))
+        ? miniList(calls.slice(0, lastCallsN), "No calls yet.", (c) => h("div", { class: "mini-row" }, callIcon(c), h("div", { class: "mini-main" }, whenLine(c.started_at), callSummary(c, display, dialBack))))
         : loadingBlock(),
     );
     mount(notesSlot, notes ? miniList(notes.slice(0, lastNotesN), "No notes yet.", (n) => h("div", null, whenLine(n.created_at), noteSummary(n))) : loadingBlock());
@@ -287,7 +291,7 @@ export function renderCard(container: HTMLElement, card: Card, opts: CardOptions
 
   const setTimeline = (items: Entry[]) => {
     fillSides(items);
-    mount(timelineSlot, renderTimeline(items, display));
+    mount(timelineSlot, renderTimeline(items, display, dialBack));
   };
 
   if (Array.isArray(opts.timeline)) {

@@ -51,10 +51,14 @@ function timeEl(iso: string | null | undefined): HTMLElement | null {
 /** Shows an E.164 number the way the card spells it (see renderCard); identity by default. */
 export type NumberDisplay = (e164: string) => string;
 
-export function callSummary(call: Call, display: NumberDisplay = (n) => n): HTMLElement {
+/** Click-to-call from the history: dial the other party of a past call. */
+export type Dialer = (number: string) => void;
+
+export function callSummary(call: Call, display: NumberDisplay = (n) => n, dial?: Dialer): HTMLElement {
   const look = callLook(call);
   const secs = callSeconds(call);
-  const number = call.external_e164 ? display(call.external_e164) : (call.direction === "outbound" ? call.callee : call.caller) || "";
+  const target = call.external_e164 ?? "";
+  const number = target ? display(target) : (call.direction === "outbound" ? call.callee : call.caller) || "";
   const agent = call.answered_by ? `ext. ${call.answered_by}` : "";
   return h(
     "div",
@@ -70,7 +74,7 @@ export function callSummary(call: Call, display: NumberDisplay = (n) => n): HTML
       "p",
       { class: "tl-meta" },
       [
-        number ? h("span", { class: "mono" }, number) : null,
+        number ? numberOf(number, target, dial) : null,
         secs !== null && secs > 0 ? h("span", null, `talked ${formatDuration(secs)}`) : null,
         agent ? h("span", null, `answered by ${agent}`) : null,
         call.queue ? h("span", null, `queue ${call.queue}`) : null,
@@ -79,12 +83,18 @@ export function callSummary(call: Call, display: NumberDisplay = (n) => n): HTML
   );
 }
 
+function numberOf(shown: string, target: string, dial?: Dialer): HTMLElement {
+  if (!dial || !target) return h("span", { class: "mono" }, shown);
+  return h("button", { type: "button", class: "mono dial-link link-button", title: `Call ${shown} back`, onclick: () => dial(target) }, shown);
+}
+
 export function callIcon(call: Call): HTMLElement {
   const look = callLook(call);
   return h("span", { class: `tl-icon tone-${look.tone}` }, icon(ICONS[look.icon]));
 }
 
-export function taskSummary(task: Task, now = new Date()): HTMLElement {
+/** `call`: one-click dialling of an open task's client (on a card that has a number). */
+export function taskSummary(task: Task, now = new Date(), call?: () => void): HTMLElement {
   const done = Boolean(task.done_at);
   const overdue = !done && task.due_at ? new Date(task.due_at).getTime() < now.getTime() : false;
   return h(
@@ -107,6 +117,7 @@ export function taskSummary(task: Task, now = new Date()): HTMLElement {
           : h("span", { class: "outcome tone-neutral" }, "open"),
       task.due_at ? h("span", null, "due ", timeEl(task.due_at)) : null,
       done && task.result ? h("span", null, task.result) : null,
+      !done && call ? h("button", { type: "button", class: "link-button", onclick: call }, icon(ICONS.phone), " Call") : null,
     ),
   );
 }
@@ -117,12 +128,12 @@ export function noteSummary(note: Note): HTMLElement {
 
 const KIND_WORD: Record<Entry["kind"], string> = { call: "Call", task: "Task", note: "Note" };
 
-function timelineEntry(item: Entry, display: NumberDisplay): HTMLLIElement {
+function timelineEntry(item: Entry, display: NumberDisplay, dial?: Dialer): HTMLLIElement {
   let iconEl: HTMLElement;
   let body: HTMLElement;
   if (item.kind === "call") {
     iconEl = callIcon(item.call);
-    body = callSummary(item.call, display);
+    body = callSummary(item.call, display, dial);
   } else if (item.kind === "task") {
     iconEl = h("span", { class: `tl-icon ${item.task.done_at ? "tone-ok" : "tone-task"}` }, icon(ICONS.task));
     body = taskSummary(item.task);
@@ -141,7 +152,7 @@ function timelineEntry(item: Entry, display: NumberDisplay): HTMLLIElement {
 export type TimelineFilter = "all" | Entry["kind"];
 
 /** Render the timeline list with filter buttons (All / Calls / Tasks / Notes). */
-export function renderTimeline(items: Entry[], display: NumberDisplay = (n) => n): HTMLElement {
+export function renderTimeline(items: Entry[], display: NumberDisplay = (n) => n, dial?: Dialer): HTMLElement {
   const list = h("ol", { class: "timeline", "aria-label": "Timeline, newest first" });
   const empty = h("p", { class: "empty" }, "Nothing here yet.");
   let filter: TimelineFilter = "all";
@@ -150,7 +161,7 @@ export function renderTimeline(items: Entry[], display: NumberDisplay = (n) => n
 
   const draw = () => {
     const shown = filter === "all" ? items : items.filter((it) => it.kind === filter);
-    list.replaceChildren(...shown.map((it) => timelineEntry(it, display)));
+    list.replaceChildren(...shown.map((it) => timelineEntry(it, display, dial)));
     empty.hidden = shown.length > 0;
     list.hidden = shown.length === 0;
     for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.filter === filter));

@@ -69,7 +69,6 @@ export class PhoneWidget {
     this.dock.remove();
   }
 
-  /** Click-to-call from a card. */
   /** Click-to-call from a card: false when the browser phone cannot call now. */
   dialNumber(number: string): boolean {
     if (this.snapshot.reg !== "registered") return false;
