@@ -161,7 +161,7 @@ async def test_no_password_configured(
     async with phone_server(services, crm_settings) as server:
         await sign_in(page, server.url)
         chip = page.get_by_test_id("phone-status")
-        await expect(chip).to_contain_text("No phone account")
+        await expect(chip).to_contain_text("Desk phone")
         await chip.click()
         problem = page.get_by_test_id("phone-problem")
         await expect(problem).to_have_attribute("data-kind", "no-account")

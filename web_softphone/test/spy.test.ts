@@ -24,6 +24,8 @@ describe("a supervisor without an extension", () => {
     const problem = accountProblem(409, "no extension");
     assert.equal(problem.level, "info");
     assert.match(problem.text, /needs an extension only to listen in/);
-    assert.equal(accountProblem(404, "not configured").level, undefined);
+    const desk = accountProblem(404, "no SIP password is configured for extension 1001");
+    assert.equal(desk.short, "Desk phone");
+    assert.match(desk.text, /ring your desk phone/);
   });
 });

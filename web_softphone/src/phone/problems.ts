@@ -81,14 +81,20 @@ export function registrationProblem(cause: string | undefined, status?: number):
 }
 
 export function accountProblem(status: number, message: string): Problem {
+  if (status === 409) {
+    return {
+      kind: "no-account",
+      short: "No extension",
+      text: "Your user has no phone extension, so this browser is not a phone. Everything else works (pages, call pop-ups, live queues); a supervisor needs an extension only to listen in to calls. An admin can add one.",
+      level: "info",
+    };
+  }
+  // No SIP password for the extension: the agent works with a desk phone, which is normal.
   return {
     kind: "no-account",
-    short: status === 409 ? "No extension" : "No phone account",
-    text:
-      status === 409
-        ? "Your user has no phone extension, so this browser is not a phone. Everything else works (pages, call pop-ups, live queues); a supervisor needs an extension only to listen in to calls. An admin can add one."
-        : `The browser phone is not set up for you: ${message}`,
-    ...(status === 409 ? { level: "info" as const } : {}),
+    short: "Desk phone",
+    text: `Calls ring your desk phone; clicking a number rings it first, then the client. The browser phone is not set up for you: ${message}`,
+    level: "info",
   };
 }
 
