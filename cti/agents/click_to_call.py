@@ -5,7 +5,6 @@ there is never a half-made call: no extension, phone offline, number not dialabl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from crm_core.errors import ConflictError, InvalidFieldError
 from crm_core.phones import normalise_phone
@@ -13,16 +12,12 @@ from crm_core.services.cards import CardService
 from cti.agents.actions import send_checked
 from cti.agents.feed import ActionSender
 from cti.routing.settings import TelephonySettings
-from cti.state.tracker import AgentCalls
+from cti.state.tracker import CallsOfAgent
 
 # Asterisk's DEVICE_STATE() values of a phone that cannot take a call now.
 OFFLINE_STATES = frozenset({"UNAVAILABLE", "INVALID", "UNKNOWN"})
 ORIGINATE_CONTEXT = "agents"
 AGENT_ANSWER_TIMEOUT_MS = "30000"
-
-
-class CallsOfAgent(Protocol):
-    def agent_calls(self, agent: str) -> AgentCalls: ...
 
 
 @dataclass(frozen=True)

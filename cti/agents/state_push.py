@@ -32,6 +32,7 @@ class AgentStatePush(Periodic):
         """Publish the states that changed since the last tick; returns how many."""
         members = self.states.registry.members()
         extensions = {self.extension_of(m.interface) for m in members} | set(self._last)
+        extensions |= self.states.calls.agents_on_calls()  # on a call, in a queue or not
         sent = 0
         for extension in sorted(e for e in extensions if e):
             view = self.states.of(extension).model_dump(mode="json")

@@ -4,17 +4,12 @@ the phone is on a call, and the end of the automatic wrap-up after the last queu
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
 
 from pydantic import BaseModel
 
 from cti.agents.registry import AgentRegistry, Member
 from cti.routing.settings import TelephonySettings
-from cti.state.tracker import AgentCalls
-
-
-class CallsOfAgent(Protocol):
-    def agent_calls(self, agent: str) -> AgentCalls: ...
+from cti.state.tracker import CallsOfAgent
 
 
 class QueueState(BaseModel):

@@ -9,7 +9,6 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Protocol
 
 from crm_core.services import Services
 from crm_core.services.routing_caller import CallerProfile
@@ -21,13 +20,9 @@ from cti.routing.owners import OwnerDirectory
 from cti.routing.policy import Policy
 from cti.routing.rules import CallerInfo, Decision, ExtensionState, decide
 from cti.routing.settings import TelephonySettings
-from cti.state.tracker import AgentCalls
+from cti.state.tracker import CallsOfAgent
 
 log = logging.getLogger(__name__)
-
-
-class CallsOfAgent(Protocol):
-    def agent_calls(self, agent: str) -> AgentCalls: ...
 
 
 def _now() -> datetime:

@@ -16,8 +16,9 @@ from cti.agents.feed import ActionSender, AgentFeed, Item
 from cti.agents.registry import AgentRegistry
 from cti.ami.metrics import Counters
 from cti.routing.agi import FastAgiServer
-from cti.routing.router import CallsOfAgent, RouteHandler
+from cti.routing.router import RouteHandler
 from cti.routing.settings import TelephonySettings
+from cti.state.tracker import CallsOfAgent
 from cti.stats.queueconf import load_wrapup
 from cti.stats.runtime import QUEUES_CONF
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from cti.state import bridging, channels, dialing, queues, transfers
 from cti.state.config import TrackerConfig
@@ -43,6 +44,14 @@ class AgentCalls:
 
     ringing: tuple[str, ...]
     active: tuple[str, ...]
+
+
+class CallsOfAgent(Protocol):
+    """What routing, click-to-call and the agent page ask of the tracker."""
+
+    def agent_calls(self, agent: str) -> AgentCalls: ...
+
+    def agents_on_calls(self) -> set[str]: ...
 
 
 class Tracker:
@@ -95,6 +104,10 @@ class Tracker:
                 if channel.linkedid not in bucket:
                     bucket.append(channel.linkedid)
         return AgentCalls(tuple(ringing), tuple(active))
+
+    def agents_on_calls(self) -> set[str]:
+        """Agents whose phone rings or is on a call, queue member or not."""
+        return {c.agent for c in self._reg.channels.values() if c.agent}
 
     def __len__(self) -> int:
         return len(self._reg.calls)

@@ -25,6 +25,9 @@ class NoCalls:
     def agent_calls(self, agent: str) -> AgentCalls:
         return AgentCalls((), ())
 
+    def agents_on_calls(self) -> set[str]:
+        return set()
+
 
 def event(name: str, **headers: str) -> AmiEvent:
     return AmiEvent(name, {"Queue": "support", "Interface": "PJSIP/1007", **headers}, 0.0)
@@ -58,3 +61,27 @@ def test_extension_of_follows_the_interface_template() -> None:
     push = AgentStatePush(AgentStates(settings, AgentRegistry(), NoCalls()), Recorder())  # type: ignore[arg-type]
     assert push.extension_of("SIP/1002@pbx") == "1002"
     assert push.extension_of("PJSIP/1002") is None
+
+
+class OneCall(NoCalls):
+    def __init__(self) -> None:
+        self.agents: set[str] = set()
+
+    def agent_calls(self, agent: str) -> AgentCalls:
+        return AgentCalls((), ("call-1",) if agent in self.agents else ())
+
+    def agents_on_calls(self) -> set[str]:
+        return set(self.agents)
+
+
+async def test_an_agent_in_no_queue_is_pushed_when_a_call_starts_and_ends() -> None:
+    calls, bus = OneCall(), Recorder()
+    push = AgentStatePush(AgentStates(TelephonySettings(), AgentRegistry(), calls), bus)  # type: ignore[arg-type]
+    calls.agents.add("1009")
+    await push.tick()
+    calls.agents.clear()
+    await push.tick()
+    assert [(topic, m["on_call"], m["queues"]) for topic, m in bus.sent] == [
+        ("agent.1009", True, []),
+        ("agent.1009", False, []),
+    ]

@@ -38,6 +38,9 @@ class Calls:
     def agent_calls(self, agent: str) -> AgentCalls:
         return AgentCalls((), ("call-1",) if agent in self.busy else ())
 
+    def agents_on_calls(self) -> set[str]:
+        return set(self.busy)
+
 
 def member(queue: str, extension: str, paused: str = "0", reason: str = "") -> AmiEvent:
     headers = {"Queue": queue, "Interface": f"PJSIP/{extension}", "Paused": paused}
