@@ -13,9 +13,9 @@ from crm_core.services.dto.agent_events import AgentTime
 from crm_core.services.dto.reports import ReportRow
 
 AGENT_TIME_NOTE = (
-    "pause_seconds and login_seconds are on the agent report only: the time an agent was paused "
-    "in at least one queue (pause_reasons: by the latest pause's reason) and logged in to at "
-    "least one queue, from the queue events the bridge recorded; null per queue and over time"
+    "Pause and logged-in time are per agent (the agent report, pause_seconds / login_seconds): "
+    "the time an agent was paused in, or logged in to, at least one queue, from the queue logins "
+    "and pauses the bridge recorded; a pause counts under its latest reason."
 )
 
 
