@@ -12,6 +12,7 @@ from cti.sandbox.agi_stub import StubAgiServer
 from cti.sandbox.ami import AmiClient
 from cti.sandbox.settings import SandboxSettings
 from cti.sandbox.sip.agent import UserAgent
+from cti.sandbox.sip.calls import drop_all
 from cti.sandbox.sip.carrier import Carrier
 from cti.sandbox.sip.phones import Phones
 
@@ -98,6 +99,8 @@ async def open_world(
         await phones.register_all()
         yield World(phones, carrier, ami, agi)
     finally:
+        drop_all(phones_ua)
+        drop_all(carrier_ua)
         with contextlib.suppress(Exception):
             await phones.unregister_all()
         if agi is not None:

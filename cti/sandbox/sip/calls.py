@@ -108,3 +108,18 @@ async def hang_up(ua: UserAgent, dialog: Dialog) -> None:
         assert dialog.invite is not None
         ua.reply(dialog.invite, 603, "Decline", dialog)
         ua.forget(dialog)
+
+
+def drop_all(ua: UserAgent) -> None:
+    """The user agent is closing: end every call it still has, without waiting for answers, so
+    Asterisk is not left holding channels of a peer that is gone."""
+    for dialog in list(ua.dialogs.values()):
+        if dialog.ended.is_set():
+            continue
+        if dialog.answered.is_set():
+            ua.send(dialog.request("BYE"))
+        elif dialog.outgoing:
+            ua.send(dialog.cancel())
+        elif dialog.invite is not None:
+            ua.reply(dialog.invite, 480, "Temporarily Unavailable", dialog)
+        ua.forget(dialog)
