@@ -21,7 +21,7 @@ from crm_core.services.agent_events import AgentEventService
 from crm_core.services.dto.agent_events import AgentEventIn, AgentEventKind, MemberState
 from cti.agents.registry import MEMBER_EVENTS, REMOVED, Member
 from cti.ami.metrics import Counters
-from cti.ingest.calllog import _is_connection_error as is_connection_error
+from cti.ingest.retry import write_through_outages
 from cti.ingest.stage import Stage
 from cti.state.events import AmiEvent
 from cti.stats.agents import extension_of
@@ -104,17 +104,9 @@ class AgentEventLog:
         await self.stage.stop()
 
     async def _write(self, events: Batch) -> None:
-        delay = 0.2
-        while True:
-            try:
-                await self._service.record_many(events)
-                return
-            except Exception as exc:
-                if not is_connection_error(exc):
-                    raise
-                log.warning("database unavailable (%s); agent events retried in %.1f s", exc, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, RETRY_MAX_SECONDS)
+        await write_through_outages(
+            lambda: self._service.record_many(events), "agent events", RETRY_MAX_SECONDS
+        )
 
 
 def _concat(batches: list[Batch]) -> Batch:

@@ -6,7 +6,6 @@ never doubles a call or its call-back task.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ from crm_core.services.dto import Actor
 from crm_core.services.dto import CallRecord as CallRecordIn
 from cti.ami.metrics import Counters
 from cti.ingest.pipeline import merging
+from cti.ingest.retry import write_through_outages
 from cti.state.records import CallEnded, CallEvent, CallRecord, CallStarted
 
 log = logging.getLogger(__name__)
@@ -123,38 +123,17 @@ class CallLogWriter:
                     log.exception("call %s cannot be stored", record.linkedid)
 
     async def _write_until_stored(self, records: list[CallRecordIn]) -> None:
-        delay, outage_started = 0.2, None
+        outage_started = await write_through_outages(
+            lambda: self._register(records), "calls", self._retry_max,
+            lambda: self._metrics.inc("calllog.retries"),
+        )  # fmt: skip
+        self._metrics.inc("calllog.written", len(records))
+        if outage_started is not None:
+            log.info("database back after an outage since %s", outage_started.isoformat())
+
+    async def _register(self, records: list[CallRecordIn]) -> None:
         calls = self._services.calls
-        while True:
-            try:
-                if len(records) == 1:
-                    await calls.register(ACTOR, records[0])
-                else:
-                    await calls.register_many(ACTOR, records)
-            except Exception as exc:
-                if not _is_connection_error(exc):
-                    raise
-                outage_started = outage_started or datetime.now(UTC)
-                self._metrics.inc("calllog.retries")
-                log.warning("database unavailable (%s); retrying in %.1f s", exc, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self._retry_max)
-                continue
-            self._metrics.inc("calllog.written", len(records))
-            if outage_started is not None:
-                log.info("database back after an outage since %s", outage_started.isoformat())
-            return
-
-
-def _is_connection_error(exc: BaseException) -> bool:
-    """SQLAlchemy wraps driver errors; a lost or refused connection is worth retrying."""
-    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-
-    if isinstance(exc, OSError | ConnectionError | TimeoutError):
-        return True
-    if isinstance(exc, OperationalError | InterfaceError):
-        return True
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    cause = exc.__cause__ or exc.__context__
-    return isinstance(cause, OSError | ConnectionError)
+        if len(records) == 1:
+            await calls.register(ACTOR, records[0])
+        else:
+            await calls.register_many(ACTOR, records)
