@@ -20,6 +20,7 @@ from cti.bus.base import Bus
 from cti.callbacks.runtime import AgentPageRuntime
 from cti.ingest.calllog import CallLogWriter
 from cti.ingest.pipeline import IngestPipeline
+from cti.ingest.tracking_store import TrackingStore
 from cti.routing.runtime import TelephonyRuntime
 from cti.routing.settings import TelephonySettings
 from cti.screenpop.messages import Message
@@ -62,6 +63,8 @@ class Bridge:
         self.pipeline = IngestPipeline(self.tracker, self.metrics)
         self.pipeline.add_sink("pops", self.publisher.handle)
         self.pipeline.add_sink("calllog", self.calllog.handle)
+        self.tracking = TrackingStore(self.tracker, services.call_states, self.metrics)
+        self.pipeline.after_each_event(self.tracking.notify)
         self.ami = AmiClient(ami_config(settings), counters=self.metrics)
         self.telephony = TelephonyRuntime(
             telephony or TelephonySettings(), services, self.tracker, self.ami,
@@ -85,6 +88,8 @@ class Bridge:
     async def start(self) -> None:
         await self.stats.start()
         await self.agent_log.start()
+        await self.tracking.restore()
+        self.tracking.start()
         self.pipeline.start(self.stats.tap(self.telephony.tap(self.ami.events())))
         await self.telephony.start()
         await self.ami.start()
@@ -109,10 +114,12 @@ class Bridge:
         try:
             async with asyncio.timeout(SHUTDOWN_DRAIN_SECONDS):
                 await self.pipeline.drain()
+                await self.tracking.drain()
         except TimeoutError:
             left = {stage.name: stage.backlog for stage in self.pipeline.stages}
             log.warning("shutdown: sinks still held %s after %s s", left, SHUTDOWN_DRAIN_SECONDS)
         await self.pipeline.stop()
+        await self.tracking.stop()
 
     def status(self) -> dict[str, Any]:
         return {

@@ -4,6 +4,7 @@ from crm_core.models.agent_event import AgentEvent
 from crm_core.models.audit import AuditEntry
 from crm_core.models.base import Base
 from crm_core.models.call import Call
+from crm_core.models.call_state import IngestCursor, OpenCallState
 from crm_core.models.company import Company
 from crm_core.models.contact import Contact
 from crm_core.models.note import Note
@@ -19,7 +20,9 @@ __all__ = [
     "Call",
     "Company",
     "Contact",
+    "IngestCursor",
     "Note",
+    "OpenCallState",
     "Phone",
     "RoutingRule",
     "RoutingState",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_core.models.base import Base, UtcDateTime
@@ -43,3 +43,7 @@ class Call(Base):
     recording: Mapped[str] = mapped_column(String(500), default="")
     routing_reason: Mapped[str] = mapped_column(String(200), default="")
     transfers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Facts filled in after the bridge missed part of the call (a restart, an AMI gap); `note`
+    # says what is unknown.
+    reconstructed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    note: Mapped[str] = mapped_column(String(200), default="", server_default="")

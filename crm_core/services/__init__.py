@@ -14,6 +14,7 @@ from crm_core.db import Sessions, create_engine, create_sessionmaker
 from crm_core.security import TokenSigner
 from crm_core.services.agent_events import AgentEventService
 from crm_core.services.audit import AuditService
+from crm_core.services.call_states import CallStateService
 from crm_core.services.callbacks import CallbackService
 from crm_core.services.calls import CallHook, CallService
 from crm_core.services.cards import CardService
@@ -41,6 +42,7 @@ class Services:
     companies: CompanyService
     cards: CardService
     calls: CallService
+    call_states: CallStateService
     tasks: TaskService
     notes: NoteService
     audit: AuditService
@@ -70,6 +72,7 @@ def build_services(settings: CrmSettings, engine: AsyncEngine | None = None) -> 
         companies=CompanyService(sessions, settings),
         cards=CardService(sessions, settings, engine),
         calls=CallService(sessions, settings),
+        call_states=CallStateService(sessions, settings),
         tasks=TaskService(sessions, settings),
         notes=NoteService(sessions, settings),
         audit=AuditService(sessions, settings),

@@ -20,6 +20,7 @@ from crm_core.models.enums import AuditAction
 from crm_core.services.audit import diff, record
 from crm_core.services.base import ServiceBase
 from crm_core.services.call_matching import match_fields
+from crm_core.services.call_states import delete_state
 from crm_core.services.dto import Actor, CallFilter, CallOut, CallRecord, Page
 
 CallHook = Callable[[AsyncSession, Actor, CallOut, CallOut | None], Awaitable[None]]
@@ -100,6 +101,8 @@ class CallService(ServiceBase):
         before = await _by_linkedid(session, data.linkedid)
         values = _row_values(data) | await match_fields(session, data, self.region, before)
         call_id = await _upsert(session, values)
+        if data.ended_at is not None:
+            await delete_state(session, data.linkedid)
         session.expunge_all()
         after = CallOut.model_validate(await session.get_one(Call, call_id))
         self._audit(session, actor, before, after)

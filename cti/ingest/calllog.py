@@ -50,6 +50,8 @@ def to_crm(call: CallRecord) -> CallRecordIn:
             "disposition": call.disposition,
             "recording": _short(call.recording, 500),
             "routing_reason": _short(call.route_reason, 200),
+            "reconstructed": call.reconstructed,
+            "note": _short(call.note, 200),
             "transfers": [
                 {
                     "kind": t.kind,

@@ -42,6 +42,7 @@ class IngestPipeline:
         self.metrics = metrics
         self.stages: list[Stage[Batch]] = []
         self._listeners: list[Callable[[Batch], None]] = []
+        self._after_each: list[Callable[[], None]] = []
         self._task: asyncio.Task[None] | None = None
 
     def add_sink(
@@ -58,6 +59,10 @@ class IngestPipeline:
         """A synchronous observer called inline (keep it cheap: counters, latency probes)."""
         self._listeners.append(listener)
 
+    def after_each_event(self, callback: Callable[[], None]) -> None:
+        """Called inline after every event the tracker applied (keep it cheap: set a flag)."""
+        self._after_each.append(callback)
+
     def feed(self, item: AmiEvent | Resync) -> None:
         try:
             events = self.tracker.apply(item)
@@ -66,6 +71,8 @@ class IngestPipeline:
             log.exception("the tracker failed on %s; skipping it", getattr(item, "name", item))
             return
         self.metrics.inc("tracker.events")
+        for callback in self._after_each:
+            callback()
         if not events:
             return
         for listener in self._listeners:

@@ -66,6 +66,7 @@ class Call:
         "note",
         "originated",
         "queue",
+        "reconstructed",
         "recording",
         "ring_seen",
         "ringing",
@@ -105,6 +106,7 @@ class Call:
         self.started = False
         self.suppressed = False
         self.note: str | None = None
+        self.reconstructed = False  # facts filled in after a gap (see note)
 
     @property
     def answered(self) -> bool:

@@ -8,7 +8,8 @@ from typing import Literal
 Direction = Literal["inbound", "outbound", "internal"]
 Disposition = Literal["answered", "missed", "abandoned", "busy", "failed"]
 TransferKind = Literal["blind", "attended", "blonde", "pickup", "forward"]
-LOST_IN_GAP = "lost during AMI gap"
+LOST_IN_GAP = "ended while the bridge was not listening; end time is when it noticed"
+FIRST_SEEN_AT_RESYNC = "first seen after a gap: who rang before then is unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class CallRecord:
     recording: str | None
     route_reason: str | None
     note: str | None = None
+    reconstructed: bool = False
 
     def as_dict(self) -> dict[str, object]:
         fields = {name: getattr(self, name) for name in self.__slots__}

@@ -1,21 +1,35 @@
-"""Rebuild state after an AMI gap from CoreShowChannel (and QueueEntry) events."""
+"""Rebuild state after an AMI gap from CoreShowChannel (and QueueEntry) events.
+
+A call first seen here is classified by its channels, never by the order Asterisk lists them:
+the caller is the channel that started the call (its Uniqueid is the call's Linkedid), else an
+external party (a trunk) rather than an agent's phone.
+"""
 
 from __future__ import annotations
 
 from cti.state.events import AmiEvent, Resync
-from cti.state.records import LOST_IN_GAP
+from cti.state.model import Call, Channel
+from cti.state.records import FIRST_SEEN_AT_RESYNC, LOST_IN_GAP
 from cti.state.registry import Registry
+
+_QUEUE_APP = "queue"
 
 
 def apply_resync(reg: Registry, resync: Resync) -> None:
     present = {event.get("Uniqueid"): event for event in resync.channels if event.get("Uniqueid")}
     _drop_vanished(reg, set(present))
+    known = {linkedid for linkedid, call in reg.calls.items() if call.channels}
     for event in present.values():
         _adopt_or_update(reg, event)
+    for linkedid, call in reg.calls.items():
+        if not call.channels:
+            _end_unseen(reg, call)  # restored from a record alone, and not live any more
+        elif linkedid not in known:
+            _classify_adopted(reg, call, present)
     for entry in resync.queue_entries:
-        call = reg.call_of(reg.channel(entry))
-        if call is not None and call.queue is None:
-            call.queue = entry.get("Queue") or None
+        waiting = reg.call_of(reg.channel(entry))
+        if waiting is not None and waiting.queue is None:
+            waiting.queue = entry.get("Queue") or None
 
 
 def _drop_vanished(reg: Registry, present: set[str]) -> None:
@@ -24,6 +38,13 @@ def _drop_vanished(reg: Registry, present: set[str]) -> None:
         reg.remove_channel(channel)
         if call is not None and not call.channels:
             call.note = LOST_IN_GAP
+            call.reconstructed = True
+
+
+def _end_unseen(reg: Registry, call: Call) -> None:
+    call.reconstructed = True
+    call.note = call.note or LOST_IN_GAP
+    reg.touch(call)
 
 
 def _adopt_or_update(reg: Registry, event: AmiEvent) -> None:
@@ -44,6 +65,34 @@ def _adopt_or_update(reg: Registry, event: AmiEvent) -> None:
     elif channel.bridge is not None:
         reg.leave_bridge(channel)
     reg.touch(reg.call_of(channel))
+
+
+def _classify_adopted(reg: Registry, call: Call, listed: dict[str, AmiEvent]) -> None:
+    parties = [c for c in (reg.channels.get(uid) for uid in call.channels) if c and c.party]
+    caller = _caller_among(call, parties)
+    if caller is not None:
+        call.caller_uid = caller.uid
+    call.queue = call.queue or _queue_of(call, listed)
+    call.reconstructed = True
+    call.note = FIRST_SEEN_AT_RESYNC
+
+
+def _caller_among(call: Call, parties: list[Channel]) -> Channel | None:
+    for channel in parties:
+        if channel.uid == call.linkedid:
+            return channel
+    external = [channel for channel in parties if channel.agent is None]
+    candidates = external or parties
+    return candidates[0] if candidates else None
+
+
+def _queue_of(call: Call, listed: dict[str, AmiEvent]) -> str | None:
+    """`Application: Queue`, `Data: sales,t,...` on a channel of the call: it waits in `sales`."""
+    for uid in call.channels:
+        event = listed.get(uid)
+        if event is not None and event.get("Application").lower() == _QUEUE_APP:
+            return event.get("Data").split(",", 1)[0] or None
+    return None
 
 
 def _backdate(reg: Registry, linkedid: str, duration: str) -> None:

@@ -30,6 +30,7 @@ def snapshot(call: Call, ended_at: float | None = None) -> CallRecord:
         recording=call.recording,
         route_reason=call.route_reason,
         note=call.note,
+        reconstructed=call.reconstructed,
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from cti.state import bridging, channels, dialing, queues, transfers
 from cti.state.config import TrackerConfig
+from cti.state.durable import export_call, restore_call
 from cti.state.events import AmiEvent, Resync
 from cti.state.lifecycle import refresh
 from cti.state.model import RINGING
@@ -54,9 +55,20 @@ class CallsOfAgent(Protocol):
     def agents_on_calls(self) -> set[str]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class TrackerChanges:
+    """Since the last `take_changes`: the open calls that changed (exported), the calls gone,
+    and the time of the last event applied (Asterisk's clock)."""
+
+    open_calls: tuple[dict[str, Any], ...]
+    gone: tuple[str, ...]
+    clock: float
+
+
 class Tracker:
     def __init__(self, config: TrackerConfig | None = None) -> None:
         self._reg = Registry(config or TrackerConfig())
+        self._changed: set[str] = set()
 
     def apply(self, event: AmiEvent | Resync) -> list[CallEvent]:
         reg = self._reg
@@ -70,6 +82,7 @@ class Tracker:
                 handler(reg, event)
         for call in reg.touched.values():
             refresh(reg, call)
+        self._changed.update(reg.touched)
         reg.touched.clear()
         out, reg.out = reg.out, []
         return out
@@ -90,6 +103,34 @@ class Tracker:
         exten = event.get("Exten")
         if exten:
             channel.exten = exten
+
+    @property
+    def changed(self) -> bool:
+        return bool(self._changed)
+
+    @property
+    def last_event_at(self) -> float:
+        return self._reg.now
+
+    def take_changes(self) -> TrackerChanges:
+        calls, changed = self._reg.calls, sorted(self._changed)
+        self._changed = set()
+        open_calls = tuple(export_call(self._reg, calls[i]) for i in changed if i in calls)
+        gone = tuple(linkedid for linkedid in changed if linkedid not in calls)
+        return TrackerChanges(open_calls, gone, self._reg.now)
+
+    def restore(self, states: Iterable[dict[str, Any]], clock: float = 0.0) -> int:
+        """Calls exported before a restart, put back before the first AMI event; how many."""
+        restored = [call for call in map(self._restore_one, states) if call is not None]
+        self._reg.now = max(self._reg.now, clock)
+        self._reg.touched.clear()
+        return len(restored)
+
+    def _restore_one(self, state: dict[str, Any]) -> object | None:
+        try:
+            return restore_call(self._reg, state)
+        except (KeyError, TypeError, ValueError):
+            return None
 
     def active_calls(self) -> list[CallRecord]:
         calls = self._reg.calls.values()

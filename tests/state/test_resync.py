@@ -55,3 +55,31 @@ def test_unknown_call_is_adopted_and_backdated() -> None:
     assert started.call.started_at == 1_700_000_000.0
     [call] = tracker.active_calls()
     assert call.answered_by == "1003"
+
+
+def test_adopted_call_is_inbound_whichever_channel_is_listed_first() -> None:
+    """The agent's leg listed before the trunk's must not turn an inbound call outbound."""
+    tracker = Tracker()
+    agent = Chan("PJSIP/1004-0000000b", "9.2", "9.1", number="1004", state="6")
+    caller = Chan("PJSIP/trunk-00000009", "9.1", "9.1", number="+421905000111", state="6")
+    caller.exten = "0800123456"
+    out = tracker.apply(listing(agent, caller, bridge="br-9"))
+    [started] = [e for e in out if isinstance(e, CallStarted)]
+    assert started.call.direction == "inbound"
+    assert started.call.caller == "+421905000111"
+    assert started.call.callee == "0800123456"
+    assert started.call.reconstructed
+    [call] = tracker.active_calls()
+    assert call.answered_by == "1004"
+
+
+def test_adopted_call_waiting_in_a_queue_names_the_queue() -> None:
+    tracker = Tracker()
+    caller = Chan("PJSIP/trunk-0000000c", "9.5", "9.5", number="+420601000005", state="6")
+    [row] = listing(caller).channels
+    headers = dict(row.headers) | {"Application": "Queue", "Data": "support,t,,,300"}
+    waiting = Resync((AmiEvent("CoreShowChannel", headers, row.received_at),), (), row.received_at)
+    tracker.apply(waiting)
+    [call] = tracker.active_calls()
+    assert call.queue == "support"
+    assert call.direction == "inbound"

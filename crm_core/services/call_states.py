@@ -1,0 +1,97 @@
+"""The CTI bridge's open-call states: saved as they change, loaded at start (see the model).
+
+Rules that keep a state and its call record consistent whatever order the writers commit in:
+- the call record's end deletes the state in the same transaction (CallService);
+- a state is never saved for a call whose record is already ended;
+- a gone call's state is deleted here only if its record is not open (else the end deletes it);
+- loading skips (and deletes) any state whose record is ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm_core.models import Call, IngestCursor, OpenCallState
+from crm_core.services.base import ServiceBase
+from crm_core.services.dto import CallOut
+
+DEFAULT_CURSOR = "ami"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTracking:
+    states: list[dict[str, Any]]
+    clock: float | None
+
+
+async def delete_state(session: AsyncSession, linkedid: str) -> None:
+    await session.execute(delete(OpenCallState).where(OpenCallState.linkedid == linkedid))
+
+
+def _ended(linkedids: Iterable[str]) -> Any:
+    return select(Call.linkedid).where(
+        Call.linkedid.in_(list(linkedids)), Call.ended_at.is_not(None)
+    )
+
+
+def _open(linkedids: Iterable[str]) -> Any:
+    return select(Call.linkedid).where(Call.linkedid.in_(list(linkedids)), Call.ended_at.is_(None))
+
+
+class CallStateService(ServiceBase):
+    async def save(
+        self,
+        open_calls: Sequence[dict[str, Any]],
+        gone: Sequence[str],
+        clock: float,
+        cursor: str = DEFAULT_CURSOR,
+    ) -> None:
+        """One transaction: the changed open calls, the gone ones, and the event cursor."""
+        now = datetime.now(UTC)
+        async with self._sessions.begin() as session:
+            states = {str(state["linkedid"]): state for state in open_calls}
+            ended = set((await session.scalars(_ended(states))).all()) if states else set()
+            for linkedid, state in states.items():
+                if linkedid not in ended:
+                    await session.merge(
+                        OpenCallState(linkedid=linkedid, state=state, updated_at=now)
+                    )
+            if gone:
+                still_open = set((await session.scalars(_open(gone))).all())
+                removable = [linkedid for linkedid in gone if linkedid not in still_open]
+                await session.execute(
+                    delete(OpenCallState).where(OpenCallState.linkedid.in_(removable))
+                )
+            await session.merge(IngestCursor(name=cursor, event_time=clock, updated_at=now))
+
+    async def load(self, cursor: str = DEFAULT_CURSOR) -> StoredTracking:
+        async with self._sessions.begin() as session:
+            rows = (await session.scalars(select(OpenCallState))).all()
+            ended = set((await session.scalars(_ended(r.linkedid for r in rows))).all())
+            if ended:
+                await session.execute(
+                    delete(OpenCallState).where(OpenCallState.linkedid.in_(ended))
+                )
+            mark = await session.get(IngestCursor, cursor)
+        states = [row.state for row in rows if row.linkedid not in ended]
+        return StoredTracking(states, None if mark is None else mark.event_time)
+
+    async def open_records_without_state(self) -> list[CallOut]:
+        """Call records left open with no tracker state: a crash between two writes."""
+        tracked = select(OpenCallState.linkedid)
+        statement = select(Call).where(Call.ended_at.is_(None), Call.linkedid.not_in(tracked))
+        async with self._sessions() as session:
+            return [CallOut.model_validate(row) for row in await session.scalars(statement)]
+
+    async def ended_among(self, linkedids: Iterable[str]) -> set[str]:
+        wanted = list(linkedids)
+        if not wanted:
+            return set()
+        async with self._sessions() as session:
+            return set((await session.scalars(_ended(wanted))).all())
