@@ -43,6 +43,8 @@ class CallRecord(Dto):
     recording: Annotated[str, StringConstraints(max_length=500)] = ""
     routing_reason: Annotated[str, StringConstraints(max_length=200)] = ""
     transfers: list[Transfer] = Field(default_factory=list)
+    reconstructed: bool = False
+    note: Annotated[str, StringConstraints(max_length=200)] = ""
 
 
 class CallOut(Dto):
@@ -67,6 +69,8 @@ class CallOut(Dto):
     recording: str
     routing_reason: str
     transfers: list[dict[str, Any]]
+    reconstructed: bool = False
+    note: str = ""
 
 
 class CallFilter(PageParams):
