@@ -18,6 +18,8 @@ Headers = list[tuple[str, str]]
 _SEPARATOR = re.compile(r"\r?\n\r?\n")
 _BANNER = "Asterisk Call Manager/"
 DEFAULT_MAX_MESSAGE_CHARS = 64 * 1024
+# A read can end inside a separator: up to "\r\n\r" of the buffer may not belong to the message.
+_UNFINISHED_SEPARATOR_CHARS = 3
 
 
 def parse_block(block: str, on_garbled: Callable[[str], None] | None = None) -> Headers:
@@ -65,8 +67,8 @@ class MessageFramer:
             self._take(self._buffer[start : match.start()], messages)
             start = match.end()
         self._buffer = self._buffer[start:]
-        self._scan_from = max(0, len(self._buffer) - 3)
-        if len(self._buffer) > self.max_message_chars:
+        self._scan_from = max(0, len(self._buffer) - _UNFINISHED_SEPARATOR_CHARS)
+        if len(self._buffer) > self.max_message_chars + _UNFINISHED_SEPARATOR_CHARS:
             self._start_discarding()
         return messages
 
@@ -92,7 +94,7 @@ class MessageFramer:
         if not self._discarding:
             log.warning("AMI message over %d chars: discarding it", self.max_message_chars)
         self._discarding = True
-        self._buffer = self._buffer[-3:]
+        self._buffer = self._buffer[-_UNFINISHED_SEPARATOR_CHARS:]
         self._scan_from = 0
 
     def _reject_oversized(self) -> None:
