@@ -16,6 +16,11 @@ from cti.ami.metrics import Counters
 from cti.ami.wire import DEFAULT_MAX_MESSAGE_CHARS, Headers, MessageFramer
 
 MessageHook = Callable[[Message], None]
+# Headers panoramisk reads as one string (message.id, event.lower(), resp.message.lower() ...): a
+# repeat of one (never sent by Asterisk) made a list that crashed the reader; the first one counts.
+SINGLE_VALUED = frozenset(
+    {"event", "response", "actionid", "commandid", "message", "subevent", "eventlist"}
+)
 
 
 class CtiAmiProtocol(AMIProtocol):  # type: ignore[misc]
@@ -51,9 +56,15 @@ class CtiAmiProtocol(AMIProtocol):  # type: ignore[misc]
 
 
 def to_message(headers: Headers) -> Message | None:
-    """A panoramisk Message (repeated headers become lists, as panoramisk does), or None."""
+    """A panoramisk Message (repeated headers become lists, as panoramisk does), or None.
+
+    Names are case-insensitive, as in panoramisk; a repeated single-valued header is ignored."""
     fields: dict[str, Any] = {}
-    for key, value in headers:
+    names: dict[str, str] = {}
+    for raw_key, value in headers:
+        key = names.setdefault(raw_key.lower(), raw_key)
+        if key in fields and key.lower() in SINGLE_VALUED:
+            continue
         if key in fields:
             previous = fields[key]
             fields[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
