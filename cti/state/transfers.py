@@ -69,7 +69,7 @@ def on_pickup(reg: Registry, event: AmiEvent) -> None:
     helper = reg.call_of(picker)
     if call is None:
         return
-    if helper is not None and helper is not call:
+    if helper is not None and helper is not call and not helper.started:
         helper.suppressed = True  # the picker's own dial of *8 is not a business call
     source = target.agent if target is not None else None
     to = picker.agent if picker is not None else None
