@@ -78,7 +78,8 @@ class BridgeProcess:
         return env
 
     def start(self) -> None:
-        self._log = self.log_path.open("ab")
+        if self._log is None:
+            self._log = self.log_path.open("ab")
         self._log.write(f"\n==== start {self.starts + 1} ====\n".encode())
         self._log.flush()
         self.process = subprocess.Popen(
