@@ -6,10 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from crm_core.api.deps import ActorDep, PageDep, ServicesDep
+from crm_core.api.deps import ActorDep, IdPath, PageDep, ServicesDep
+from crm_core.api.responses import errors
 from crm_core.services.dto import AuditOut, Page, UserCreate, UserOut, UserUpdate
+from crm_core.services.dto.common import DB_INT_MAX
 
-router = APIRouter(tags=["admin"])
+router = APIRouter(tags=["admin"], responses=errors(400, 401, 403, 404, 409))
 
 
 @router.get("/users")
@@ -24,7 +26,7 @@ async def create_user(actor: ActorDep, services: ServicesDep, body: UserCreate) 
 
 @router.patch("/users/{user_id}")
 async def update_user(
-    actor: ActorDep, services: ServicesDep, user_id: int, body: UserUpdate
+    actor: ActorDep, services: ServicesDep, user_id: IdPath, body: UserUpdate
 ) -> UserOut:
     return await services.users.update(actor, user_id, body)
 
@@ -35,6 +37,6 @@ async def list_audit(
     services: ServicesDep,
     page: PageDep,
     table: Annotated[str | None, Query(max_length=64)] = None,
-    record_id: int | None = None,
+    record_id: Annotated[int | None, Query(ge=1, le=DB_INT_MAX)] = None,
 ) -> Page[AuditOut]:
     return await services.audit.list(actor, page, table, record_id)

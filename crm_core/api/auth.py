@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from crm_core.api.deps import ActorDep, ServicesDep
+from crm_core.api.responses import errors
 from crm_core.errors import AuthenticationError
 from crm_core.services.dto import LoginRequest, LoginResult, UserOut
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], responses=errors(400, 401))
 
 
 @router.post("/login")

@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from crm_core.api.deps import ActorDep, ServicesDep
+from crm_core.api.deps import ActorDep, IdPath, ServicesDep
+from crm_core.api.responses import errors
 from crm_core.errors import NotFoundError
 from crm_core.services.dto import CallFilter, CallOut, Card, Page
 
-router = APIRouter(tags=["calls"])
+router = APIRouter(tags=["calls"], responses=errors(401, 404))
 
 
 @router.get("/calls")
@@ -23,7 +24,7 @@ async def list_calls(
 
 
 @router.get("/calls/{call_id}")
-async def get_call(actor: ActorDep, services: ServicesDep, call_id: int) -> CallOut:
+async def get_call(actor: ActorDep, services: ServicesDep, call_id: IdPath) -> CallOut:
     return await services.calls.get(actor, call_id)
 
 

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from crm_core.api.deps import ActorDep, PageDep, ServicesDep
+from crm_core.api.deps import ActorDep, IdPath, PageDep, ServicesDep
+from crm_core.api.responses import errors
 from crm_core.services.dto import (
     ContactCreate,
     ContactOut,
@@ -19,7 +20,8 @@ from crm_core.services.dto import (
     TimelineItem,
 )
 
-router = APIRouter(prefix="/contacts", tags=["contacts"])
+MAX_STALE_DAYS = 36_500
+router = APIRouter(prefix="/contacts", tags=["contacts"], responses=errors(400, 401, 403, 404, 409))
 
 
 @router.get("")
@@ -35,9 +37,12 @@ async def list_contacts(
 
 @router.get("/stale")
 async def stale_clients(
-    _actor: ActorDep, services: ServicesDep, page: PageDep, days: Annotated[int, Query(ge=1)] = 30
+    _actor: ActorDep,
+    services: ServicesDep,
+    page: PageDep,
+    days: Annotated[int, Query(ge=1, le=MAX_STALE_DAYS)] = 30,
 ) -> Page[ContactOut]:
-    """Clients nobody has called for `days` days."""
+    """Clients nobody has called for `days` days (at most a century)."""
     return await services.search.stale_clients(days, page)
 
 
@@ -47,58 +52,58 @@ async def create_contact(actor: ActorDep, services: ServicesDep, body: ContactCr
 
 
 @router.get("/{contact_id}")
-async def get_contact(_actor: ActorDep, services: ServicesDep, contact_id: int) -> ContactOut:
+async def get_contact(_actor: ActorDep, services: ServicesDep, contact_id: IdPath) -> ContactOut:
     return await services.contacts.get(contact_id)
 
 
 @router.patch("/{contact_id}")
 async def update_contact(
-    actor: ActorDep, services: ServicesDep, contact_id: int, body: ContactUpdate
+    actor: ActorDep, services: ServicesDep, contact_id: IdPath, body: ContactUpdate
 ) -> ContactOut:
     return await services.contacts.update(actor, contact_id, body)
 
 
 @router.delete("/{contact_id}", status_code=204)
-async def delete_contact(actor: ActorDep, services: ServicesDep, contact_id: int) -> Response:
+async def delete_contact(actor: ActorDep, services: ServicesDep, contact_id: IdPath) -> Response:
     await services.contacts.delete(actor, contact_id)
     return Response(status_code=204)
 
 
 @router.post("/{contact_id}/phones", status_code=201)
 async def add_phone(
-    actor: ActorDep, services: ServicesDep, contact_id: int, body: PhoneIn
+    actor: ActorDep, services: ServicesDep, contact_id: IdPath, body: PhoneIn
 ) -> PhoneOut:
     return await services.contacts.add_phone(actor, contact_id, body)
 
 
 @router.get("/{contact_id}/timeline")
 async def timeline(
-    _actor: ActorDep, services: ServicesDep, contact_id: int, page: PageDep
+    _actor: ActorDep, services: ServicesDep, contact_id: IdPath, page: PageDep
 ) -> list[TimelineItem]:
     return await services.cards.timeline(contact_id, page.limit, page.offset)
 
 
 @router.get("/{contact_id}/notes")
-async def list_notes(_actor: ActorDep, services: ServicesDep, contact_id: int) -> list[NoteOut]:
+async def list_notes(_actor: ActorDep, services: ServicesDep, contact_id: IdPath) -> list[NoteOut]:
     return await services.notes.for_contact(contact_id)
 
 
 @router.post("/{contact_id}/notes", status_code=201)
 async def add_note(
-    actor: ActorDep, services: ServicesDep, contact_id: int, body: NoteCreate
+    actor: ActorDep, services: ServicesDep, contact_id: IdPath, body: NoteCreate
 ) -> NoteOut:
     return await services.notes.add(actor, contact_id, body)
 
 
 @router.post("/{contact_id}/promote")
-async def promote(actor: ActorDep, services: ServicesDep, contact_id: int) -> ContactOut:
+async def promote(actor: ActorDep, services: ServicesDep, contact_id: IdPath) -> ContactOut:
     """Lead -> client (409 unless the contact is a lead)."""
     return await services.contacts.promote_to_client(actor, contact_id)
 
 
 @router.post("/{contact_id}/merge/{drop_id}")
 async def merge(
-    actor: ActorDep, services: ServicesDep, contact_id: int, drop_id: int
+    actor: ActorDep, services: ServicesDep, contact_id: IdPath, drop_id: IdPath
 ) -> ContactOut:
     """Merge card `drop_id` into this one (phones, calls, tasks, notes move; `drop_id` goes)."""
     return await services.merge.merge_contacts(actor, contact_id, drop_id)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from crm_core.errors import AuthenticationError
 from crm_core.services import Services
 from crm_core.services.dto import Actor, PageParams
+from crm_core.services.dto.common import DB_INT_MAX
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -33,3 +34,4 @@ async def get_actor(
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
 PageDep = Annotated[PageParams, Depends()]
+IdPath = Annotated[int, Path(ge=1, le=DB_INT_MAX)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.exceptions import RequestValidationError
@@ -20,21 +20,23 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
 from crm_core.api.deps import ActorDep, ServicesDep
+from crm_core.api.responses import errors
+from crm_core.services.dto.common import ZONE_NAMES
 from crm_core.services.dto.reports import Bucket, Report, ReportQuery, ReportRow
 from crm_core.services.reports import ReportService
 
-router = APIRouter(prefix="/reports", tags=["reports"])
+router = APIRouter(prefix="/reports", tags=["reports"], responses=errors(401, 403))
 CSV_COLUMNS = [name for name in ReportRow.model_fields if name not in ("label", "pause_reasons")]
 
 
 def report_query(
-    start: Annotated[datetime, Query(alias="from")],
-    end: Annotated[datetime, Query(alias="to")],
+    start: Annotated[datetime, Query(alias="from", description="before `to`")],
+    end: Annotated[datetime, Query(alias="to", description="after `from`; hour buckets: 92 days")],
     bucket: Bucket = Bucket.DAY,
     queue: Annotated[str | None, Query(max_length=64)] = None,
     agent: Annotated[str | None, Query(max_length=64)] = None,
     threshold: Annotated[int, Query(ge=0, le=3600)] = 20,
-    tz: Annotated[str, Query(max_length=64)] = "UTC",
+    tz: Annotated[str, Query(max_length=64, json_schema_extra={"enum": ZONE_NAMES})] = "UTC",
 ) -> ReportQuery:
     fields = {"from": start, "to": end, "bucket": bucket, "queue": queue, "agent": agent}
     try:
@@ -49,6 +51,9 @@ def report_query(
 
 
 QueryDep = Annotated[ReportQuery, Depends(report_query)]
+CSV_TOO: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "format=csv"}
+}
 Format = Annotated[Literal["json", "csv"], Query(alias="format")]
 
 
@@ -87,7 +92,7 @@ def _service(services: ServicesDep) -> ReportService:
 ReportsDep = Annotated[ReportService, Depends(_service)]
 
 
-@router.get("/queues", response_model=Report)
+@router.get("/queues", response_model=Report, responses=CSV_TOO)
 async def queues(
     actor: ActorDep, reports: ReportsDep, query: QueryDep, fmt: Format = "json"
 ) -> Response:
@@ -100,7 +105,7 @@ async def queues_csv(actor: ActorDep, reports: ReportsDep, query: QueryDep) -> R
     return respond(await reports.queues(actor, query), "csv")
 
 
-@router.get("/agents", response_model=Report)
+@router.get("/agents", response_model=Report, responses=CSV_TOO)
 async def agents(
     actor: ActorDep, reports: ReportsDep, query: QueryDep, fmt: Format = "json"
 ) -> Response:
@@ -114,7 +119,7 @@ async def agents_csv(actor: ActorDep, reports: ReportsDep, query: QueryDep) -> R
     return respond(await reports.agents(actor, query), "csv")
 
 
-@router.get("/timeline", response_model=Report)
+@router.get("/timeline", response_model=Report, responses=CSV_TOO)
 async def timeline(
     actor: ActorDep, reports: ReportsDep, query: QueryDep, fmt: Format = "json"
 ) -> Response:

@@ -16,6 +16,7 @@ from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel
 
 from crm_core.api.deps import ActorDep, ServicesDep
+from crm_core.api.responses import errors
 from crm_core.errors import ConflictError
 from cti.settings import BridgeSettings
 
@@ -54,7 +55,7 @@ def ws_servers_for(spec: str, host: str) -> list[str]:
 def sip_credentials_router(settings: BridgeSettings) -> APIRouter:
     spec = settings.sip_passwords or (SANDBOX_FORMULA if settings.sandbox else "")
     passwords = parse_passwords(spec)
-    router = APIRouter(tags=["telephony"])
+    router = APIRouter(tags=["telephony"], responses=errors(401, 404, 409))
 
     @router.get("/api/me/sip")
     async def my_sip_account(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Path, status
 from pydantic import BaseModel
 
 from crm_core.api.deps import ActorDep, ServicesDep
+from crm_core.api.responses import errors
 from crm_core.errors import ConflictError, PermissionDeniedError
 from crm_core.models.enums import Role
 from cti.agents.actions import AmiUnavailableError
@@ -29,7 +30,9 @@ class SpyStarted(BaseModel):
 
 
 def supervision_router(telephony: TelephonyRuntime, spy: Spy) -> APIRouter:
-    router = APIRouter(prefix="/api/supervisor", tags=["supervisor"])
+    router = APIRouter(
+        prefix="/api/supervisor", tags=["supervisor"], responses=errors(400, 401, 403, 409, 503)
+    )
 
     @router.post("/agents/{extension}/spy", status_code=status.HTTP_202_ACCEPTED)
     async def spy_on(

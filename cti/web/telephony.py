@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, status
 from pydantic import BaseModel, Field
 
 from crm_core.api.deps import ActorDep, ServicesDep
+from crm_core.api.responses import errors
 from crm_core.errors import ConflictError
 from crm_core.services.dto import UserOut
 from cti.agents.actions import AmiUnavailableError
@@ -47,7 +48,9 @@ MeDep = Annotated[UserOut, Depends(_me)]
 
 def telephony_router(telephony: TelephonyRuntime, states: AgentStates) -> APIRouter:
     actions = telephony.actions
-    router = APIRouter(prefix="/api/agents/me", tags=["telephony"])
+    router = APIRouter(
+        prefix="/api/agents/me", tags=["telephony"], responses=errors(400, 401, 409, 503)
+    )
 
     def state(user: UserOut) -> AgentState:
         return states.of(user.extensions[0])

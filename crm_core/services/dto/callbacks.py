@@ -6,18 +6,18 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from crm_core.services.dto.common import Dto
+from crm_core.services.dto.common import Dto, RecordId
 from crm_core.services.dto.tasks import LongText, Subject, TaskOut
 
 MAX_RANGE_DAYS = 62
 
 
 class CallbackCreate(Dto):
-    contact_id: int
+    contact_id: RecordId
     subject: Subject
     due_at: AwareDatetime
     auto_dial: bool = False
-    call_id: int | None = None
+    call_id: RecordId | None = None
 
 
 class CallbackChange(Dto):

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, Field, StringConstraints
 
 from crm_core.models.enums import Direction, Disposition
-from crm_core.services.dto.common import Dto, PageParams
+from crm_core.services.dto.common import Dto, PageParams, RecordId
 
 Short = Annotated[str, StringConstraints(max_length=64)]
 
@@ -76,7 +76,7 @@ class CallOut(Dto):
 class CallFilter(PageParams):
     started_from: datetime | None = None
     started_to: datetime | None = None
-    agent_id: int | None = None
+    agent_id: RecordId | None = None
     direction: Direction | None = None
     disposition: Disposition | None = None
-    contact_id: int | None = None
+    contact_id: RecordId | None = None

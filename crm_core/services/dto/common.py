@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Any, Generic, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from crm_core.models.enums import Role
 
 T = TypeVar("T")
+
+DB_INT_MAX = 2**31 - 1
+"""The largest value of an INTEGER column on PostgreSQL: ids, offsets and counts stay below."""
+RecordId = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
+ZONE_NAMES = sorted(available_timezones() | {"UTC"})
 
 
 def known_zone(value: str) -> str:
@@ -20,11 +26,47 @@ def known_zone(value: str) -> str:
     return value
 
 
-TimeZoneName = Annotated[str, AfterValidator(known_zone)]
+TimeZoneName = Annotated[
+    str, AfterValidator(known_zone), Field(json_schema_extra={"enum": ZONE_NAMES})
+]
+
+
+def _refuse_null(value: object) -> object:
+    if value is None:
+        raise ValueError("leave the field out to keep its value; null is not a value here")
+    return value
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+Unchanged = Annotated[
+    T | SkipJsonSchema[None], BeforeValidator(_refuse_null), Field(json_schema_extra=_no_default)
+]
+"""A field of a partial update: left out keeps the value; the schema and the API refuse null."""
+
+
+def _nul_free(value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("text may not contain NUL characters")
+    if isinstance(value, dict):
+        for item in value.values():
+            _nul_free(item)
+    elif isinstance(value, list):
+        for item in value:
+            _nul_free(item)
+    return value
 
 
 class Dto(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul_characters(cls, data: Any) -> Any:
+        """PostgreSQL's text refuses NUL; a 422 here instead of a database error."""
+        return _nul_free(data)
 
 
 class Actor(Dto):
@@ -54,7 +96,7 @@ class Page(Dto, Generic[T]):
 
 class PageParams(Dto):
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=DB_INT_MAX)
 
 
 class UserBrief(Dto):

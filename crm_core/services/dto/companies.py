@@ -7,27 +7,30 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from crm_core.services.dto.common import Dto, UserBrief
+from crm_core.services.dto.common import Dto, RecordId, Unchanged, UserBrief
 from crm_core.services.dto.phones import PhoneIn, PhoneOut
 
-CompanyName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+CompanyName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")
+]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Tags = Annotated[list[Tag], Field(max_length=20)]
 NotesText = Annotated[str, StringConstraints(max_length=10_000)]
 
 
 class CompanyCreate(Dto):
     name: CompanyName
-    owner_id: int | None = None
-    tags: list[Tag] = Field(default_factory=list, max_length=20)
+    owner_id: RecordId | None = None
+    tags: Tags = Field(default_factory=list)
     notes: NotesText = ""
     phones: list[PhoneIn] = Field(default_factory=list, max_length=20)
 
 
 class CompanyUpdate(Dto):
-    name: CompanyName | None = None
-    owner_id: int | None = None
-    tags: list[Tag] | None = Field(None, max_length=20)
-    notes: NotesText | None = None
+    name: Unchanged[CompanyName] = None
+    owner_id: RecordId | None = None
+    tags: Unchanged[Tags] = None
+    notes: Unchanged[NotesText] = None
 
 
 class CompanyOut(Dto):

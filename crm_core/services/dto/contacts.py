@@ -5,27 +5,33 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import EmailStr, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, EmailStr, Field, JsonValue, StringConstraints, model_validator
 
 from crm_core.models.enums import ContactStatus
-from crm_core.services.dto.common import CompanyBrief, Dto, UserBrief
+from crm_core.services.dto.common import CompanyBrief, Dto, RecordId, Unchanged, UserBrief
 from crm_core.services.dto.phones import PhoneIn, PhoneOut
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 Email = Annotated[EmailStr, StringConstraints(max_length=254)]
+NAMED: list[JsonValue] = [
+    {"required": [field], "properties": {field: {"type": "string", "pattern": r"\S"}}}
+    for field in ("first_name", "last_name")
+]
 
 
 class ContactCreate(Dto):
+    model_config = ConfigDict(json_schema_extra={"anyOf": NAMED})
+
     first_name: Name = ""
     last_name: Name = ""
-    company_id: int | None = None
+    company_id: RecordId | None = None
     position: Short = ""
     email: Email | None = None
-    owner_id: int | None = None
+    owner_id: RecordId | None = None
     status: ContactStatus = ContactStatus.LEAD
     source: Short = ""
-    created_from_call_id: int | None = None
+    created_from_call_id: RecordId | None = None
     phones: list[PhoneIn] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
@@ -38,14 +44,14 @@ class ContactCreate(Dto):
 class ContactUpdate(Dto):
     """Only the fields present in the request are changed; null clears company/owner/email."""
 
-    first_name: Name | None = None
-    last_name: Name | None = None
-    company_id: int | None = None
-    position: Short | None = None
+    first_name: Unchanged[Name] = None
+    last_name: Unchanged[Name] = None
+    company_id: RecordId | None = None
+    position: Unchanged[Short] = None
     email: Email | None = None
-    owner_id: int | None = None
-    status: ContactStatus | None = None
-    source: Short | None = None
+    owner_id: RecordId | None = None
+    status: Unchanged[ContactStatus] = None
+    source: Unchanged[Short] = None
 
 
 class ContactOut(Dto):

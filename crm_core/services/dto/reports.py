@@ -41,10 +41,13 @@ class ReportQuery(BaseModel):
     @model_validator(mode="after")
     def _aware_and_ordered(self) -> ReportQuery:
         zone = ZoneInfo(self.tz)
-        start, end = (
-            (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(UTC)
-            for moment in (self.start, self.end)
-        )
+        try:
+            start, end = (
+                (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(UTC)
+                for moment in (self.start, self.end)
+            )
+        except OverflowError as exc:
+            raise ValueError("`from` and `to` must be between the years 1 and 9999 in UTC") from exc
         self.start, self.end = start, end
         if end <= start:
             raise ValueError("`to` must be after `from`")

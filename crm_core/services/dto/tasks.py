@@ -9,9 +9,11 @@ from typing import Annotated
 from pydantic import AwareDatetime, StringConstraints
 
 from crm_core.models.enums import TaskKind
-from crm_core.services.dto.common import Dto, PageParams
+from crm_core.services.dto.common import Dto, PageParams, RecordId, Unchanged
 
-Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Subject = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")
+]
 LongText = Annotated[str, StringConstraints(max_length=10_000)]
 
 
@@ -26,16 +28,16 @@ class TaskCreate(Dto):
     kind: TaskKind = TaskKind.TODO
     subject: Subject
     due_at: AwareDatetime | None = None
-    assignee_id: int | None = None
-    contact_id: int | None = None
-    call_id: int | None = None
+    assignee_id: RecordId | None = None
+    contact_id: RecordId | None = None
+    call_id: RecordId | None = None
 
 
 class TaskUpdate(Dto):
-    subject: Subject | None = None
+    subject: Unchanged[Subject] = None
     due_at: AwareDatetime | None = None
     done: bool | None = None
-    result: LongText | None = None
+    result: Unchanged[LongText] = None
 
 
 class TaskOut(Dto):
@@ -57,12 +59,15 @@ class TaskOut(Dto):
 
 class TaskFilter(PageParams):
     scope: TaskScope = TaskScope.OPEN
-    assignee_id: int | None = None
+    assignee_id: RecordId | None = None
 
 
 class NoteCreate(Dto):
-    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
-    call_id: int | None = None
+    body: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000, pattern=r"\S"),
+    ]
+    call_id: RecordId | None = None
 
 
 class NoteOut(Dto):

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from crm_core.models.enums import Role
-from crm_core.services.dto.common import Dto
+from crm_core.services.dto.common import Dto, Unchanged
 
 Login = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^\S+$")
@@ -29,10 +29,10 @@ class UserCreate(Dto):
 
 class UserUpdate(Dto):
     password: Password | None = None
-    role: Role | None = None
-    display_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    role: Unchanged[Role] = None
+    display_name: Unchanged[Annotated[str, StringConstraints(max_length=200)]] = None
     extensions: list[Extension] | None = Field(None, max_length=10)
-    active: bool | None = None
+    active: Unchanged[bool] = None
 
 
 class UserOut(Dto):

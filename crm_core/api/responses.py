@@ -1,0 +1,29 @@
+"""The error answers the routers document in the OpenAPI document, beside FastAPI's 422."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from crm_core.services.dto import CardRef
+
+
+class ErrorOut(BaseModel):
+    detail: str
+    card: CardRef | None = None
+
+
+WHY = {
+    400: "The request body is not JSON",
+    401: "Not signed in, or the bearer token is wrong or expired",
+    403: "The caller's role does not allow this",
+    404: "No such record, or not one the caller may see",
+    409: "The change clashes with existing data or the current state",
+    503: "Asterisk is not connected",
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a router or route: each code with its meaning and body."""
+    return {code: {"model": ErrorOut, "description": WHY[code]} for code in codes}
