@@ -3,7 +3,7 @@
 Rules that keep a state and its call record consistent whatever order the writers commit in:
 - the call record's end deletes the state in the same transaction (CallService);
 - a state is never saved for a call whose record is already ended;
-- a gone call's state is deleted here only if its record is not open (else the end deletes it);
+- a call that went away without any record (`dropped`) has its state deleted here;
 - loading skips (and deletes) any state whose record is ended.
 """
 
@@ -40,19 +40,15 @@ def _ended(linkedids: Iterable[str]) -> Any:
     )
 
 
-def _open(linkedids: Iterable[str]) -> Any:
-    return select(Call.linkedid).where(Call.linkedid.in_(list(linkedids)), Call.ended_at.is_(None))
-
-
 class CallStateService(ServiceBase):
     async def save(
         self,
         open_calls: Sequence[dict[str, Any]],
-        gone: Sequence[str],
+        dropped: Sequence[str],
         clock: float,
         cursor: str = DEFAULT_CURSOR,
     ) -> None:
-        """One transaction: the changed open calls, the gone ones, and the event cursor."""
+        """One transaction: the changed open calls, the dropped ones, and the event cursor."""
         now = datetime.now(UTC)
         async with self._sessions.begin() as session:
             states = {str(state["linkedid"]): state for state in open_calls}
@@ -62,12 +58,9 @@ class CallStateService(ServiceBase):
                     await session.merge(
                         OpenCallState(linkedid=linkedid, state=state, updated_at=now)
                     )
-            if gone:
-                still_open = set((await session.scalars(_open(gone))).all())
-                removable = [linkedid for linkedid in gone if linkedid not in still_open]
-                await session.execute(
-                    delete(OpenCallState).where(OpenCallState.linkedid.in_(removable))
-                )
+            if dropped:
+                gone = OpenCallState.linkedid.in_(list(dropped))
+                await session.execute(delete(OpenCallState).where(gone))
             await session.merge(IngestCursor(name=cursor, event_time=clock, updated_at=now))
 
     async def load(self, cursor: str = DEFAULT_CURSOR) -> StoredTracking:

@@ -80,7 +80,7 @@ class TrackingStore:
                 self._idle.set()
 
     async def _save(self, changes: TrackerChanges) -> None:
-        await self._states.save(changes.open_calls, changes.gone, changes.clock)
+        await self._states.save(changes.open_calls, changes.dropped, changes.clock)
 
     async def _retrying(self, operation: Any) -> Any:
         result: list[Any] = []

@@ -9,6 +9,7 @@ ASTERISK_CONF = PurePosixPath("/etc/cti-bridge/asterisk.conf")
 CONFIG_DIR = PurePosixPath("/etc/cti-bridge/asterisk")
 KEYS_DIR = PurePosixPath("/etc/asterisk/keys")
 LOG_DIR = PurePosixPath("/var/log/asterisk")
+CEL_LOG = LOG_DIR / "cti-cel.jsonl"  # dialplans/asterisk/cel_custom.conf
 RUN_DIR = PurePosixPath("/run/asterisk")
 ASTERISK = PurePosixPath("/usr/sbin/asterisk")
 
@@ -42,6 +43,10 @@ class Layout:
     @property
     def messages_log(self) -> Path:
         return self.inside(LOG_DIR / "messages.log")
+
+    @property
+    def cel_log(self) -> Path:
+        return self.inside(CEL_LOG)
 
     def inside(self, path: PurePosixPath) -> Path:
         """The host path of a path inside the chroot."""

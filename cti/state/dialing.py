@@ -20,7 +20,16 @@ def on_dial_begin(reg: Registry, event: AmiEvent) -> None:
         call.originated = True
     elif not call.dialled and dest is not None and dest.party:
         call.dialled = _dialled_number(event) or dest.agent or ""
+    if call.abandoned and not call.answered and _from_caller(reg, event, call.caller_uid):
+        # app_queue reports a queue timeout as QueueCallerAbandon too; a caller the dialplan
+        # then dials on (the fallback) did not give up.
+        call.abandoned = False
     reg.touch(call)
+
+
+def _from_caller(reg: Registry, event: AmiEvent, caller_uid: str | None) -> bool:
+    dialler = reg.channel(event)
+    return dialler is not None and dialler.uid == caller_uid
 
 
 _NUMBER = re.compile(r"\+?\d{2,}")

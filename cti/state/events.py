@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+# Set on events rebuilt from the PBX's own log (CEL) after a gap; the calls they touch are
+# marked reconstructed.
+REPLAY_HEADER = "CtiReplay"
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class AmiEvent:

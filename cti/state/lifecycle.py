@@ -96,6 +96,7 @@ def _picked_up_by(call: Call, agent: str) -> bool:
 def _end(reg: Registry, call: Call) -> None:
     reg.calls.pop(call.linkedid, None)
     if call.suppressed or (not call.started and (call.originated or call.caller_uid is None)):
+        reg.dropped.append(call.linkedid)  # never a business call: no record to end
         return
     if not call.started:
         call.started = True

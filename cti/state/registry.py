@@ -19,6 +19,7 @@ class Registry:
         self.bridges: dict[str, set[str]] = {}
         self.touched: dict[str, Call] = {}
         self.out: list[CallEvent] = []
+        self.dropped: list[str] = []  # calls gone without a record (see lifecycle._end)
         self.now = 0.0
 
     # -- lookup --------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -9,15 +10,16 @@ from typing import Any, Protocol
 from cti.state import bridging, channels, dialing, queues, transfers
 from cti.state.config import TrackerConfig
 from cti.state.durable import export_call, restore_call
-from cti.state.events import AmiEvent, Resync
+from cti.state.events import REPLAY_HEADER, AmiEvent, Resync
 from cti.state.lifecycle import refresh
-from cti.state.model import RINGING
-from cti.state.records import CallEvent, CallRecord
+from cti.state.model import RINGING, Call
+from cti.state.records import SETTLED_FROM_LOG, CallEnded, CallEvent, CallRecord
 from cti.state.registry import Registry
 from cti.state.resync import apply_resync
 from cti.state.snapshot import snapshot
 
 Handler = Callable[[Registry, AmiEvent], None]
+RECENTLY_ENDED = 5_000
 
 _HANDLERS: dict[str, Handler] = {
     "Newchannel": channels.on_newchannel,
@@ -57,18 +59,27 @@ class CallsOfAgent(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class TrackerChanges:
-    """Since the last `take_changes`: the open calls that changed (exported), the calls gone,
-    and the time of the last event applied (Asterisk's clock)."""
+    """Since the last `take_changes`: the open calls that changed (exported), the calls that
+    went away without a record (a pickup's helper, a never-started originate), and the time of
+    the last event applied (Asterisk's clock). A call that ended with a record is in neither:
+    storing its end is what forgets it."""
 
     open_calls: tuple[dict[str, Any], ...]
-    gone: tuple[str, ...]
+    dropped: tuple[str, ...]
     clock: float
+
+
+def _mark_settled(calls: Iterable[Call]) -> None:
+    for call in calls:
+        call.reconstructed = True
+        call.note = call.note or SETTLED_FROM_LOG
 
 
 class Tracker:
     def __init__(self, config: TrackerConfig | None = None) -> None:
         self._reg = Registry(config or TrackerConfig())
         self._changed: set[str] = set()
+        self._recently_ended: deque[str] = deque(maxlen=RECENTLY_ENDED)
 
     def apply(self, event: AmiEvent | Resync) -> list[CallEvent]:
         reg = self._reg
@@ -80,11 +91,14 @@ class Tracker:
             handler = _HANDLERS.get(event.name)
             if handler is not None:
                 handler(reg, event)
+            if event.get(REPLAY_HEADER):
+                _mark_settled(reg.touched.values())
         for call in reg.touched.values():
             refresh(reg, call)
         self._changed.update(reg.touched)
         reg.touched.clear()
         out, reg.out = reg.out, []
+        self._recently_ended.extend(e.call.linkedid for e in out if isinstance(e, CallEnded))
         return out
 
     def _follow_channel(self, event: AmiEvent) -> None:
@@ -116,8 +130,12 @@ class Tracker:
         calls, changed = self._reg.calls, sorted(self._changed)
         self._changed = set()
         open_calls = tuple(export_call(self._reg, calls[i]) for i in changed if i in calls)
-        gone = tuple(linkedid for linkedid in changed if linkedid not in calls)
-        return TrackerChanges(open_calls, gone, self._reg.now)
+        dropped, self._reg.dropped = tuple(self._reg.dropped), []
+        return TrackerChanges(open_calls, dropped, self._reg.now)
+
+    def recently_ended(self) -> set[str]:
+        """Linkedids of the last RECENTLY_ENDED calls ended (in memory only)."""
+        return set(self._recently_ended)
 
     def restore(self, states: Iterable[dict[str, Any]], clock: float = 0.0) -> int:
         """Calls exported before a restart, put back before the first AMI event; how many."""
@@ -131,6 +149,31 @@ class Tracker:
             return restore_call(self._reg, state)
         except (KeyError, TypeError, ValueError):
             return None
+
+    def open_linkedids(self) -> set[str]:
+        return set(self._reg.calls)
+
+    def callers(self) -> dict[str, tuple[str, str, str]]:
+        """Open calls' callers: linkedid -> (uniqueid, channel name, exten)."""
+        found = {}
+        for linkedid, call in self._reg.calls.items():
+            caller = self._reg.channels.get(call.caller_uid or "")
+            if caller is not None:
+                found[linkedid] = (caller.uid, caller.name, caller.exten)
+        return found
+
+    def channel_names(self) -> dict[str, str]:
+        return {uid: channel.name for uid, channel in self._reg.channels.items()}
+
+    def unrung_dialled(self) -> dict[str, str]:
+        """Parties dialled by a call's caller that have not rung yet: uniqueid -> linkedid."""
+        found = {}
+        for linkedid, call in self._reg.calls.items():
+            for uid in call.channels:
+                channel = self._reg.channels.get(uid)
+                if channel and channel.party and uid != call.caller_uid and channel.state == "0":
+                    found[uid] = linkedid
+        return found
 
     def active_calls(self) -> list[CallRecord]:
         calls = self._reg.calls.values()

@@ -8,12 +8,27 @@ from cti.state.records import CallTransferred, Transfer, TransferKind
 from cti.state.registry import Registry
 from cti.state.snapshot import snapshot
 
+REPEAT_WITHIN_SECONDS = 2.0
+
 
 def record_transfer(reg: Registry, call: Call, transfer: Transfer) -> None:
+    if any(_repeats(transfer, earlier) for earlier in call.transfers):
+        return  # the same transfer told twice (after a gap: by AMI and by the PBX's log)
     call.transfers.append(transfer)
     reg.touch(call)
     if call.started:
         reg.out.append(CallTransferred(snapshot(call), transfer))
+
+
+def _repeats(transfer: Transfer, earlier: Transfer) -> bool:
+    """Told again, maybe with less known (a party already gone): None matches anything."""
+    if transfer.kind != earlier.kind or abs(transfer.at - earlier.at) > REPEAT_WITHIN_SECONDS:
+        return False
+    return _agrees(transfer.from_agent, earlier.from_agent) and _agrees(transfer.to, earlier.to)
+
+
+def _agrees(one: str | None, other: str | None) -> bool:
+    return one is None or other is None or one == other
 
 
 def on_blind_transfer(reg: Registry, event: AmiEvent) -> None:
