@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -18,6 +19,7 @@ from cti.ami.config import AmiConfig
 from cti.ami.metrics import Counters
 from cti.bus.base import Bus
 from cti.callbacks.runtime import AgentPageRuntime
+from cti.gap.settle import GapSettler
 from cti.ingest.calllog import CallLogWriter
 from cti.ingest.pipeline import IngestPipeline
 from cti.ingest.tracking_store import TrackingStore
@@ -65,6 +67,12 @@ class Bridge:
         self.pipeline.add_sink("calllog", self.calllog.handle)
         self.tracking = TrackingStore(self.tracker, services.call_states, self.metrics)
         self.pipeline.after_each_event(self.tracking.notify)
+        if settings.cel_path:
+            settler = GapSettler(
+                self.tracker, Path(settings.cel_path), services.call_states.ended_among,
+                self.metrics, settings.gap_max_seconds,
+            )  # fmt: skip
+            self.pipeline.replay_before_resync(settler.events_before)
         self.ami = AmiClient(ami_config(settings), counters=self.metrics)
         self.telephony = TelephonyRuntime(
             telephony or TelephonySettings(), services, self.tracker, self.ami,

@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 
 import click
 from fastapi import FastAPI
@@ -24,17 +25,26 @@ log = logging.getLogger(__name__)
 Hook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
-def prepare_demo(settings: CrmSettings, bridge_settings: BridgeSettings) -> list[Hook]:
+@dataclass(frozen=True)
+class DemoSetup:
+    hooks: list[Hook]
+    bridge_settings: BridgeSettings
+
+
+def prepare_demo(settings: CrmSettings, bridge_settings: BridgeSettings) -> DemoSetup:
+    """Demo data, and the sandbox when it can run here (then its CEL log settles gaps)."""
     numbers = asyncio.run(_load_demo(settings))
-    hooks: list[Hook] = []
-    if bridge_settings.sandbox and _start_sandbox():
-        hooks.append(_gentle_traffic(numbers))
-    else:
+    sandbox = _start_sandbox() if bridge_settings.sandbox else None
+    if sandbox is None:
         click.echo(
             f"using the Asterisk at {bridge_settings.ami_host}:{bridge_settings.ami_port} "
             "(CTI_AMI_HOST/CTI_AMI_PORT); no simulated traffic"
         )
-    return hooks
+        return DemoSetup([], bridge_settings)
+    cel_path = bridge_settings.cel_path or str(sandbox.layout.cel_log)
+    return DemoSetup(
+        [_gentle_traffic(numbers)], bridge_settings.model_copy(update={"cel_path": cel_path})
+    )
 
 
 async def _load_demo(settings: CrmSettings) -> list[str]:
@@ -46,15 +56,15 @@ async def _load_demo(settings: CrmSettings) -> list[str]:
     return numbers
 
 
-def _start_sandbox() -> bool:
+def _start_sandbox() -> Sandbox | None:
     sandbox = Sandbox(SandboxSettings.from_env())
     try:
         info = sandbox.up(show_progress=True)
     except SandboxError as exc:
         click.echo(f"the sandbox Asterisk cannot start here: {exc}")
-        return False
+        return None
     click.echo(f"sandbox Asterisk running; AMI {info.host}:{info.port}")
-    return True
+    return sandbox
 
 
 def _gentle_traffic(numbers: list[str]) -> Hook:

@@ -36,3 +36,8 @@ class BridgeSettings(BaseSettings):
     # bridge may dial an auto-dial call-back itself when the agent is free.
     callback_poll_seconds: float = Field(2.0, gt=0)
     callback_auto_dial: bool = True
+    # The PBX's CEL log as JSON lines (dialplans/asterisk/cel_custom.conf), read after a restart
+    # or an AMI gap to settle the calls missed meanwhile; empty: settle from the listing alone.
+    # `make run` on the sandbox sets it to the sandbox's file.
+    cel_path: str = ""
+    gap_max_seconds: float = Field(24 * 3600.0, gt=0)

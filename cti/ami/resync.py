@@ -78,10 +78,15 @@ class ResyncGate:
         return []
 
     def _complete(self) -> list[Item]:
-        snapshot = Resync(
-            tuple(self._channels), tuple(self._entries), self._clock(), self._gap_started_at
-        )
         held, self._held, self._ids = self._held or [], None, None
+        live_from = held[0].time if held else None
+        snapshot = Resync(
+            tuple(self._channels),
+            tuple(self._entries),
+            self._clock(),
+            self._gap_started_at,
+            live_from,
+        )
         counts = len(snapshot.channels), len(snapshot.queue_entries)
         log.info("AMI resync: %d channels, %d queue entries", *counts)
         return [snapshot, *held]

@@ -10,7 +10,7 @@ import uvicorn
 from crm_core.runtime import ensure_admin, open_services
 from crm_core.settings import CrmSettings, load_settings
 from cti.composition import build_app
-from cti.demo_mode import prepare_demo
+from cti.demo_mode import Hook, prepare_demo
 from cti.settings import BridgeSettings
 
 
@@ -35,6 +35,9 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
     password = asyncio.run(_prepare(settings))
     if password is not None:
         click.echo(f"created user 'admin' with password: {password}  (shown once; change it)")
-    hooks = prepare_demo(settings, bridge_settings) if demo else []
+    hooks: list[Hook] = []
+    if demo:
+        setup = prepare_demo(settings, bridge_settings)
+        hooks, bridge_settings = setup.hooks, setup.bridge_settings
     app = build_app(settings, bridge_settings, extra_lifespan_hooks=hooks)
     uvicorn.run(app, host=host or settings.http_host, port=port or settings.http_port)

@@ -43,6 +43,7 @@ class IngestPipeline:
         self.stages: list[Stage[Batch]] = []
         self._listeners: list[Callable[[Batch], None]] = []
         self._after_each: list[Callable[[], None]] = []
+        self._before_resync: Callable[[Resync], Awaitable[list[AmiEvent]]] | None = None
         self._task: asyncio.Task[None] | None = None
 
     def add_sink(
@@ -58,6 +59,10 @@ class IngestPipeline:
     def add_listener(self, listener: Callable[[Batch], None]) -> None:
         """A synchronous observer called inline (keep it cheap: counters, latency probes)."""
         self._listeners.append(listener)
+
+    def replay_before_resync(self, source: Callable[[Resync], Awaitable[list[AmiEvent]]]) -> None:
+        """`source(resync)` gives the events missed before it (the gap), fed first, in order."""
+        self._before_resync = source
 
     def after_each_event(self, callback: Callable[[], None]) -> None:
         """Called inline after every event the tracker applied (keep it cheap: set a flag)."""
@@ -82,7 +87,20 @@ class IngestPipeline:
 
     async def consume(self, source: AsyncIterator[AmiEvent | Resync]) -> None:
         async for item in source:
+            if isinstance(item, Resync) and self._before_resync is not None:
+                await self._replay_gap(item)
             self.feed(item)
+
+    async def _replay_gap(self, resync: Resync) -> None:
+        assert self._before_resync is not None
+        try:
+            missed = await self._before_resync(resync)
+        except Exception:
+            self.metrics.inc("gap.errors")
+            log.exception("the gap could not be replayed; the listing alone settles it")
+            return
+        for event in missed:
+            self.feed(event)
 
     def start(self, source: AsyncIterator[AmiEvent | Resync]) -> None:
         for stage in self.stages:

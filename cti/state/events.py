@@ -48,6 +48,9 @@ class Resync:
     queue_entries: tuple[AmiEvent, ...]
     received_at: float
     gap_started_at: float | None = None
+    # Asterisk's time of the first live event held back during the listing: the PBX's log
+    # before it is what the bridge missed.
+    live_from: float | None = None
 
     @property
     def time(self) -> float:
