@@ -3,7 +3,6 @@ from the CEL file. Every call is in the database once, ended, with the uninterru
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -46,9 +45,9 @@ async def run_bridge(
     if restore:
         await store.restore()
     store.start()
-    pipeline.start(_items(items))
-    while pipeline._task is not None and not pipeline._task.done():
-        await asyncio.sleep(0.01)
+    for stage in pipeline.stages:
+        stage.start()
+    await pipeline.consume(_items(items))
     await pipeline.drain()
     await store.drain()
     await pipeline.stop()
