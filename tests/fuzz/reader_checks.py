@@ -24,14 +24,15 @@ def round_trip(case: WireCase) -> list[str]:
     return [] if got == case.messages else [f"sent {case.messages!r}, read {got!r}"]
 
 
-def overlong_dropped(case: WireCase, limit: int) -> list[str]:
+def overlong_dropped(case: WireCase, limit: int, path: ReadPath | None = None) -> list[str]:
     """Oversized messages are dropped, the others survive, the buffer stays bounded."""
-    path = ReadPath(max_message_chars=limit)
+    path = path or ReadPath(max_message_chars=limit)
     problems: list[str] = []
     for chunk in case.chunks():
         path.protocol.data_received(chunk)
         if path.buffered_chars() > limit + 3:
             problems.append(f"buffer grew to {path.buffered_chars()} chars (limit {limit})")
+    path.feed([FLUSH])
     got = frame(case.chunks(), limit)
     if got != case.messages:
         problems.append(f"expected {case.messages!r}, read {got!r}")

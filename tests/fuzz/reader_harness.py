@@ -15,6 +15,7 @@ from panoramisk.message import Message
 
 from cti.ami.metrics import Counters
 from cti.ami.protocol import CtiAmiProtocol
+from cti.ami.resync import Item
 from cti.ami.wire import Headers, MessageFramer
 from tests.fuzz.ami_bytes import (
     CHANNELS_ACTION_ID,
@@ -23,6 +24,9 @@ from tests.fuzz.ami_bytes import (
     WireCase,
 )
 
+# Ends a resync listing a case may have opened: the gate holds live events until it ends, as
+# Asterisk always ends one (a listing left open would hold up to queue_size events).
+_LISTING_DONE = f"\r\n\r\nEvent: CoreShowChannelsComplete\r\nActionID: {CHANNELS_ACTION_ID}\r\n\r\n"
 _LOOP = asyncio.new_event_loop()  # only so panoramisk Actions get a Future; never run
 
 
@@ -54,28 +58,33 @@ class ReadPath:
         from cti.ami.intake import Intake  # imports panoramisk; kept next to its only use
 
         self.counters = Counters()
-        self.intake = Intake(queue_size=10_000, counters=self.counters, clock=lambda: 0.0)
+        # A small queue: overflows (and the resync they ask for) happen, held events stay few.
+        self.intake = Intake(queue_size=100, counters=self.counters, clock=lambda: 0.0)
         self.protocol = CtiAmiProtocol(self.counters, self.intake.on_message, max_message_chars)
         self.protocol.connection_made(_Transport())
         self.protocol.factory = _Manager(self)
         self.connection_losses = 0
-        self.intake._gate.begin(CHANNELS_ACTION_ID, QUEUE_ACTION_ID, None)
-        self._send_pending()
+        self._expect_replies()
 
-    def _send_pending(self) -> None:
-        """Outstanding actions, so generated replies with their ActionIDs complete them."""
+    def _expect_replies(self) -> None:
+        """Outstanding actions and a resync listing, so generated replies with their ActionIDs
+        reach panoramisk's action bookkeeping and the resync gate."""
         for action_id in PENDING_ACTION_IDS:
-            self.protocol.responses[action_id] = _action({"Action": "Ping", "ActionID": action_id})
+            if action_id not in self.protocol.responses:
+                action = _action({"Action": "Ping", "ActionID": action_id})
+                self.protocol.responses[action_id] = action
+        if self.intake._gate._ids is None:
+            self.intake._gate.begin(CHANNELS_ACTION_ID, QUEUE_ACTION_ID, None)
 
-    def feed(self, chunks: list[bytes]) -> int:
-        """Feed the reads; returns how many items reached the queue (drained afterwards)."""
+    def feed(self, chunks: list[bytes]) -> list[Item]:
+        """Feed the reads; returns what reached the queue (drained), as AmiClient would get it."""
         for chunk in chunks:
             self.protocol.data_received(chunk)
-        delivered = self.intake.queue.qsize()
+        self.protocol.data_received(_LISTING_DONE.encode())
+        delivered = []
         while not self.intake.queue.empty():
-            self.intake.queue.get_nowait()
-        if len(self.protocol.responses) < len(PENDING_ACTION_IDS):
-            self._send_pending()
+            delivered.append(self.intake.queue.get_nowait())
+        self._expect_replies()
         return delivered
 
     def buffered_chars(self) -> int:
