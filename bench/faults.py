@@ -100,7 +100,11 @@ def plan_rounds(trials: list[Trial], args: argparse.Namespace) -> list[RoundPlan
         (fits[0].append(trial) if fits else rounds.append([trial]))
     local_rounds = len(rounds)
     for trial in restarts:
-        fits = [r for r in rounds[local_rounds:] if all(t.fault != trial.fault for t in r)]
+        fits = [
+            r
+            for r in rounds[local_rounds:]
+            if all(t.fault != trial.fault and t.spec.crash == trial.spec.crash for t in r)
+        ]
         (fits[0].append(trial) if fits else rounds.append([trial]))
     plans = []
     for number, group in enumerate(rounds):

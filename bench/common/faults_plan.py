@@ -53,6 +53,7 @@ class FaultSpec:
     action: Action | None = None  # local faults
     proxies: tuple[str, ...] = ("ami",)  # which connections of the bridge go through a proxy
     kills_bridge: bool = False  # asterisk faults: the bridge is killed too
+    crash: bool = False  # asterisk faults: SIGKILL Asterisk (no Hangup events) before the start
 
 
 async def _nothing(_bridge: BridgeProcess, _trial: Trial) -> None:

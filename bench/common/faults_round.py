@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
+import signal
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ from bench.common.faults_records import (
     read_records,
 )
 from bench.common.faults_truth import TruthCall, TruthTraffic
+from cti.sandbox import process
 from cti.sandbox.manager import Sandbox
 from cti.sandbox.sim.traffic import TrafficMix
 from cti.sandbox.sim.world import open_world
@@ -95,6 +98,10 @@ async def run_round(plan: RoundPlan, workdir: Path, sandbox: Sandbox) -> RoundRe
                     settled[bridge.name],
                 )
             )
+        cut = sum(call.cut_by_restart for call in placed)
+        for trial in plan.trials:
+            if trial.spec.scope == "asterisk":
+                trial.notes["calls_cut"] = cut
         return RoundResult(
             plan,
             results,
@@ -154,7 +161,8 @@ async def _traffic(
                 )
         if plan.restart_at is not None:
             killed = [b for t, b in zip(plan.trials, tests, strict=True) if t.spec.kills_bridge]
-            restart = _restart_asterisk(sandbox, traffic, [control, *tests], killed)
+            crash = any(trial.spec.crash for trial in plan.trials)
+            restart = _restart_asterisk(sandbox, traffic, [control, *tests], killed, crash)
             jobs.append(asyncio.create_task(_at(began + plan.restart_at, restart)))
         try:
             await asyncio.gather(*jobs)
@@ -175,12 +183,18 @@ async def _restart_asterisk(
     traffic: TruthTraffic,
     bridges: list[BridgeProcess],
     killed: list[BridgeProcess],
+    crash: bool,
 ) -> None:
+    """Graceful: `cti sandbox up` (SIGTERM: Asterisk hangs every channel up, AMI shows it);
+    crash: SIGKILL first, so no Hangup event is ever sent for the calls that die."""
     traffic.open_for_calls.clear()
     await asyncio.sleep(2)  # no call is half-way through its INVITE
     traffic.mark_cut()
     for bridge in killed:
         bridge.kill()
+    if crash:
+        for pid in process.strays(sandbox.layout):
+            os.kill(pid, signal.SIGKILL)
     await asyncio.to_thread(sandbox.up, False)
     traffic.forget_all_legs()
     await traffic.world.phones.register_all()
