@@ -168,6 +168,9 @@ FAULTS: dict[str, FaultSpec] = {
         ),
         FaultSpec("asterisk_restart", "asterisk", 5, 15, "Asterisk restarted mid-call"),
         FaultSpec(
+            "asterisk_crash", "asterisk", 5, 15, "Asterisk SIGKILLed mid-call, started", crash=True
+        ),
+        FaultSpec(
             "both_restart",
             "asterisk",
             5,
