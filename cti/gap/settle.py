@@ -40,6 +40,7 @@ class GapSettler:
         until = resync.live_from or resync.received_at
         start = max(since - OVERLAP_SECONDS, until - self._max_gap)
         rows = await asyncio.to_thread(read_since, self._path, start, until)
+        log.debug("gap %.3f..%.3f: %d CEL rows in %s", start, until, len(rows), self._path)
         if not rows:
             return []
         known = await self._known(rows)

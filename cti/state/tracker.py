@@ -79,6 +79,7 @@ class Tracker:
     def __init__(self, config: TrackerConfig | None = None) -> None:
         self._reg = Registry(config or TrackerConfig())
         self._changed: set[str] = set()
+        self._clock = 0.0  # Asterisk's time of the last event that changed a call
         self._recently_ended: deque[str] = deque(maxlen=RECENTLY_ENDED)
 
     def apply(self, event: AmiEvent | Resync) -> list[CallEvent]:
@@ -95,6 +96,8 @@ class Tracker:
                 _mark_settled(reg.touched.values())
         for call in reg.touched.values():
             refresh(reg, call)
+        if reg.touched:
+            self._clock = max(self._clock, reg.now)
         self._changed.update(reg.touched)
         reg.touched.clear()
         out, reg.out = reg.out, []
@@ -124,14 +127,16 @@ class Tracker:
 
     @property
     def last_event_at(self) -> float:
-        return self._reg.now
+        """Asterisk's time of the last event that changed a call: the PBX's log after it is
+        news to the tracker. (Replies to actions carry our clock and change no call.)"""
+        return self._clock
 
     def take_changes(self) -> TrackerChanges:
         calls, changed = self._reg.calls, sorted(self._changed)
         self._changed = set()
         open_calls = tuple(export_call(self._reg, calls[i]) for i in changed if i in calls)
         dropped, self._reg.dropped = tuple(self._reg.dropped), []
-        return TrackerChanges(open_calls, dropped, self._reg.now)
+        return TrackerChanges(open_calls, dropped, self._clock)
 
     def recently_ended(self) -> set[str]:
         """Linkedids of the last RECENTLY_ENDED calls ended (in memory only)."""
@@ -141,6 +146,7 @@ class Tracker:
         """Calls exported before a restart, put back before the first AMI event; how many."""
         restored = [call for call in map(self._restore_one, states) if call is not None]
         self._reg.now = max(self._reg.now, clock)
+        self._clock = max(self._clock, clock)
         self._reg.touched.clear()
         return len(restored)
 
