@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from crm_core.api.deps import ActorDep, IdPath, PageDep, ServicesDep
 from crm_core.api.responses import errors
 from crm_core.services.dto import AuditOut, Page, UserCreate, UserOut, UserUpdate
-from crm_core.services.dto.common import DB_INT_MAX
+from crm_core.services.dto.common import DB_INT_MAX, NO_NUL
 
 router = APIRouter(tags=["admin"], responses=errors(400, 401, 403, 404, 409))
 
@@ -36,7 +36,7 @@ async def list_audit(
     actor: ActorDep,
     services: ServicesDep,
     page: PageDep,
-    table: Annotated[str | None, Query(max_length=64)] = None,
+    table: Annotated[str | None, Query(max_length=64, pattern=NO_NUL)] = None,
     record_id: Annotated[int | None, Query(ge=1, le=DB_INT_MAX)] = None,
 ) -> Page[AuditOut]:
     return await services.audit.list(actor, page, table, record_id)

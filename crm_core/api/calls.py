@@ -10,6 +10,7 @@ from crm_core.api.deps import ActorDep, IdPath, ServicesDep
 from crm_core.api.responses import errors
 from crm_core.errors import NotFoundError
 from crm_core.services.dto import CallFilter, CallOut, Card, Page
+from crm_core.services.dto.common import NO_NUL
 
 router = APIRouter(tags=["calls"], responses=errors(401, 404))
 
@@ -32,7 +33,7 @@ async def get_call(actor: ActorDep, services: ServicesDep, call_id: IdPath) -> C
 async def lookup(
     _actor: ActorDep,
     services: ServicesDep,
-    phone: Annotated[str, Query(min_length=1, max_length=64)],
+    phone: Annotated[str, Query(min_length=1, max_length=64, pattern=NO_NUL)],
 ) -> Card:
     """The card for a phone number in any spelling; 404 when no card holds it."""
     card = await services.cards.lookup(phone)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from crm_core.api.deps import ActorDep, IdPath, PageDep, ServicesDep
 from crm_core.api.responses import errors
 from crm_core.services.dto import CompanyCreate, CompanyOut, CompanyUpdate, Page, PhoneIn, PhoneOut
+from crm_core.services.dto.common import NO_NUL
 
 router = APIRouter(
     prefix="/companies", tags=["companies"], responses=errors(400, 401, 403, 404, 409)
@@ -20,7 +21,7 @@ async def list_companies(
     _actor: ActorDep,
     services: ServicesDep,
     page: PageDep,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
 ) -> Page[CompanyOut]:
     return await services.companies.list(q, page)
 

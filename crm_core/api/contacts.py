@@ -19,6 +19,7 @@ from crm_core.services.dto import (
     PhoneOut,
     TimelineItem,
 )
+from crm_core.services.dto.common import NO_NUL
 
 MAX_STALE_DAYS = 36_500
 router = APIRouter(prefix="/contacts", tags=["contacts"], responses=errors(400, 401, 403, 404, 409))
@@ -29,7 +30,7 @@ async def list_contacts(
     _actor: ActorDep,
     services: ServicesDep,
     page: PageDep,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
 ) -> Page[ContactOut]:
     """Contacts matching `q` (name, company, email, or a phone in any spelling)."""
     return await services.search.search(q, page)

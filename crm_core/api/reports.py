@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from crm_core.api.deps import ActorDep, ServicesDep
 from crm_core.api.responses import errors
-from crm_core.services.dto.common import ZONE_NAMES
+from crm_core.services.dto.common import NO_NUL, ZONE_NAMES
 from crm_core.services.dto.reports import Bucket, Report, ReportQuery, ReportRow
 from crm_core.services.reports import ReportService
 
@@ -33,8 +33,8 @@ def report_query(
     start: Annotated[datetime, Query(alias="from", description="before `to`")],
     end: Annotated[datetime, Query(alias="to", description="after `from`; hour buckets: 92 days")],
     bucket: Bucket = Bucket.DAY,
-    queue: Annotated[str | None, Query(max_length=64)] = None,
-    agent: Annotated[str | None, Query(max_length=64)] = None,
+    queue: Annotated[str | None, Query(max_length=64, pattern=NO_NUL)] = None,
+    agent: Annotated[str | None, Query(max_length=64, pattern=NO_NUL)] = None,
     threshold: Annotated[int, Query(ge=0, le=3600)] = 20,
     tz: Annotated[str, Query(max_length=64, json_schema_extra={"enum": ZONE_NAMES})] = "UTC",
 ) -> ReportQuery:
@@ -51,6 +51,18 @@ def report_query(
 
 
 QueryDep = Annotated[ReportQuery, Depends(report_query)]
+
+
+def timeline_query(query: QueryDep) -> ReportQuery:
+    try:
+        query.check_timeline_size()
+    except ValueError as exc:
+        detail = {"loc": ["query", "bucket"], "msg": str(exc), "type": "value_error"}
+        raise RequestValidationError([detail]) from exc
+    return query
+
+
+TimelineQueryDep = Annotated[ReportQuery, Depends(timeline_query)]
 CSV_TOO: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "format=csv"}
 }
@@ -121,12 +133,12 @@ async def agents_csv(actor: ActorDep, reports: ReportsDep, query: QueryDep) -> R
 
 @router.get("/timeline", response_model=Report, responses=CSV_TOO)
 async def timeline(
-    actor: ActorDep, reports: ReportsDep, query: QueryDep, fmt: Format = "json"
+    actor: ActorDep, reports: ReportsDep, query: TimelineQueryDep, fmt: Format = "json"
 ) -> Response:
     """Per hour, day or week (`bucket`) of the period; empty buckets as zeros."""
     return respond(await reports.timeline(actor, query), fmt)
 
 
 @router.get("/timeline.csv", include_in_schema=False)
-async def timeline_csv(actor: ActorDep, reports: ReportsDep, query: QueryDep) -> Response:
+async def timeline_csv(actor: ActorDep, reports: ReportsDep, query: TimelineQueryDep) -> Response:
     return respond(await reports.timeline(actor, query), "csv")

@@ -15,6 +15,8 @@ T = TypeVar("T")
 DB_INT_MAX = 2**31 - 1
 """The largest value of an INTEGER column on PostgreSQL: ids, offsets and counts stay below."""
 RecordId = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
+NO_NUL = r"^[^\x00]*$"
+"""A pattern for free text in a query string: PostgreSQL's text cannot hold NUL."""
 ZONE_NAMES = sorted(available_timezones() | {"UTC"})
 
 

@@ -13,7 +13,9 @@ from crm_core.services.dto.phones import PhoneIn, PhoneOut
 CompanyName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")
 ]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Tag = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"\S")
+]
 Tags = Annotated[list[Tag], Field(max_length=20)]
 NotesText = Annotated[str, StringConstraints(max_length=10_000)]
 

@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from crm_core.services.dto.common import TimeZoneName
 
 MAX_HOUR_BUCKET_DAYS = 92
+MAX_TIMELINE_BUCKETS = 40_000
+BUCKET_DAYS = {"hour": 1 / 24, "day": 1, "week": 7}
 
 
 class Bucket(StrEnum):
@@ -52,6 +54,15 @@ class ReportQuery(BaseModel):
         if end <= start:
             raise ValueError("`to` must be after `from`")
         return self
+
+    def check_timeline_size(self) -> None:
+        """A timeline is one row per bucket: at most 40,000 (a century of days)."""
+        days = (self.end - self.start).total_seconds() / 86400
+        if days / BUCKET_DAYS[self.bucket.value] > MAX_TIMELINE_BUCKETS:
+            raise ValueError(
+                f"a timeline has at most {MAX_TIMELINE_BUCKETS:,} {self.bucket.value} buckets: "
+                "pick longer buckets or a shorter period"
+            )
 
     def check_bucket_span(self) -> None:
         """Hour buckets over a long period would be thousands of rows: refused beyond 92 days."""
