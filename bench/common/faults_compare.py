@@ -153,6 +153,7 @@ def _truth_diffs(call: TruthCall, got: Record) -> Iterable[tuple[str, Any, Any]]
     if not call.cut_by_restart:
         expected["agents_rang"] = tuple(sorted(call.agents_rang))
         expected["answered_by"] = (call.answered_by or "") if call.kind != "outbound" else ""
+        expected["transfers"] = tuple(call.transfers)
         if call.kind == "inbound":
             expected["queue"] = QUEUE_OF_DID.get(call.callee, "")
     disposition = call.expected_disposition()

@@ -11,6 +11,7 @@ and start time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 
@@ -37,6 +38,7 @@ class TruthCall:
     final_status: int = 0
     ended_at: float | None = None
     cut_by_restart: bool = False  # alive when Asterisk was restarted
+    transfers: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, from, to)
 
     @property
     def parties(self) -> frozenset[str]:
@@ -63,8 +65,14 @@ class TruthCall:
 
 
 class TruthTraffic(Traffic):
-    def __init__(self, world: World, mix: TrafficMix, seed: int | None = None) -> None:
+    """`transfer_share`: answered inbound calls that the answering agent blind-transfers (over
+    AMI, as the bridge's transfer button does) to another agent a second after answering."""
+
+    def __init__(
+        self, world: World, mix: TrafficMix, seed: int | None = None, transfer_share: float = 0.3
+    ) -> None:
         super().__init__(world, mix, seed)
+        self.transfer_share = transfer_share
         self.calls: list[TruthCall] = []
         self.open_for_calls = asyncio.Event()  # cleared: no new calls (Asterisk restarting)
         self.open_for_calls.set()
@@ -147,11 +155,34 @@ class TruthTraffic(Traffic):
             if not dialog.answered.is_set() and not dialog.ended.is_set():
                 call.caller_gave_up = True
                 await self._hang_up(dialog)
+            transfer = asyncio.ensure_future(self._maybe_transfer(call, dialog))
             await ended
         finally:
             answered.cancel()
             ended.cancel()
+        with contextlib.suppress(Exception):
+            await transfer
         call.answered = dialog.answered.is_set()
+
+    async def _maybe_transfer(self, call: TruthCall, dialog: Dialog) -> None:
+        if not dialog.answered.is_set() or call.kind != "inbound":
+            return
+        if self.random.random() >= self.transfer_share:
+            return
+        await asyncio.sleep(1)
+        source = call.answered_by
+        if source is None or dialog.ended.is_set():
+            return
+        listing = await self.world.ami.listing("CoreShowChannels")
+        prefix = f"PJSIP/{source}-"
+        channels = [c["Channel"] for c in listing if c.get("Channel", "").startswith(prefix)]
+        if len(channels) != 1:
+            return  # the agent is on two calls: which one to transfer is not certain
+        target = self.random.choice([agent for agent in AGENTS if agent != source])
+        await self.world.ami.action(
+            "BlindTransfer", Channel=channels[0], Exten=target, Context="agents"
+        )
+        call.transfers.append(("blind", source, target))
 
     # -- watching the far legs ---------------------------------------------------------------
     def _watch_legs(self) -> None:
