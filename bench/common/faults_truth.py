@@ -15,7 +15,7 @@ import contextlib
 import time
 from dataclasses import dataclass, field
 
-from cti.sandbox.sim.traffic import Traffic, TrafficMix, TrafficStats
+from cti.sandbox.sim.traffic import CALLER_NAMES, Traffic, TrafficMix, TrafficStats
 from cti.sandbox.sim.world import AGENTS, World
 from cti.sandbox.sip.agent import InviteHandler
 from cti.sandbox.sip.dialog import Dialog
@@ -110,7 +110,7 @@ class TruthTraffic(Traffic):
     # -- placing calls -----------------------------------------------------------------------
     async def _inbound(self) -> Dialog:
         number = f"+420601{self.random.randrange(10**6):06d}"
-        name = self.random.choice(("Petr Novák", "Jana Dvořáková", "José Ščasný", "Anna Smith", ""))
+        name = self.random.choice(CALLER_NAMES)
         did = self.random.choice(self.mix.dids)
         call = self._note("inbound", number, did)
         call.dialog = await self.world.carrier.call(did, number, name)
