@@ -29,7 +29,8 @@ def _time(timestamp: float | None) -> datetime | None:
 
 
 def _short(value: str | None, limit: int = 64) -> str:
-    return (value or "")[:limit]
+    """A database-safe text: no NUL (a caller ID can carry one; PostgreSQL refuses it)."""
+    return (value or "").replace("\x00", "")[:limit]
 
 
 def to_crm(call: CallRecord) -> CallRecordIn:
