@@ -108,7 +108,7 @@ class TrackerTarget:
     def check(self, case: perturb.TrackerCase, tally: Tally) -> int:
         items = perturb.build(case, f"b{next(self.tags)}")
         try:
-            problems = run(self.tracker, self.ledger, items, case.garbage_resync_at is not None)
+            problems = run(self.tracker, self.ledger, items, case.needs_closing)
         except Exception:
             self.tracker, self.ledger = Tracker(), Ledger()
             raise
@@ -168,6 +168,7 @@ BUDGETS = (
     ("tracker: interleaved calls", 400),
     ("tracker: disordered + made up", 400),
     ("tracker: gaps + Resync", 400),
+    ("tracker: made-up channels", 300),
 )
 
 
@@ -183,6 +184,8 @@ def make_target(name: str) -> Target:
         return TrackerTarget(name, perturb.interleaved_calls())
     if name == "tracker: disordered + made up":
         return TrackerTarget(name, perturb.disordered_calls())
+    if name == "tracker: made-up channels":
+        return TrackerTarget(name, perturb.wild_calls())
     return TrackerTarget(name, perturb.calls_with_gaps())
 
 

@@ -18,8 +18,8 @@ from tests.state.interleave import interleave, relabel
 
 Item = AmiEvent | Resync
 
-# Event names the tracker handles (and a few it does not). No Newchannel: a random one would be a
-# channel that never hangs up, and the bars are about calls whose channels all hung up.
+# Event names the tracker handles (and a few it does not). No Newchannel but in `wild_calls`: a
+# made-up one is a channel that never hangs up, and the bars are about channels that all did.
 RANDOM_EVENT_NAMES = (
     "NewCallerid", "Hangup", "Rename", "VarSet", "DialBegin", "DialEnd", "DialState",
     "BridgeEnter", "BridgeLeave", "BridgeMerge", "QueueCallerJoin", "QueueCallerAbandon",
@@ -70,6 +70,13 @@ class TrackerCase:
     gaps: list[tuple[int, int]] = field(default_factory=list)  # (start, length): lost, then Resync
     garbage_resync_at: int | None = None  # a Resync listing channels that do not exist
 
+    @property
+    def needs_closing(self) -> bool:
+        """Made-up channels never hang up: only a Resync listing nothing (Asterisk empty) ends
+        their calls, so the bars are checked after one."""
+        wild = any(e.name == "Newchannel" for e in self.random_events)
+        return wild or self.garbage_resync_at is not None
+
 
 @st.composite
 def interleaved_calls(draw: st.DrawFn, max_calls: int = 4) -> TrackerCase:
@@ -96,11 +103,22 @@ def disordered_calls(draw: st.DrawFn) -> TrackerCase:
 
 
 @st.composite
-def random_events(draw: st.DrawFn) -> RandomEvent:
+def wild_calls(draw: st.DrawFn) -> TrackerCase:
+    """Interleaved calls drowned in made-up events, Newchannels of channels that never end too."""
+    base = draw(interleaved_calls(max_calls=2))
+    names = st.sampled_from(("Newchannel", *RANDOM_EVENT_NAMES))
+    made_up = draw(st.lists(random_events(names), min_size=1, max_size=20))
+    return TrackerCase(base.calls, base.order, random_events=made_up)
+
+
+@st.composite
+def random_events(
+    draw: st.DrawFn, names: st.SearchStrategy[str] = st.sampled_from(RANDOM_EVENT_NAMES)
+) -> RandomEvent:
     keys = (*_ID_KEYS, *_NAME_KEYS, *_BRIDGE_KEYS, *_OTHER)
     chosen = draw(st.lists(st.sampled_from(keys), min_size=1, max_size=6, unique=True))
     picks = tuple((key, draw(st.integers(0, 63))) for key in chosen)
-    return RandomEvent(draw(st.sampled_from(RANDOM_EVENT_NAMES)), draw(_POSITIONS), picks)
+    return RandomEvent(draw(names), draw(_POSITIONS), picks)
 
 
 @st.composite

@@ -22,7 +22,7 @@ def test_tracker_memory_returns_to_baseline_after_many_calls() -> None:
     tags = itertools.count()
 
     @ci_settings(CASES)
-    @given(perturb.disordered_calls() | perturb.calls_with_gaps())
+    @given(perturb.disordered_calls() | perturb.calls_with_gaps() | perturb.wild_calls())
     def one_case(case: perturb.TrackerCase) -> None:
         items = perturb.build(case, f"m{next(tags)}")
         assert run(tracker, ledger, items, closing=True) == []

@@ -40,4 +40,10 @@ def test_duplicated_late_and_made_up_events_leave_nothing_open(case: perturb.Tra
 @ci_settings(150)
 @given(perturb.calls_with_gaps())
 def test_gaps_closed_by_a_resync_leave_nothing_open(case: perturb.TrackerCase) -> None:
-    _check(case, closing=case.garbage_resync_at is not None)
+    _check(case, closing=case.needs_closing)
+
+
+@ci_settings(150)
+@given(perturb.wild_calls())
+def test_made_up_channels_end_at_a_resync_listing_nothing(case: perturb.TrackerCase) -> None:
+    _check(case, closing=True)
