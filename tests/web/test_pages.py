@@ -105,6 +105,10 @@ async def test_search_by_another_phone_spelling_opens_the_card(
     await expect(timeline).to_contain_text("Incoming call missed")
     await expect(timeline).to_contain_text("Outgoing call busy")
     await expect(timeline).to_contain_text("talked 4 min 5 s")
+    rebuilt = timeline.locator("li.tl-call .reconstructed")
+    await expect(rebuilt).to_have_count(1)  # the missed call, settled after a gap
+    await expect(rebuilt).to_have_text("rebuilt after a gap")
+    await expect(rebuilt).to_have_attribute("title", re.compile("CEL"))
     await expect(timeline).to_contain_text("Send the updated price list and call back")
     await expect(timeline).to_contain_text("Prefers calls after 10:00.")
     # Each call has an icon beside its words.

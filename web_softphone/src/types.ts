@@ -100,6 +100,9 @@ export interface Call {
   wait_seconds?: number;
   talk_seconds?: number;
   routing_reason?: string;
+  /** Settled after the bridge missed part of the call (a restart, an AMI gap); `note` says how. */
+  reconstructed?: boolean;
+  note?: string;
 }
 
 export interface Task {

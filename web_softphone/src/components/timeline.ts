@@ -78,6 +78,7 @@ export function callSummary(call: Call, display: NumberDisplay = (n) => n, dial?
         secs !== null && secs > 0 ? h("span", null, `talked ${formatDuration(secs)}`) : null,
         agent ? h("span", null, `answered by ${agent}`) : null,
         call.queue ? h("span", null, `queue ${call.queue}`) : null,
+        call.reconstructed ? h("span", { class: "tag reconstructed", title: call.note || "" }, "rebuilt after a gap") : null,
       ].filter(Boolean),
     ),
   );
