@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_core.models import Call, IngestCursor, OpenCallState
@@ -32,6 +34,17 @@ class StoredTracking:
 
 async def delete_state(session: AsyncSession, linkedid: str) -> None:
     await session.execute(delete(OpenCallState).where(OpenCallState.linkedid == linkedid))
+
+
+def _upsert(session: AsyncSession, model: type[OpenCallState | IngestCursor], key: str) -> Any:
+    """INSERT .. ON CONFLICT DO UPDATE: one statement, so a row deleted meanwhile by another
+    transaction (a call's end) is simply inserted, never a stale-row error."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+    updates = {c.name: insert.excluded[c.name] for c in table.columns if c.name != key}
+    return insert.on_conflict_do_update(index_elements=[key], set_=updates)
 
 
 def _ended(linkedids: Iterable[str]) -> Any:
@@ -53,15 +66,18 @@ class CallStateService(ServiceBase):
         async with self._sessions.begin() as session:
             states = {str(state["linkedid"]): state for state in open_calls}
             ended = set((await session.scalars(_ended(states))).all()) if states else set()
-            for linkedid, state in states.items():
-                if linkedid not in ended:
-                    await session.merge(
-                        OpenCallState(linkedid=linkedid, state=state, updated_at=now)
-                    )
+            rows = [
+                {"linkedid": linkedid, "state": state, "updated_at": now}
+                for linkedid, state in states.items()
+                if linkedid not in ended
+            ]
+            if rows:
+                await session.execute(_upsert(session, OpenCallState, "linkedid"), rows)
             if dropped:
                 gone = OpenCallState.linkedid.in_(list(dropped))
                 await session.execute(delete(OpenCallState).where(gone))
-            await session.merge(IngestCursor(name=cursor, event_time=clock, updated_at=now))
+            mark = {"name": cursor, "event_time": clock, "updated_at": now}
+            await session.execute(_upsert(session, IngestCursor, "name"), [mark])
 
     async def load(self, cursor: str = DEFAULT_CURSOR) -> StoredTracking:
         async with self._sessions.begin() as session:

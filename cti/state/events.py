@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -27,9 +28,11 @@ class AmiEvent:
         stamp = self.headers.get("Timestamp")
         if stamp:
             try:
-                return float(stamp)
+                value = float(stamp)
             except ValueError:
-                pass
+                return self.received_at
+            if math.isfinite(value):
+                return value
         return self.received_at
 
     @classmethod

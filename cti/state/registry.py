@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 
 from cti.state.config import TrackerConfig
@@ -19,7 +20,8 @@ class Registry:
         self.bridges: dict[str, set[str]] = {}
         self.touched: dict[str, Call] = {}
         self.out: list[CallEvent] = []
-        self.dropped: list[str] = []  # calls gone without a record (see lifecycle._end)
+        # calls gone without a record (see lifecycle._end), until the tracking store takes them
+        self.dropped: deque[str] = deque(maxlen=10_000)
         self.now = 0.0
 
     # -- lookup --------------------------------------------------------------------------

@@ -98,10 +98,12 @@ class Tracker:
             refresh(reg, call)
         if reg.touched:
             self._clock = max(self._clock, reg.now)
-        self._changed.update(reg.touched)
+        self._changed.update(linkedid for linkedid in reg.touched if linkedid in reg.calls)
         reg.touched.clear()
         out, reg.out = reg.out, []
-        self._recently_ended.extend(e.call.linkedid for e in out if isinstance(e, CallEnded))
+        for ended in (e for e in out if isinstance(e, CallEnded)):
+            self._recently_ended.append(ended.call.linkedid)
+            self._changed.discard(ended.call.linkedid)
         return out
 
     def _follow_channel(self, event: AmiEvent) -> None:
@@ -135,7 +137,8 @@ class Tracker:
         calls, changed = self._reg.calls, sorted(self._changed)
         self._changed = set()
         open_calls = tuple(export_call(self._reg, calls[i]) for i in changed if i in calls)
-        dropped, self._reg.dropped = tuple(self._reg.dropped), []
+        dropped = tuple(self._reg.dropped)
+        self._reg.dropped.clear()
         return TrackerChanges(open_calls, dropped, self._clock)
 
     def recently_ended(self) -> set[str]:
