@@ -14,31 +14,9 @@ from cti.state.records import Transfer
 from cti.state.registry import Registry
 
 FORMAT = 1
-_CALL_FIELDS = (
-    "abandoned",
-    "answered_at",
-    "answered_by",
-    "callee",
-    "caller",
-    "caller_cause",
-    "caller_name",
-    "caller_uid",
-    "dial_status",
-    "dialled",
-    "did",
-    "direction",
-    "note",
-    "originated",
-    "queue",
-    "reconstructed",
-    "recording",
-    "ring_seen",
-    "route_reason",
-    "started",
-    "started_at",
-    "suppressed",
-    "wave_start",
-)
+# Every slot of a Call is kept; these few are not plain values and are written apart.
+_STRUCTURED = frozenset({"linkedid", "channels", "agents_rang", "ringing", "transfers"})
+_CALL_FIELDS = tuple(name for name in Call.__slots__ if name not in _STRUCTURED)
 _CHANNEL_FIELDS = ("uid", "name", "linkedid", "state", "number", "cid_name", "exten", "bridge")
 
 
@@ -67,7 +45,8 @@ def restore_call(reg: Registry, data: dict[str, Any]) -> Call | None:
         return None
     call = Call(str(data["linkedid"]), float(data["started_at"]))
     for name in _CALL_FIELDS:
-        setattr(call, name, data[name])
+        if name in data:  # a field added since the state was saved keeps its default
+            setattr(call, name, data[name])
     call.agents_rang = [str(agent) for agent in data["agents_rang"]]
     call.ringing = tuple(str(agent) for agent in data["ringing"])
     call.transfers = [_transfer(item) for item in data["transfers"]]
