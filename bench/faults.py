@@ -71,7 +71,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--parallel", type=int, default=4, help="bridges under test per round")
     parser.add_argument("--verbose", action="store_true", help="every finding, diff per field")
     parser.add_argument("--json", type=Path, help="write rows and findings here")
-    parser.add_argument("--keep", action="store_true", help="keep the bridges' logs and files")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the bridges' logs and databases, and the raw AMI"
+    )
     args = parser.parse_args(argv)
     unknown = set(args.faults.split(",")) - set(FAULTS)
     if unknown:
@@ -113,7 +115,8 @@ def plan_rounds(trials: list[Trial], args: argparse.Namespace) -> list[RoundPlan
             trial.at = restart_at or LEAD_SECONDS + index * STAGGER_SECONDS + rng.uniform(0, 4)
         end = max(trial.at + trial.spec.seconds for trial in group) + RECOVERY_SECONDS
         calls = max(args.calls, math.ceil(args.rate * (end + TAIL_SECONDS)))
-        plans.append(RoundPlan(group, calls, args.rate, args.seed + number, restart_at))
+        plan = RoundPlan(group, calls, args.rate, args.seed + number, restart_at, args.keep)
+        plans.append(plan)
     return plans
 
 
@@ -161,6 +164,8 @@ async def run(args: argparse.Namespace) -> int:
             round_dir = workdir / f"round{number}"
             round_dir.mkdir()
             with sandbox_lock():
+                # the Asterisk running the repository's current dialplans (restarted if stale)
+                await asyncio.to_thread(sandbox.ensure_up, False)
                 await asyncio.to_thread(sandbox.cli, "channel request hangup all")
                 result = await run_round(plan, round_dir, sandbox)
             results.append(result)

@@ -42,6 +42,7 @@ class BridgeProcess:
     database: DatabaseTarget
     ami_port: int
     bus_url: str = "memory://"
+    cel_path: str = ""  # Asterisk's CEL log (CTI_CEL_PATH): how a gap is settled
     http_port: int = field(default_factory=free_port)
     ami_proxy: FaultProxy | None = None
     db_proxy: FaultProxy | None = None
@@ -70,6 +71,7 @@ class BridgeProcess:
                 "CTI_AMI_HOST": "127.0.0.1",
                 "CTI_AMI_PORT": str(self.ami_port),
                 "CTI_BUS_URL": self.bus_url,
+                "CTI_CEL_PATH": self.cel_path,
                 "CTI_SANDBOX": "false",
                 "CTI_AGI_ENABLED": "false",
                 "CTI_CALLBACK_AUTO_DIAL": "false",  # the bridge must not place calls of its own

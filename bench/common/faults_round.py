@@ -30,6 +30,7 @@ from bench.common.faults_records import (
 from bench.common.faults_truth import TruthCall, TruthTraffic
 from cti.sandbox import process
 from cti.sandbox.manager import Sandbox
+from cti.sandbox.recorder import RawRecorder
 from cti.sandbox.sim.traffic import TrafficMix
 from cti.sandbox.sim.world import open_world
 
@@ -46,6 +47,7 @@ class RoundPlan:
     rate: float
     seed: int
     restart_at: float | None = None  # Asterisk is restarted at this second of traffic
+    record_ami: bool = False  # keep the raw AMI stream of the round in <workdir>/ami.raw
 
 
 @dataclass
@@ -71,10 +73,17 @@ async def run_round(plan: RoundPlan, workdir: Path, sandbox: Sandbox) -> RoundRe
     began = time.monotonic()
     ami = sandbox.connection_info()
     async with contextlib.AsyncExitStack() as stack:
-        control = await _bridge(stack, workdir, "control", "sqlite", ami.port, ())
+        cel = str(sandbox.layout.cel_log)  # every bridge alike: as `make run` configures it
+        control = await _bridge(stack, workdir, "control", "sqlite", ami.port, (), cel)
         tests = [
             await _bridge(
-                stack, workdir, f"t{i}-{trial.fault}", trial.backend, ami.port, trial.spec.proxies
+                stack,
+                workdir,
+                f"t{i}-{trial.fault}",
+                trial.backend,
+                ami.port,
+                trial.spec.proxies,
+                cel,
             )
             for i, trial in enumerate(plan.trials)
         ]
@@ -82,6 +91,8 @@ async def run_round(plan: RoundPlan, workdir: Path, sandbox: Sandbox) -> RoundRe
         for bridge in everyone:
             bridge.start()
         await asyncio.gather(*(bridge.wait_connected() for bridge in everyone))
+        if plan.record_ami:
+            await _record_ami(stack, sandbox, workdir / "ami.raw")
         truth = await _traffic(plan, sandbox, control, tests)
         settled = await settle(everyone)
         control_records = await read_records(control.database)
@@ -120,10 +131,11 @@ async def _bridge(
     backend: str,
     ami_port: int,
     proxied: tuple[str, ...],
+    cel_path: str,
 ) -> BridgeProcess:
     database = await create_database(backend, workdir, name)
     stack.push_async_callback(drop_database, database)
-    bridge = BridgeProcess(name, workdir, database, ami_port)
+    bridge = BridgeProcess(name, workdir, database, ami_port, cel_path=cel_path)
     stack.callback(bridge.stop)
     if "ami" in proxied:
         bridge.ami_proxy = await _proxy(stack, "127.0.0.1", ami_port)
@@ -137,6 +149,19 @@ async def _bridge(
         bridge.bus_proxy = await _proxy(stack, REDIS_HOST, REDIS_PORT)
         bridge.bus_url = f"redis://127.0.0.1:{bridge.bus_proxy.port}/0"
     return bridge
+
+
+async def _record_ami(stack: contextlib.AsyncExitStack, sandbox: Sandbox, path: Path) -> None:
+    """The raw AMI stream (user `recorder`), to look up the events around a wrong record.
+    Stops at an Asterisk restart: the rest of such a round is not recorded."""
+    recorder = RawRecorder(sandbox.settings.account("recorder"), path)
+    await recorder.start()
+
+    async def stop() -> None:
+        with contextlib.suppress(Exception):
+            await recorder.stop()
+
+    stack.push_async_callback(stop)
 
 
 async def _proxy(stack: contextlib.AsyncExitStack, host: str, port: int) -> FaultProxy:
