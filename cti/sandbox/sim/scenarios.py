@@ -7,50 +7,23 @@ in from the recording. Agents are named by extension.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 from cti.sandbox.agi_stub import RouteAnswer
+from cti.sandbox.sim.dialplan_flows import DIALPLAN_FLOWS
+from cti.sandbox.sim.scenario_kit import (
+    CUSTOMER,
+    CUSTOMER_NAME,
+    SALES,
+    SUPPORT,
+    Scenario,
+    inbound,
+    talk,
+)
+from cti.sandbox.sim.scenario_kit import customer_calls as _customer_calls
 from cti.sandbox.sim.world import World
 from cti.sandbox.sip.calls import BUSY, NO_ANSWER, AnswerPlan
 
-Record = dict[str, Any]
-Script = Callable[[World], Awaitable[None]]
-SALES, SUPPORT = "100", "200"
-CUSTOMER, CUSTOMER_NAME = "+420601000001", "Petr Novák"
-
-
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    description: str
-    script: Script
-    expected: list[Record] = field(default_factory=list)
-
-
-def inbound(**fields: Any) -> Record:
-    record: Record = {
-        "direction": "inbound",
-        "caller": CUSTOMER,
-        "caller_name": CUSTOMER_NAME,
-        "queue": None,
-        "answered_by": None,
-        "transfers": [],
-    }
-    return record | fields
-
-
-def talk(seconds: float, answer_after: float = 2.0) -> AnswerPlan:
-    return AnswerPlan(answer_after=answer_after, talk=seconds)
-
-
-async def _customer_calls(world: World, did: str, hang_up_after: float | None = None) -> None:
-    dialog = await world.carrier.call(did, CUSTOMER, CUSTOMER_NAME)
-    if hang_up_after is not None:
-        await asyncio.sleep(hang_up_after)
-        await world.carrier.hang_up(dialog)
-    await dialog.ended.wait()
+__all__ = ["SCENARIOS", "Scenario"]
 
 
 # --- direct calls to an agent (DID 10XX)
@@ -386,5 +359,6 @@ SCENARIOS: dict[str, Scenario] = {
                 )
             ],
         ),
+        *DIALPLAN_FLOWS,
     ]
 }
