@@ -118,18 +118,27 @@ def _hold_sqlite_lock(path: str, seconds: float) -> None:
 
 
 async def _redis_down(bridge: BridgeProcess, trial: Trial) -> None:
+    """Pops after the outage: on the socket opened before it (`pops_resumed`; a page whose
+    socket the server closed reconnects, `ws_reconnects`), and on a socket opened after it
+    (`pops_new_socket`), which tells a dead bus from a dead subscription."""
     assert bridge.bus_proxy is not None
     watch = PopWatch(bridge.url)
     await watch.start()
+    fresh = PopWatch(bridge.url)
     try:
+        await asyncio.sleep(6)  # rings before the outage: the socket works
         bridge.bus_proxy.cut()
+        trial.notes["rings_before"] = len(watch.rings)
         await asyncio.sleep(FAULTS["redis_down"].seconds)
         bridge.bus_proxy.restore()
         restored = time.time()
+        await fresh.start()
         trial.notes["pops_resumed"] = await watch.ring_after(restored, POP_RESUME_TIMEOUT)
+        trial.notes["pops_new_socket"] = await fresh.ring_after(restored, 5)
         trial.notes["ws_reconnects"] = watch.reconnects
     finally:
         await watch.stop()
+        await fresh.stop()
 
 
 FAULTS: dict[str, FaultSpec] = {
