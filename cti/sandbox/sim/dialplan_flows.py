@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from cti.sandbox.sim.scenario_kit import Scenario, customer_calls, inbound, talk
 from cti.sandbox.sim.world import World
-from cti.sandbox.sip.calls import NO_ANSWER
+from cti.sandbox.sip.calls import BUSY, NO_ANSWER
 
 RING_GROUP, HUNT_GROUP = "300", "301"
 GROUP = ["1001", "1002", "1003"]
+FORWARD_ALWAYS, FORWARD_BUSY, FORWARD_NOANSWER = "310", "311", "312"
+FOLLOW_ME, MOBILE = "320", "0777000106"
 
 
 async def ring_group_answered(world: World) -> None:
@@ -34,6 +36,27 @@ async def hunt_group_answered_second(world: World) -> None:
 async def hunt_group_unanswered(world: World) -> None:
     world.phones.plans.update({ext: NO_ANSWER for ext in GROUP})
     await customer_calls(world, HUNT_GROUP)
+
+
+async def forward_unconditional(world: World) -> None:
+    world.phones.plans.update({"1004": talk(4), "1005": talk(4)})
+    await customer_calls(world, FORWARD_ALWAYS)
+
+
+async def forward_on_busy(world: World) -> None:
+    world.phones.plans.update({"1004": BUSY, "1005": talk(4)})
+    await customer_calls(world, FORWARD_BUSY)
+
+
+async def forward_on_no_answer(world: World) -> None:
+    world.phones.plans.update({"1004": NO_ANSWER, "1005": talk(4)})
+    await customer_calls(world, FORWARD_NOANSWER)
+
+
+async def follow_me_external(world: World) -> None:
+    world.phones.plans["1006"] = NO_ANSWER
+    world.carrier.plans[MOBILE] = talk(4)
+    await customer_calls(world, FOLLOW_ME)
 
 
 DIALPLAN_FLOWS = [
@@ -78,5 +101,55 @@ DIALPLAN_FLOWS = [
         " nobody answers.",
         hunt_group_unanswered,
         [inbound(callee=HUNT_GROUP, agents_rang=GROUP, disposition="missed")],
+    ),
+    Scenario(
+        "forward_unconditional",
+        "A customer dials DID 310: agent 1004 with all calls forwarded to 1005; 1004 never rings,"
+        " 1005 answers after 2 s and talks 4 s.",
+        forward_unconditional,
+        [
+            inbound(
+                callee=FORWARD_ALWAYS,
+                agents_rang=["1005"],
+                answered_by="1005",
+                disposition="answered",
+            )
+        ],
+    ),
+    Scenario(
+        "forward_on_busy",
+        "A customer dials DID 311: agent 1004, forwarded to 1005 when busy; 1004's phone rejects"
+        " the call (486), 1005 answers after 2 s and talks 4 s.",
+        forward_on_busy,
+        [
+            inbound(
+                callee=FORWARD_BUSY,
+                agents_rang=["1005"],
+                answered_by="1005",
+                disposition="answered",
+            )
+        ],
+    ),
+    Scenario(
+        "forward_on_no_answer",
+        "A customer dials DID 312: agent 1004, forwarded to 1005 on no answer; 1004 rings 8 s"
+        " unanswered, 1005 answers after 2 s and talks 4 s.",
+        forward_on_no_answer,
+        [
+            inbound(
+                callee=FORWARD_NOANSWER,
+                agents_rang=["1004", "1005"],
+                answered_by="1005",
+                disposition="answered",
+            )
+        ],
+    ),
+    Scenario(
+        "follow_me_external",
+        "A customer dials DID 320: agent 1006's follow-me (a Local channel); the desk phone rings"
+        " 8 s unanswered, then the agent's mobile 0777000106 via the trunk answers after 2 s and"
+        " talks 4 s.",
+        follow_me_external,
+        [inbound(callee=FOLLOW_ME, agents_rang=["1006"], disposition="answered")],
     ),
 ]
