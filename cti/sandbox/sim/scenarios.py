@@ -10,6 +10,7 @@ import asyncio
 
 from cti.sandbox.agi_stub import RouteAnswer
 from cti.sandbox.sim.dialplan_flows import DIALPLAN_FLOWS
+from cti.sandbox.sim.pickup_flows import PICKUP_FLOWS
 from cti.sandbox.sim.scenario_kit import (
     CUSTOMER,
     CUSTOMER_NAME,
@@ -360,5 +361,6 @@ SCENARIOS: dict[str, Scenario] = {
             ],
         ),
         *DIALPLAN_FLOWS,
+        *PICKUP_FLOWS,
     ]
 }
