@@ -10,6 +10,7 @@ import pytest
 from cti.sandbox.ami import TERMINATOR, parse_message
 from cti.sandbox.manager import ConnectionInfo, Sandbox
 from cti.sandbox.recorder import RawRecorder
+from cti.sandbox.sim.recording import call_linkedids
 from cti.sandbox.sim.world import open_world
 from cti.sandbox.sip.calls import AnswerPlan
 
@@ -37,3 +38,8 @@ async def test_recorder_writes_a_parseable_stream(
     hangups = [e["Channel"] for e in events if e["Event"] == "Hangup"]
     assert any(channel.startswith("PJSIP/1001-") for channel in hangups)
     assert "CallerIDName: Řehoř Žák".encode() in raw
+
+
+def test_a_pickups_helper_dial_is_not_counted_as_a_call() -> None:
+    recorded = Path(__file__).resolve().parents[1] / "scenarios" / "pickup_group.ami"
+    assert len(call_linkedids(recorded.read_bytes())) == 1

@@ -30,16 +30,20 @@ FIELD_ORDER = (
 
 
 def call_linkedids(raw: bytes) -> list[str]:
-    """Linkedids of the calls in order of their first channel (Local plumbing excluded)."""
+    """Linkedids of the calls in order of their first channel (Local plumbing excluded, and a
+    pickup's helper: the picker's dial of `*8` is no business call)."""
     found: list[str] = []
+    helpers: set[str] = set()
     for block in raw.split(TERMINATOR):
         message = parse_message(block)
+        if message.get("Event") == "Pickup":
+            helpers.add(message.get("Linkedid", ""))
         if message.get("Event") != "Newchannel" or message.get("Channel", "").startswith("Local/"):
             continue
         linkedid = message.get("Linkedid", "")
         if linkedid and linkedid == message.get("Uniqueid") and linkedid not in found:
             found.append(linkedid)
-    return found
+    return [linkedid for linkedid in found if linkedid not in helpers]
 
 
 def sidecar(scenario: Scenario, raw: bytes) -> dict[str, Any]:
