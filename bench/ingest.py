@@ -619,18 +619,21 @@ async def _stall(
 
 # -- phase 5: memory per active call ------------------------------------------------------------
 def _ringing_prefixes(scenarios: Sequence[Scenario]) -> list[tuple[Scenario, int]]:
-    """Each scenario with the number of its events before the call is answered or ends."""
+    """Each scenario with the number of its events before the call is answered or ends; only
+    those holding one call then (a pickup's helper dial is a second, short-lived call)."""
     out = []
     for scenario in scenarios:
         tracker = Tracker(TrackerConfig(agent_regex=scenario.agents_regex))
         rw = Rewriter(0, 0.0)
-        cut = len(scenario.messages)
+        cut, open_then = len(scenario.messages), 0
         for i, message in enumerate(scenario.messages):
+            open_then = len(tracker)
             events = tracker.apply(AmiEvent(message.name, render_headers(message, rw), 0.0))
             if any(isinstance(e, CallAnswered | CallEnded) for e in events):
                 cut = i
                 break
-        out.append((scenario, cut))
+        if open_then == 1:
+            out.append((scenario, cut))
     return out
 
 
