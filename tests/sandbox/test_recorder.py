@@ -24,6 +24,7 @@ async def test_recorder_writes_a_parseable_stream(
     recorder = RawRecorder(sandbox.settings.account("recorder"), path)
     async with open_world(sandbox.settings) as world:
         world.phones.plans["1001"] = AnswerPlan(answer_after=0.5, talk=1)
+        await asyncio.sleep(1)  # registrations settle, as every scenario waits
         await recorder.start()
         dialog = await world.carrier.call("1001", "+420601555003", "Řehoř Žák")
         await asyncio.wait_for(dialog.ended.wait(), 15)
