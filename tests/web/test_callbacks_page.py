@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -214,7 +215,7 @@ async def test_agent_state_pushed_by_the_bridge_shows_pause_and_wrap_up_countdow
     await push()
     await expect(status).to_have_text("Available · sales")
     await push(wrapup_until=time.time() + 6)
-    await expect(status).to_have_text("Wrap-up 6 s")
+    await expect(status).to_have_text(re.compile(r"^Wrap-up [56] s$"))  # a tick may pass first
     await expect(status).to_have_text("Wrap-up 4 s", timeout=4000)
     paused = [{"queue": "sales", "paused": True, "pause_reason": "lunch", "status": "1",
                "membership": "dynamic"}]  # fmt: skip
