@@ -41,8 +41,8 @@ class TrackingStore:
         """Before the first AMI event: put back what the tracker knew when it last wrote."""
         stored = await self._retrying(self._states.load)
         orphans = await self._retrying(self._states.open_records_without_state)
-        restored = self._tracker.restore([*stored.states, *map(_orphan_state, orphans)])
-        self._tracker.restore([], stored.clock or 0.0)
+        states = [*stored.states, *map(_orphan_state, orphans)]
+        restored = self._tracker.restore(states, stored.clock or 0.0)
         self._metrics.inc("tracking.restored", restored)
         log.info("restored %d open calls (%d without a saved state)", restored, len(orphans))
         self._tracker.take_changes()  # what was just loaded is what the database holds
