@@ -92,9 +92,10 @@ def plan_trials(args: argparse.Namespace) -> list[Trial]:
 
 def plan_rounds(trials: list[Trial], args: argparse.Namespace) -> list[RoundPlan]:
     """Pack trials into traffic runs: local faults K at a time (one Redis fault per run, as
-    Redis pub/sub is shared), Asterisk restarts one of each kind per run."""
+    Redis pub/sub is shared), Asterisk restarts one of each kind and database per run."""
     rng = random.Random(args.seed)
-    local = [t for t in trials if t.spec.scope == "local"]
+    # faults of one length share a run: a run lasts as long as its longest fault
+    local = sorted((t for t in trials if t.spec.scope == "local"), key=lambda t: -t.spec.seconds)
     restarts = [t for t in trials if t.spec.scope == "asterisk"]
     rounds: list[list[Trial]] = []
     for trial in local:
@@ -105,7 +106,11 @@ def plan_rounds(trials: list[Trial], args: argparse.Namespace) -> list[RoundPlan
         fits = [
             r
             for r in rounds[local_rounds:]
-            if all(t.fault != trial.fault and t.spec.crash == trial.spec.crash for t in r)
+            if all(
+                (t.fault, t.backend) != (trial.fault, trial.backend)
+                and t.spec.crash == trial.spec.crash
+                for t in r
+            )
         ]
         (fits[0].append(trial) if fits else rounds.append([trial]))
     plans = []
@@ -118,6 +123,15 @@ def plan_rounds(trials: list[Trial], args: argparse.Namespace) -> list[RoundPlan
         plan = RoundPlan(group, calls, args.rate, args.seed + number, restart_at, args.keep)
         plans.append(plan)
     return plans
+
+
+def _verdict(result: RoundResult) -> str:
+    bad = [
+        f"{row.name}: " + ", ".join(f"{k}={row.counts[k]}" for k in row.counts if row.counts[k])
+        for row in build_rows([result])
+        if not row.clean
+    ]
+    return "FAIL " + "; ".join(bad) if bad else "clean"
 
 
 def _compatible(group: list[Trial], trial: Trial) -> bool:
@@ -169,7 +183,11 @@ async def run(args: argparse.Namespace) -> int:
                 await asyncio.to_thread(sandbox.cli, "channel request hangup all")
                 result = await run_round(plan, round_dir, sandbox)
             results.append(result)
-            print(f"  done in {result.seconds:.0f} s, {len(result.truth)} calls placed", flush=True)
+            print(
+                f"  done in {result.seconds:.0f} s, {len(result.truth)} calls placed;",
+                _verdict(result),
+                flush=True,
+            )
         if args.keep:
             kept = Path(tempfile.mkdtemp(prefix="cti-faults-kept-"))
             shutil.copytree(workdir, kept, dirs_exist_ok=True)
