@@ -28,15 +28,17 @@ from crm_core.services.dto import (
     TaskCreate,
     UserCreate,
     UserOut,
+    UserUpdate,
 )
 
 DEMO_PASSWORD = "demo"
 DEMO_SOURCE = "demo"
+# (login, role, extension, display name): the names queues.conf gives the same extensions
 DEMO_USERS = (
-    ("agent1", Role.AGENT, "1001"),
-    ("agent2", Role.AGENT, "1002"),
-    ("agent3", Role.AGENT, "1003"),
-    ("super", Role.SUPERVISOR, None),
+    ("agent1", Role.AGENT, "1001", "Alice Agent"),
+    ("agent2", Role.AGENT, "1002", "Bob Agent"),
+    ("agent3", Role.AGENT, "1003", "Carol Agent"),
+    ("super", Role.SUPERVISOR, None, "Sam Supervisor"),
 )
 ACTOR = Actor.system("demo-data")
 
@@ -52,16 +54,20 @@ class DemoSummary:
 
 async def _ensure_users(services: Services) -> list[UserOut]:
     users: list[UserOut] = []
-    for login, role, extension in DEMO_USERS:
+    for login, role, extension, name in DEMO_USERS:
         existing = await services.users.get_by_login(login)
         if existing is None:
             data = UserCreate(
                 login=login,
                 password=DEMO_PASSWORD,
                 role=role,
+                display_name=name,
                 extensions=[extension] if extension else [],
             )
             existing = await services.users.create(ACTOR, data)
+        elif existing.display_name == login:  # made before demo users had names
+            named = UserUpdate(display_name=name)
+            existing = await services.users.update(ACTOR, existing.id, named)
         users.append(existing)
     return users
 

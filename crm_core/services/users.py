@@ -13,7 +13,7 @@ from crm_core.models.enums import AuditAction, Role
 from crm_core.security import DUMMY_HASH, TokenSigner, hash_password, verify_password
 from crm_core.services.audit import diff, record
 from crm_core.services.base import ServiceBase, require_role
-from crm_core.services.dto import Actor, LoginResult, UserCreate, UserOut, UserUpdate
+from crm_core.services.dto import Actor, LoginResult, StaffName, UserCreate, UserOut, UserUpdate
 from crm_core.settings import CrmSettings
 
 
@@ -126,6 +126,21 @@ class UserService(ServiceBase):
             )
             user = None if user_id is None else await _load(session, id=user_id)
             return None if user is None else to_user_out(user)
+
+    async def directory(self) -> tuple[StaffName, ...]:
+        """Every extension held by an active user, with the user's display name (login if none)."""
+        statement = (
+            select(UserExtension.extension, User.id, User.login, User.display_name)
+            .join(User, User.id == UserExtension.user_id)
+            .where(User.active.is_(True))
+            .order_by(UserExtension.extension)
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(statement)).all()
+        return tuple(
+            StaffName(extension=ext, user_id=uid, login=login, display_name=name or login)
+            for ext, uid, login, name in rows
+        )
 
     async def authenticate(self, login: str, password: str) -> UserOut:
         """The active user with this login and password; AuthenticationError otherwise."""

@@ -33,5 +33,5 @@ def demo_data() -> None:
         )
     else:
         click.echo("demo data already present; nothing added")
-    logins = ", ".join(login for login, _role, _ext in DEMO_USERS)
+    logins = ", ".join(login for login, _role, _ext, _name in DEMO_USERS)
     click.echo(f"demo users: {logins} (password: {DEMO_PASSWORD})")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cti.stats.model import (
@@ -59,14 +59,24 @@ def track_pause(agent: Agent, paused: bool, now: float) -> None:
 
 
 def agent_view(
-    agent: Agent, members: dict[str, Member], now: float, calls: tuple[str, ...] = ()
+    agent: Agent,
+    members: dict[str, Member],
+    now: float,
+    calls: tuple[str, ...] = (),
+    directory: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """`calls`: the calls the phone is on; a direct call shows as the current call too."""
+    """`calls`: the calls the phone is on; a direct call shows as the current call too.
+    `directory`: the CRM's display name per extension; an agent it lacks is `known: false`
+    (shown by its interface); without one (not read yet) `known` is null and `name` Asterisk's."""
     reasons = sorted({m.reason for m in members.values() if m.paused and m.reason})
     pause = agent.pause_seconds + (now - agent.paused_since if agent.paused_since else 0.0)
+    crm_name = directory.get(agent.extension) if directory is not None else None
     return {
         "extension": agent.extension,
-        "name": agent.name,
+        "name": crm_name or agent.name,
+        "member_name": agent.name,
+        "interface": agent.interface or f"PJSIP/{agent.extension}",
+        "known": None if directory is None else crm_name is not None,
         "state": str(agent.state),
         "since": agent.since,
         "seconds_in_state": max(0.0, now - agent.since),

@@ -39,6 +39,8 @@ class QueueStats:
         self.days: dict[str, QueueDay] = defaultdict(QueueDay)
         self.live: dict[str, QueueLive] = defaultdict(QueueLive)
         self.agents: dict[str, Agent] = {}
+        # the CRM's display name per extension (StatsRuntime reads it); None until first read
+        self.directory: dict[str, str] | None = None
         self._joins: OrderedDict[tuple[str, str], float] = OrderedDict()
         # QueueCallerAbandon also fires when Queue() times out: it is an abandon only if the
         # caller's channel hangs up next, a timeout if it goes on to dial someone (the fallback).
@@ -108,7 +110,7 @@ class QueueStats:
             "day_start": self.day_start,
             "queues": [self._queue_view(name, now) for name in names],
             "agents": [
-                agent_view(agent, self._memberships(ext), now, self.calls_of(ext))
+                agent_view(agent, self._memberships(ext), now, self.calls_of(ext), self.directory)
                 for ext, agent in sorted(self.agents.items())
             ],
         }
@@ -178,8 +180,10 @@ class QueueStats:
         live.service_level = _num(event, "ServiceLevel") or live.service_level
 
     def _member(self, event: AmiEvent, now: float) -> None:
-        extension = extension_of(event.get("Interface") or event.get("Location"))
+        interface = event.get("Interface") or event.get("Location")
+        extension = extension_of(interface)
         agent = self._agent(extension, now, event.get("MemberName") or event.get("Name"))
+        agent.interface = interface or agent.interface
         member = self.live[event.get("Queue")].members.setdefault(extension, Member())
         member.status = int(_num(event, "Status"))
         member.paused = event.get("Paused") == "1"

@@ -52,7 +52,8 @@ class Member:
 @dataclass(slots=True)
 class Agent:
     extension: str
-    name: str = ""
+    name: str = ""  # the member name Asterisk reports (queues.conf), not the CRM's
+    interface: str = ""  # the member's interface as Asterisk reports it: `PJSIP/1001`
     state: AgentState = AgentState.OFFLINE
     since: float = 0.0
     linkedid: str | None = None

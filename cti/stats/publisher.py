@@ -61,6 +61,10 @@ class StatsPublisher:
         if changed:
             self._dirty.set()
 
+    def mark_changed(self) -> None:
+        """Something outside the AMI stream changed what supervisors see: publish soon."""
+        self._dirty.set()
+
     async def refresh_status(self) -> None:
         if self._fetch is None:
             return

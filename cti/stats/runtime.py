@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -20,6 +22,7 @@ log = logging.getLogger(__name__)
 QUEUES_CONF = Path(__file__).resolve().parents[2] / "dialplans" / "asterisk" / "queues.conf"
 Item = AmiEvent | Resync
 CallsOf = Callable[[str], tuple[str, ...]]
+NAMES_REFRESH_SECONDS = 10.0
 
 
 class StatsRuntime:
@@ -31,9 +34,28 @@ class StatsRuntime:
         self._ami = ami
         self.stats = QueueStats(load_wrapup(queues_conf), calls_of=calls_of)
         self.publisher = StatsPublisher(self.stats, bus, self._queue_status)
+        self.names_refresh = NAMES_REFRESH_SECONDS
+        self._names_task: asyncio.Task[None] | None = None
 
     async def _queue_status(self) -> list[dict[str, str]]:
         return await self._ami.send_action({"Action": "QueueStatus"})
+
+    async def read_names(self) -> None:
+        """The CRM's display name per extension, for the snapshot's agents (one name everywhere)."""
+        try:
+            staff = await self._services.users.directory()
+        except Exception:
+            log.exception("could not read the agents' names; keeping the last ones")
+            return
+        names = {entry.extension: entry.display_name for entry in staff}
+        if names != self.stats.directory:
+            self.stats.directory = names
+            self.publisher.mark_changed()
+
+    async def _names_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.names_refresh)
+            await self.read_names()
 
     def tap(self, source: AsyncIterator[Item]) -> AsyncIterator[Item]:
         return self.publisher.tap(source)
@@ -47,7 +69,13 @@ class StatsRuntime:
             log.info("queue stats seeded from %d stored calls of today", rows)
         except Exception:
             log.exception("could not seed today's queue stats from the database")
+        await self.read_names()
+        self._names_task = asyncio.create_task(self._names_loop(), name="stats-names")
         self.publisher.start()
 
     async def stop(self) -> None:
+        if self._names_task is not None:
+            self._names_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._names_task
         await self.publisher.stop()

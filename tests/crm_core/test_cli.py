@@ -105,7 +105,8 @@ async def test_demo_data_is_idempotent(services: Services) -> None:
     assert (first.created, first.companies, first.contacts) == (True, 5, 20)
     second = await load_demo_data(services, companies=5, contacts=20, calls=30, tasks=5)
     assert not second.created
-    assert (await services.users.authenticate("agent1", "demo")).extensions == ["1001"]
+    agent1 = await services.users.authenticate("agent1", "demo")
+    assert (agent1.extensions, agent1.display_name) == (["1001"], "Alice Agent")
     from crm_core.services.dto import Actor, CallFilter, PageParams
 
     assert (await services.search.search(None, PageParams())).total == 20

@@ -57,3 +57,21 @@ async def test_token_stands_for_the_user(services: Services, make_user: MakeUser
     result = await services.users.login(user.login, password)
     actor = await services.users.actor_for_token(result.access_token)
     assert (actor.id, actor.role) == (user.id, Role.SUPERVISOR)
+
+
+async def test_directory_names_every_extension_of_active_users(
+    services: Services, make_user: MakeUser
+) -> None:
+    def agent(login: str, name: str, *extensions: str) -> UserCreate:
+        return UserCreate(login=login, password="pw-1234", display_name=name,
+                          extensions=list(extensions))  # fmt: skip
+
+    named = await services.users.create(SYSTEM, agent("boris", "Boris Kráľ", "2002", "1002"))
+    gone = await services.users.create(SYSTEM, agent("gone", "Gone", "1003"))
+    await services.users.update(SYSTEM, gone.id, UserUpdate(active=False))
+    await make_user(Role.SUPERVISOR)  # no extension: not in the directory
+    entries = await services.users.directory()
+    assert [(e.extension, e.display_name, e.user_id) for e in entries] == [
+        ("1002", "Boris Kráľ", named.id),
+        ("2002", "Boris Kráľ", named.id),
+    ]

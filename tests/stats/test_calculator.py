@@ -168,3 +168,23 @@ def test_a_direct_call_is_the_agents_current_call_too() -> None:
     phones.clear()
     stats.apply(member("sales", "1002", 40, status=1))
     assert agent_view(stats.snapshot(41), "1002")["linkedid"] is None
+
+
+def test_agents_carry_the_crm_name_and_unknown_members_their_interface() -> None:
+    stats = calculator()
+    stats.apply(event("QueueMemberStatus", 100, Queue="sales", Interface="PJSIP/1001",
+                      MemberName="Alice Agent", Status="1", Paused="0", InCall="0"))  # fmt: skip
+    stats.apply(event("QueueMemberStatus", 100, Queue="sales", Interface="PJSIP/1009",
+                      MemberName="Temp", Status="1", Paused="0", InCall="0"))  # fmt: skip
+    before = agent_view(stats.snapshot(110), "1001")  # the CRM not read yet: Asterisk's name
+    assert (before["name"], before["known"]) == ("Alice Agent", None)
+
+    stats.directory = {"1001": "Anna Horváthová"}
+    snapshot = stats.snapshot(120)
+    anna, stranger = agent_view(snapshot, "1001"), agent_view(snapshot, "1009")
+    assert (anna["name"], anna["known"], anna["member_name"]) == (
+        "Anna Horváthová", True, "Alice Agent",
+    )  # fmt: skip
+    assert (stranger["name"], stranger["known"], stranger["interface"]) == (
+        "Temp", False, "PJSIP/1009",
+    )  # fmt: skip

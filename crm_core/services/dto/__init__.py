@@ -15,7 +15,14 @@ from crm_core.services.dto.tasks import (
     TaskScope,
     TaskUpdate,
 )
-from crm_core.services.dto.users import LoginRequest, LoginResult, UserCreate, UserOut, UserUpdate
+from crm_core.services.dto.users import (
+    LoginRequest,
+    LoginResult,
+    StaffName,
+    UserCreate,
+    UserOut,
+    UserUpdate,
+)
 
 __all__ = [
     "Actor",
@@ -40,6 +47,7 @@ __all__ = [
     "PageParams",
     "PhoneIn",
     "PhoneOut",
+    "StaffName",
     "TaskCreate",
     "TaskFilter",
     "TaskOut",

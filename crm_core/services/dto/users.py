@@ -45,6 +45,15 @@ class UserOut(Dto):
     created_at: datetime
 
 
+class StaffName(Dto):
+    """Who answers on an extension: the name every page shows for that agent."""
+
+    extension: str
+    user_id: int
+    login: str
+    display_name: str
+
+
 class LoginRequest(Dto):
     login: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
