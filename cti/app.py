@@ -2,10 +2,14 @@
 
 Extra routers (e.g. the websocket endpoints of cti.web) go through `extra_routers`: they are
 included before the static mount at "/", which would otherwise shadow them.
+
+The pages: `CTI_WEB_DIR` when set; else the page the wheel ships (`cti/web_dist`); else a
+checkout's `web_softphone/dist` (`make softphone`). See `softphone_dir`.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
@@ -16,8 +20,22 @@ from fastapi.staticfiles import StaticFiles
 from crm_core.api import api_router, install_error_handlers
 from crm_core.services import Services, build_services
 from crm_core.settings import CrmSettings
+from cti.version import package_version
 
-SOFTPHONE_DIST = Path(__file__).resolve().parent.parent / "web_softphone" / "dist"
+log = logging.getLogger(__name__)
+PACKAGED_PAGE = Path(__file__).resolve().parent / "web_dist"  # in the wheel only
+CHECKOUT_PAGE = Path(__file__).resolve().parent.parent / "web_softphone" / "dist"
+
+
+def softphone_dir(configured: str = "") -> Path:
+    """Where the agent page is served from: `configured` (CTI_WEB_DIR), the wheel's copy, or the
+    checkout's build."""
+    if configured:
+        return Path(configured)
+    return PACKAGED_PAGE if (PACKAGED_PAGE / "index.html").is_file() else CHECKOUT_PAGE
+
+
+SOFTPHONE_DIST = softphone_dir()
 
 
 def create_app(
@@ -42,7 +60,7 @@ def create_app(
         if owned:
             await app_services.dispose()
 
-    app = FastAPI(title="CTI Bridge", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="CTI Bridge", version=package_version(), lifespan=lifespan)
     app.state.services = app_services
     app.state.settings = settings
     install_error_handlers(app)
@@ -51,4 +69,6 @@ def create_app(
         app.include_router(router)
     if static_dir is not None and static_dir.is_dir():
         app.mount("/", StaticFiles(directory=static_dir, html=True), name="softphone")
+    elif static_dir is not None:
+        log.warning("no agent page at %s (CTI_WEB_DIR): / answers 404", static_dir)
     return app

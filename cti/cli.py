@@ -6,6 +6,8 @@ import importlib
 
 import click
 
+from cti.version import package_version
+
 # (module, attribute) pairs; each attribute is a click command or group.
 _COMMANDS: tuple[tuple[str, str], ...] = (
     ("cti.commands.serve", "serve"),
@@ -22,6 +24,7 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_version(), prog_name="cti", message="%(prog)s %(version)s")
 def cli() -> None:
     """CTI Bridge: connect Asterisk to the CRM, pop client cards, log every call."""
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, FastAPI
 from crm_core.services import Services, build_services
 from crm_core.settings import CrmSettings
 from cti.agents.spy import Spy
-from cti.app import create_app
+from cti.app import create_app, softphone_dir
 from cti.bridge import Bridge, lifespan_hook
 from cti.bus.factory import create_bus
 from cti.routing.settings import TelephonySettings
@@ -61,6 +61,7 @@ def build_app(
             sip_credentials_router(settings),
         ],
         lifespan_hooks=hooks,
+        static_dir=softphone_dir(settings.web_dir),
     )
     app.state.bridge = bridge
     return app

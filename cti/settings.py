@@ -41,3 +41,6 @@ class BridgeSettings(BaseSettings):
     # `make run` on the sandbox sets it to the sandbox's file.
     cel_path: str = ""
     gap_max_seconds: float = Field(24 * 3600.0, gt=0)
+    # The agent page's folder; empty: the one the wheel ships, else a checkout's
+    # web_softphone/dist (cti/app.py:softphone_dir).
+    web_dir: str = ""

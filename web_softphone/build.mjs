@@ -1,16 +1,18 @@
 // Build the agent screen: src/main.ts -> dist/app.js + dist/app.css, index.html copied.
 // `node build.mjs --tests` instead bundles test/*.test.ts into .test-build/ for `node --test`.
+// `node build.mjs --outdir=DIR` builds the page into DIR instead (the wheel build: dist/ is left alone).
 // No CDN, no external fonts: everything the page needs ends up in dist/.
 import { build } from "esbuild";
 import { copyFile, mkdir, readdir, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = dirname(fileURLToPath(import.meta.url));
 const testsOnly = process.argv.includes("--tests");
+const outdirArg = process.argv.find((arg) => arg.startsWith("--outdir="));
 
 async function buildApp() {
-  const outdir = join(root, "dist");
+  const outdir = outdirArg ? resolve(outdirArg.slice("--outdir=".length)) : join(root, "dist");
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   await build({
@@ -27,7 +29,7 @@ async function buildApp() {
   });
   await copyFile(join(root, "index.html"), join(outdir, "index.html"));
   const files = (await readdir(outdir)).sort();
-  console.log(`web_softphone: built dist/ (${files.join(", ")})`);
+  console.log(`web_softphone: built ${outdir} (${files.join(", ")})`);
 }
 
 async function buildTests() {
