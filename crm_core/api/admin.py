@@ -1,4 +1,5 @@
-"""/api/users (list: supervisors and admins; changes: admins) and /api/audit (staff)."""
+"""/api/users (list: supervisors and admins; changes: admins; the name directory: anyone signed
+in) and /api/audit (staff)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from crm_core.api.deps import ActorDep, IdPath, PageDep, ServicesDep
 from crm_core.api.responses import errors
-from crm_core.services.dto import AuditOut, Page, UserCreate, UserOut, UserUpdate
+from crm_core.services.dto import AuditOut, Page, StaffName, UserCreate, UserOut, UserUpdate
 from crm_core.services.dto.common import DB_INT_MAX, NO_NUL
 
 router = APIRouter(tags=["admin"], responses=errors(400, 401, 403, 404, 409))
@@ -17,6 +18,12 @@ router = APIRouter(tags=["admin"], responses=errors(400, 401, 403, 404, 409))
 @router.get("/users")
 async def list_users(actor: ActorDep, services: ServicesDep) -> list[UserOut]:
     return await services.users.list(actor)
+
+
+@router.get("/users/directory")
+async def staff_directory(_actor: ActorDep, services: ServicesDep) -> list[StaffName]:
+    """The display name behind each extension (active users): what every page calls an agent."""
+    return list(await services.users.directory())
 
 
 @router.post("/users", status_code=201)
