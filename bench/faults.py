@@ -22,17 +22,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime
-import fcntl
 import math
-import os
 import random
 import shlex
 import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,10 +38,10 @@ if str(ROOT) not in sys.path:
 from bench.common.faults_plan import FAULTS, Trial  # noqa: E402
 from bench.common.faults_report import build_rows, details, table, write_json  # noqa: E402
 from bench.common.faults_round import RoundPlan, RoundResult, run_round  # noqa: E402
+from cti.sandbox.lock import sandbox_lock  # noqa: E402
 from cti.sandbox.manager import Sandbox  # noqa: E402
 from cti.sandbox.settings import SandboxSettings  # noqa: E402
 
-LOCK_PATH = "/tmp/cti-asterisk.lock"
 LEAD_SECONDS = 12.0  # traffic before the first fault: calls in every state when it strikes
 STAGGER_SECONDS = 5.0  # between the faults of one round
 RECOVERY_SECONDS = 25.0  # traffic after the last fault ends (restart, reconnect, watchdog)
@@ -136,30 +132,6 @@ def _verdict(result: RoundResult) -> str:
 
 def _compatible(group: list[Trial], trial: Trial) -> bool:
     return trial.fault != "redis_down" or all(t.fault != "redis_down" for t in group)
-
-
-@contextmanager
-def sandbox_lock() -> Iterator[None]:
-    """Hold the sandbox's lock for one round, unless an ancestor (`flock`) already holds it."""
-    if _inherited_lock():
-        yield
-        return
-    with open(LOCK_PATH, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _inherited_lock() -> bool:
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            if os.readlink(f"/proc/self/fd/{fd}") == LOCK_PATH:
-                return True
-        except OSError:
-            continue
-    return False
 
 
 async def run(args: argparse.Namespace) -> int:
