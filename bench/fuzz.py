@@ -91,6 +91,7 @@ class ReaderTarget:
             problems = reader_checks.round_trip(case)
         else:
             problems = reader_checks.split_invariance(case, self.limit)
+        problems += reader_checks.fast_matches_tolerant(case, self.limit)
         _note(problems, tally)
         return reader_checks.survives(self.path, case)
 

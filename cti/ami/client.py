@@ -121,7 +121,10 @@ class AmiClient:
     def _new_manager(self, lost: asyncio.Event) -> SupervisedManager:
         cfg = self.config
         intake = self._intake
-        factory = partial(CtiAmiProtocol, self.counters, intake.on_message, cfg.max_message_chars)
+        factory = partial(
+            CtiAmiProtocol, self.counters, intake.on_message, cfg.max_message_chars,
+            intake.on_fields,
+        )  # fmt: skip
         manager = SupervisedManager(
             on_lost=lambda exc: lost.set(), host=cfg.host, port=cfg.port,
             username=cfg.username, secret=cfg.secret, protocol_factory=factory,

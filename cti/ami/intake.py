@@ -1,8 +1,9 @@
 """The reader's side of AmiClient: synchronous callbacks that must never wait.
 
-Every event goes on one bounded queue, in wire order. A full queue means events are lost, so
-the queue is cleared, counted, and state is rebuilt with a resync instead of blocking the
-socket (Asterisk drops a manager session whose writes block).
+Every event goes on one bounded queue, in wire order: a plain event arrives as the dict parsed
+from the bytes (`on_fields`) and is queued as it is; action answers come as panoramisk Messages.
+A full queue means events are lost, so the queue is cleared, counted, and state is rebuilt with
+a resync instead of blocking the socket (Asterisk drops a manager session whose writes block).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from cti.ami.convert import message_to_event
 from cti.ami.manager import SupervisedManager
 from cti.ami.metrics import Counters
 from cti.ami.resync import Item, ResyncGate
+from cti.ami.wire import Fields
+from cti.state.events import AmiEvent
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +52,18 @@ class Intake:
         for item in self._gate.response(message):
             self._push(item)
 
+    def on_fields(self, fields: Fields) -> None:
+        """A plain event, straight from the reader (the hot path: no copy, no panoramisk)."""
+        self.counters.inc("ami_events")
+        event = AmiEvent(fields["Event"], fields, self._clock())
+        if self._gate.passes_live:
+            self._push(event)
+        else:
+            for item in self._gate.live(event):
+                self._push(item)
+
     def on_event(self, manager: SupervisedManager, message: Message) -> None:
-        """The one plain callback registered for '*'."""
+        """The callback registered for '*': events panoramisk dispatches (an ActionID on them)."""
         self.counters.inc("ami_events")
         for item in self._gate.live(message_to_event(message, self._clock())):
             self._push(item)

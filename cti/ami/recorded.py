@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from cti.ami.wire import MessageFramer, to_dict
+from cti.ami.wire import MessageFramer
 from cti.state.events import AmiEvent
 
 StreamFormat = Literal["ami", "json"]
@@ -18,7 +18,7 @@ def parse_ami_text(data: bytes | str) -> list[AmiEvent]:
     raw = data.encode() if isinstance(data, str) else data
     framer = MessageFramer(max_message_chars=1 << 20)
     messages = framer.feed(raw + b"\r\n\r\n")
-    return [_event(to_dict(headers)) for headers in messages if _is_event(headers)]
+    return [_event(fields) for fields in messages if "Event" in fields]
 
 
 def parse_json_events(data: bytes | str) -> list[AmiEvent]:
@@ -37,10 +37,6 @@ def load_events(path: Path, fmt: StreamFormat | None = None) -> list[AmiEvent]:
 
 def guess_format(path: Path) -> StreamFormat:
     return "json" if path.suffix.lower() == ".json" else "ami"
-
-
-def _is_event(headers: Iterable[tuple[str, str]]) -> bool:
-    return any(key == "Event" for key, _ in headers)
 
 
 def _flat(item: Mapping[str, object]) -> dict[str, str]:

@@ -40,6 +40,11 @@ class ResyncGate:
         """Events were lost: drop the rest until a new listing starts."""
         self.dropping = True
 
+    @property
+    def passes_live(self) -> bool:
+        """Live events go straight on (no listing holds them, nothing is being dropped)."""
+        return self._held is None and not self.dropping
+
     def live(self, event: AmiEvent) -> list[Item]:
         if self._held is not None:
             if len(self._held) < self._hold_limit:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from cti.ami.wire import MessageFramer, to_dict
+from cti.ami.wire import MessageFramer
 
 Fields = dict[str, str]
 
@@ -51,8 +51,8 @@ class FakeAmi:
         framer = MessageFramer()
         with contextlib.suppress(ConnectionError):
             while data := await reader.read(4096):
-                for headers in framer.feed(data):
-                    self._answer(writer, to_dict(headers))
+                for fields in framer.feed(data):
+                    self._answer(writer, fields)
         if writer in self._writers:
             self._writers.remove(writer)
         writer.close()

@@ -124,3 +124,46 @@ def test_banner_sets_the_protocol_version() -> None:
     protocol = CtiAmiProtocol()
     feed(protocol, [BANNER + JOSE])
     assert protocol.version == "9.0.0"
+
+
+class Reader:
+    """What AmiClient hands the protocol: plain events as dicts, action answers as Messages."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, str]] = []
+        self.answers: list[Any] = []
+        self.protocol = CtiAmiProtocol(on_message=self.answers.append, on_event=self.events.append)
+        self.dispatcher = Dispatcher()
+        self.protocol.connection_made(FakeTransport())
+        self.protocol.factory = self.dispatcher
+
+
+def test_plain_events_reach_the_reader_as_parsed_dicts_without_panoramisk() -> None:
+    reader = Reader()
+    reader.protocol.data_received(BANNER + JOSE + EMPTY_LAST)
+    assert reader.events == [
+        {"Event": "Newchannel", "CallerIDName": "José", "Uniqueid": "1.1"},
+        {"Event": "Hangup", "Uniqueid": "1.2", "Cause-txt": ""},
+    ]
+    assert reader.dispatcher.events == []  # no Message built, nothing dispatched
+    assert reader.answers == []
+
+
+def test_an_action_answer_goes_to_panoramisk_and_resolves_the_action() -> None:
+    reader = Reader()
+    future = reader.protocol.send({"Action": "Ping", "ActionID": "p-1"})
+    pong = b"Response: Success\r\nActionID: p-1\r\nPing: Pong\r\n\r\n"
+    reader.protocol.data_received(BANNER + pong)
+    assert future.done()
+    assert future.result()["Ping"] == "Pong"
+    assert [answer["ActionID"] for answer in reader.answers] == ["p-1"]
+    assert reader.events == []
+
+
+def test_shutdown_drops_the_connection_and_still_reaches_the_reader() -> None:
+    reader = Reader()
+    lost: list[object] = []
+    reader.protocol.connection_lost = lost.append  # type: ignore[method-assign]
+    reader.protocol.data_received(BANNER + b"Event: Shutdown\r\nShutdown: Cleanly\r\n\r\n")
+    assert len(lost) == 1
+    assert reader.events == [{"Event": "Shutdown", "Shutdown": "Cleanly"}]
