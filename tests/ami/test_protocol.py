@@ -163,7 +163,7 @@ def test_an_action_answer_goes_to_panoramisk_and_resolves_the_action() -> None:
 def test_shutdown_drops_the_connection_and_still_reaches_the_reader() -> None:
     reader = Reader()
     lost: list[object] = []
-    reader.protocol.connection_lost = lost.append  # type: ignore[method-assign]
+    reader.protocol.connection_lost = lost.append
     reader.protocol.data_received(BANNER + b"Event: Shutdown\r\nShutdown: Cleanly\r\n\r\n")
     assert len(lost) == 1
     assert reader.events == [{"Event": "Shutdown", "Shutdown": "Cleanly"}]
