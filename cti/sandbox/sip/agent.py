@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import Callable, Coroutine
 from typing import Any, cast
 
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 InviteHandler = Callable[[Dialog], Coroutine[Any, Any, None]]
 _TransactionKey = tuple[str, int, str]
+_SIPFRAG = re.compile(r"SIP/2\.0 (\d{3})")
 _ANSWERED_QUIETLY = ("OPTIONS", "NOTIFY", "INFO", "UPDATE", "MESSAGE")
 
 
@@ -113,6 +115,7 @@ class UserAgent(asyncio.DatagramProtocol):
         if method == "INVITE" and response.status in (180, 183):
             dialog = self.dialogs.get(response.call_id)
             if dialog is not None:
+                dialog.early(response)
                 dialog.ringing.set()
         future = self._pending.get((response.call_id, number, method))
         if response.status >= 200 and future is not None and not future.done():
@@ -151,6 +154,8 @@ class UserAgent(asyncio.DatagramProtocol):
             self.forget(dialog)
 
     def _on_other(self, request: SipMessage, dialog: Dialog | None) -> None:
+        if request.method == "NOTIFY" and dialog is not None:
+            refer_progress(dialog, request)
         if request.method in _ANSWERED_QUIETLY or dialog is not None:
             self.send(response_to(request, 200, "OK", dialog.local_tag if dialog else ""))
         else:
@@ -195,6 +200,18 @@ class UserAgent(asyncio.DatagramProtocol):
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("SIP behaviour failed", exc_info=task.exception())
+
+
+def refer_progress(dialog: Dialog, notify: SipMessage) -> None:
+    """A NOTIFY of a REFER's implicit subscription (RFC 3515): the body is a status line
+    (message/sipfrag); `Subscription-State: terminated` says the transfer is over."""
+    if not notify.header("event").lower().startswith("refer"):
+        return
+    status = _SIPFRAG.match(notify.body)
+    if status is not None:
+        dialog.refer_status = int(status.group(1))
+    if notify.header("subscription-state").lower().startswith("terminated"):
+        dialog.refer_done.set()
 
 
 def _user(request: SipMessage) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from cti.sandbox.sip import sdp
 from cti.sandbox.sip.agent import UserAgent, wait_quietly
 from cti.sandbox.sip.dialog import Contact, Dialog
-from cti.sandbox.sip.message import SipMessage
+from cti.sandbox.sip.message import SipMessage, response_to
 
 
 @dataclass(frozen=True)
@@ -18,12 +18,17 @@ class AnswerPlan:
 
     answer_after: seconds of ringing before answering; None lets it ring until the caller gives up.
     talk: seconds of conversation before this side hangs up; None waits for the other side.
-    reject: a SIP status to refuse the call with at once (486 Busy Here, 603 Decline).
+    reject: a SIP status to refuse the call with (486 Busy Here, 603 Decline): at once, or after
+        ringing `answer_after` seconds when `ring_first` is set.
+    redirect: a number to send the call to instead (302 Moved Temporarily, Contact: that number
+        at the PBX): a phone's own call forwarding.
     """
 
     answer_after: float | None = 1.0
     talk: float | None = None
     reject: int | None = None
+    ring_first: bool = False
+    redirect: str | None = None
 
 
 BUSY = AnswerPlan(reject=486)
@@ -35,19 +40,40 @@ _REASONS = {486: "Busy Here", 603: "Decline", 480: "Temporarily Unavailable"}
 async def follow_plan(ua: UserAgent, dialog: Dialog, plan: AnswerPlan) -> None:
     """Run an incoming call to its end according to the plan."""
     assert dialog.invite is not None
-    if plan.reject is not None:
-        ua.reply(dialog.invite, plan.reject, _REASONS.get(plan.reject, "Rejected"), dialog)
-        ua.forget(dialog)
+    if plan.redirect is not None:
+        redirect(ua, dialog, plan.redirect)
+        return
+    if plan.reject is not None and not plan.ring_first:
+        _refuse(ua, dialog, plan.reject)
         return
     port = await ua.open_media(dialog, sdp.plain_rtp(dialog.invite.body))
     ua.reply(dialog.invite, 180, "Ringing", dialog)
     if plan.answer_after is None or await wait_quietly(dialog.ended, plan.answer_after):
         await dialog.ended.wait()
         return
+    if plan.reject is not None:
+        _refuse(ua, dialog, plan.reject)
+        return
     ua.reply(dialog.invite, 200, "OK", dialog, body=sdp.answer(dialog.invite.body, port))
     dialog.start_media(dialog.invite.body)
     dialog.answered.set()
     await talk_then_hang_up(ua, dialog, plan.talk)
+
+
+def _refuse(ua: UserAgent, dialog: Dialog, status: int) -> None:
+    assert dialog.invite is not None
+    ua.reply(dialog.invite, status, _REASONS.get(status, "Rejected"), dialog)
+    ua.forget(dialog)
+
+
+def redirect(ua: UserAgent, dialog: Dialog, number: str) -> None:
+    """302 Moved Temporarily: the caller should call `number` (at the PBX) instead."""
+    assert dialog.invite is not None
+    response = response_to(dialog.invite, 302, "Moved Temporarily", dialog.local_tag)
+    host, port = ua.registrar
+    response.headers.append(("contact", f"<sip:{number}@{host}:{port}>"))
+    ua.send(response)
+    ua.forget(dialog)
 
 
 async def talk_then_hang_up(ua: UserAgent, dialog: Dialog, talk: float | None) -> None:

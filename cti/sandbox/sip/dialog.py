@@ -58,6 +58,10 @@ class Dialog:
     answered: asyncio.Event = field(default_factory=asyncio.Event)
     ended: asyncio.Event = field(default_factory=asyncio.Event)
     media: RtpStream | None = None  # plain RTP legs only
+    # A transfer this side asked for (REFER): the last status Asterisk's NOTIFYs reported
+    # (message/sipfrag), and whether its subscription ended.
+    refer_status: int = 0
+    refer_done: asyncio.Event = field(default_factory=asyncio.Event)
 
     @classmethod
     def incoming(cls, invite: SipMessage, me: Contact) -> Dialog:
@@ -109,6 +113,11 @@ class Dialog:
         """The ACK of a non-2xx final response belongs to the INVITE transaction."""
         assert self.invite is not None
         return same_transaction(self.invite, "ACK", response.header("to"))
+
+    def early(self, response: SipMessage) -> None:
+        """A 18x with a tag: the early dialog exists (a blonde transfer's Replaces names it)."""
+        if not tag_of(self.remote) and tag_of(response.header("to")):
+            self.remote = response.header("to")
 
     def confirm(self, response: SipMessage) -> None:
         """A 2xx to our INVITE: learn the remote tag and target."""

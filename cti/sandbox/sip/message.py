@@ -13,6 +13,8 @@ _COMPACT = {
     "i": "call-id",
     "m": "contact",
     "l": "content-length",
+    "o": "event",
+    "r": "refer-to",
 }
 _TAG = re.compile(r";\s*tag=([^;>\s]+)")
 _URI = re.compile(r"<([^>]+)>")

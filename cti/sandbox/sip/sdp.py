@@ -14,14 +14,17 @@ import time
 
 _M_LINE = re.compile(r"^m=audio (\d+) (\S+)", re.MULTILINE)
 _C_LINE = re.compile(r"^c=IN IP4 (\S+)", re.MULTILINE)
+_DIRECTION = re.compile(r"^a=(sendrecv|sendonly|recvonly|inactive)\s*$", re.MULTILINE)
 _WEBRTC_PROFILE = "UDP/TLS/RTP/SAVPF"
+# What a side answers to the other's direction (RFC 3264 6.1): hold is sendonly or inactive.
+_ANSWERED_DIRECTION = {"sendonly": "recvonly", "recvonly": "sendonly", "inactive": "inactive"}
 
 
 def _fingerprint() -> str:
     return ":".join(f"{byte:02X}" for byte in secrets.token_bytes(32))
 
 
-def _session(media_port: int, profile: str, setup: str) -> str:
+def _session(media_port: int, profile: str, setup: str, direction: str = "sendrecv") -> str:
     version = int(time.time())
     lines = [
         "v=0",
@@ -32,7 +35,7 @@ def _session(media_port: int, profile: str, setup: str) -> str:
         f"m=audio {media_port} {profile} 0 8",
         "a=rtpmap:0 PCMU/8000",
         "a=rtpmap:8 PCMA/8000",
-        "a=sendrecv",
+        f"a={direction}",
     ]
     if "SAVP" in profile:
         lines += [f"a=fingerprint:sha-256 {_fingerprint()}", f"a=setup:{setup}", "a=rtcp-mux"]
@@ -42,11 +45,19 @@ def _session(media_port: int, profile: str, setup: str) -> str:
 def answer(offer: str, media_port: int) -> str:
     match = _M_LINE.search(offer)
     profile = match.group(2) if match else "RTP/AVP"
-    return _session(media_port, profile, "active")
+    return _session(
+        media_port, profile, "active", _ANSWERED_DIRECTION.get(direction_of(offer), "sendrecv")
+    )
 
 
-def offer(media_port: int, webrtc: bool) -> str:
-    return _session(media_port, _WEBRTC_PROFILE if webrtc else "RTP/AVP", "actpass")
+def offer(media_port: int, webrtc: bool, direction: str = "sendrecv") -> str:
+    """direction: `sendonly` (or `inactive`) puts the other side on hold; `sendrecv` resumes."""
+    return _session(media_port, _WEBRTC_PROFILE if webrtc else "RTP/AVP", "actpass", direction)
+
+
+def direction_of(body: str) -> str:
+    match = _DIRECTION.search(body)
+    return match.group(1) if match else "sendrecv"
 
 
 def plain_rtp(body: str) -> bool:
