@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from crm_core.services import Services
 from crm_core.services.call_followup import FollowUpRules
+from crm_core.webhooks.call_events import CallWebhookEvents
 from cti.agents.event_log import AgentEventLog
 from cti.ami.client import AmiClient
 from cti.ami.config import AmiConfig
@@ -32,6 +33,8 @@ from cti.settings import BridgeSettings
 from cti.state.config import TrackerConfig
 from cti.state.tracker import Tracker
 from cti.stats.runtime import StatsRuntime
+from cti.webhooks.sender import WebhookSender
+from cti.webhooks.settings import WebhookSettings
 
 log = logging.getLogger(__name__)
 CARD_LOOKUP_TIMEOUT = 0.5  # seconds; the pop then goes out without the card
@@ -52,7 +55,7 @@ def ami_config(settings: BridgeSettings) -> AmiConfig:
 class Bridge:
     def __init__(
         self, settings: BridgeSettings, services: Services, bus: Bus,
-        telephony: TelephonySettings | None = None,
+        telephony: TelephonySettings | None = None, webhooks: WebhookSettings | None = None,
     ) -> None:  # fmt: skip
         self.settings = settings
         self.services = services
@@ -83,6 +86,15 @@ class Bridge:
         self.telephony.feed.listeners.append(self.agent_log)
         self.agent_page = AgentPageRuntime(settings, services, bus, self.telephony, self.stats)
         services.calls.add_hook(FollowUpRules(lead_policy=settings.lead_policy))
+        self.webhook_settings = webhooks or WebhookSettings()
+        self.webhooks = self._webhooks(self.webhook_settings)
+
+    def _webhooks(self, settings: WebhookSettings) -> WebhookSender:
+        """Call events into the outbox with each call's record; the sender delivers them."""
+        events = CallWebhookEvents(pbx=settings.pbx_id)
+        self.services.calls.add_hook(events)
+        self.services.notes.add_hook(events.note_added)
+        return WebhookSender(self.services.webhook_deliveries, settings, self.metrics)
 
     def _active_calls(self, extension: str) -> tuple[str, ...]:
         return self.tracker.agent_calls(extension).active
@@ -102,6 +114,8 @@ class Bridge:
         await self.telephony.start()
         await self.ami.start()
         self.agent_page.start()
+        if self.webhook_settings.enabled:
+            self.webhooks.start()
         log.info("bridge started; AMI %s:%s", self.settings.ami_host, self.settings.ami_port)
 
     async def stop(self) -> None:
@@ -112,6 +126,7 @@ class Bridge:
             self.telephony.stop,
             self.stats.stop,
             self.agent_log.stop,
+            self.webhooks.stop,
         )
         for step in steps:
             try:

@@ -7,13 +7,36 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from crm_core.api import admin, auth, callbacks, calls, companies, contacts, reports, routing, tasks
+from crm_core.api import (
+    admin,
+    auth,
+    callbacks,
+    calls,
+    companies,
+    contacts,
+    reports,
+    routing,
+    tasks,
+    webhooks,
+)
 from crm_core.api.errors import install_error_handlers
 
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api")
-    for module in (auth, contacts, companies, calls, tasks, callbacks, admin, reports, routing):
+    modules = (
+        auth,
+        contacts,
+        companies,
+        calls,
+        tasks,
+        callbacks,
+        admin,
+        reports,
+        routing,
+        webhooks,
+    )
+    for module in modules:
         router.include_router(module.router)
     return router
 

@@ -12,6 +12,7 @@ from crm_core.models.phone import Phone
 from crm_core.models.routing import RoutingRule, RoutingState
 from crm_core.models.task import Task
 from crm_core.models.user import User, UserExtension
+from crm_core.models.webhook import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 __all__ = [
     "AgentEvent",
@@ -29,4 +30,7 @@ __all__ = [
     "Task",
     "User",
     "UserExtension",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
 ]

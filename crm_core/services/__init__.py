@@ -28,6 +28,8 @@ from crm_core.services.routing import RoutingService
 from crm_core.services.tasks import TaskService, insert_task
 from crm_core.services.users import UserService
 from crm_core.settings import CrmSettings, signing_key
+from crm_core.webhooks.deliveries import DeliveryStore
+from crm_core.webhooks.service import WebhookService
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,8 @@ class Services:
     agent_events: AgentEventService
     callbacks: CallbackService
     due_callbacks: DueCallbacks
+    webhooks: WebhookService
+    webhook_deliveries: DeliveryStore
 
     async def dispose(self) -> None:
         self.cards.close()
@@ -80,6 +84,8 @@ def build_services(settings: CrmSettings, engine: AsyncEngine | None = None) -> 
         agent_events=AgentEventService(sessions, settings),
         callbacks=CallbackService(sessions, settings),
         due_callbacks=DueCallbacks(sessions, settings),
+        webhooks=WebhookService(sessions, settings),
+        webhook_deliveries=DeliveryStore(sessions, settings),
     )
 
 

@@ -27,6 +27,7 @@ from crm_core.phones import phone_kind
 from crm_core.services.audit import record
 from crm_core.services.dto import Actor, CallOut, TaskCreate
 from crm_core.services.tasks import insert_task
+from crm_core.webhooks.outbox import emit
 
 LeadPolicy = Literal["always", "answered", "never"]
 UNANSWERED = (Disposition.MISSED, Disposition.ABANDONED)
@@ -117,7 +118,20 @@ async def _create_lead(session: AsyncSession, actor: Actor, call: CallOut) -> in
     await session.flush()
     await session.execute(update(Call).where(Call.id == call.id).values(contact_id=lead.id))
     record(session, actor, AuditAction.CREATE, "contacts", lead.id, {"created_from_call": call.id})
+    _emit_lead(session, lead.id, call)
     return lead.id
+
+
+def _emit_lead(session: AsyncSession, lead_id: int, call: CallOut) -> None:
+    contact = {
+        "id": lead_id,
+        "last_name": call.external_e164,
+        "status": ContactStatus.LEAD.value,
+        "source": "call",
+        "phones": [call.external_e164],
+        "created_from_call_id": call.id,
+    }
+    emit(session, "contact.created", {"contact": contact}, f"contact:{lead_id}")
 
 
 async def _open_callback_ids(

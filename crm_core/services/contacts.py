@@ -16,6 +16,7 @@ from crm_core.services.base import ServiceBase
 from crm_core.services.dto import Actor, ContactCreate, ContactOut, ContactUpdate, PhoneIn, PhoneOut
 from crm_core.services.phone_ops import attach_phones
 from crm_core.text import search_text
+from crm_core.webhooks.outbox import emit
 
 CONTACT_LOAD = (
     joinedload(Contact.company),
@@ -60,7 +61,10 @@ class ContactService(ServiceBase):
             await session.flush()
             record(session, actor, AuditAction.CREATE, "contacts", contact.id, snapshot(data))
             await attach_phones(session, actor, self.region, data.phones, contact_id=contact.id)
-            return await self._out(session, contact.id)
+            created = await self._out(session, contact.id)
+            emit(session, "contact.created", {"contact": created.model_dump(mode="json")},
+                 f"contact:{created.id}")  # fmt: skip
+            return created
 
     async def get(self, contact_id: int) -> ContactOut:
         async with self._sessions() as session:

@@ -16,6 +16,7 @@ from crm_core.services.audit import record
 from crm_core.services.base import ServiceBase
 from crm_core.services.dto import Actor
 from crm_core.services.dto.callbacks import DueCallback, DueQuery
+from crm_core.webhooks.outbox import emit
 
 BRIDGE = Actor.system("cti")
 
@@ -53,7 +54,10 @@ class DueCallbacks(ServiceBase):
     async def claim_notified(self, task_id: int, at: datetime) -> bool:
         """True for the one caller that marks the call-back notified."""
         async with self._sessions.begin() as session:
-            return await _claim(session, task_id, "notified_at", at)
+            claimed = await _claim(session, task_id, "notified_at", at)
+            if claimed:
+                await _emit_due(session, task_id, at)
+            return claimed
 
     async def mark_dialed(self, task_id: int, at: datetime, extension: str) -> bool:
         async with self._sessions.begin() as session:
@@ -67,6 +71,14 @@ class DueCallbacks(ServiceBase):
         """The dial was refused: try again later."""
         async with self._sessions.begin() as session:
             await session.execute(update(Task).where(Task.id == task_id).values(dialed_at=None))
+
+
+async def _emit_due(session: AsyncSession, task_id: int, at: datetime) -> None:
+    """`callback.due`, in the claiming transaction: once per call-back, like its notice."""
+    due = await rows.read_due(session, rows.callbacks().where(Task.id == task_id), at)
+    for callback in due:
+        data = {"callback": callback.model_dump(mode="json")}
+        emit(session, "callback.due", data, f"callback:{callback.id}")
 
 
 async def _claim(session: AsyncSession, task_id: int, name: str, at: datetime) -> bool:

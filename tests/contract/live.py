@@ -35,6 +35,8 @@ from crm_core.services.dto import (
 from crm_core.services.dto.callbacks import CallbackCreate
 from crm_core.services.routing_dto import DidQueue
 from crm_core.settings import CrmSettings
+from crm_core.webhooks.deliveries import Outcome
+from crm_core.webhooks.dto import SubscriptionCreate
 from cti.composition import build_app
 from cti.settings import BridgeSettings
 from tests.fixtures.bridge import free_port
@@ -167,6 +169,7 @@ async def _objects(services: Services, user_ids: dict[str, int]) -> dict[str, in
     )
     queue = services.routing.known_queues()[0]
     rule = await services.routing.create(system, DidQueue(did="700", queue=queue), None)
+    webhook, dead_letter = await _webhook_with_a_dead_letter(services)
     return {
         "company": company.id,
         "contact": contact.id,
@@ -176,7 +179,19 @@ async def _objects(services: Services, user_ids: dict[str, int]) -> dict[str, in
         "callback": callback.id,
         "call": call.id,
         "rule": rule.id,
+        "webhook": webhook,
+        "dead_letter": dead_letter,
     } | {f"user:{who}": user_id for who, user_id in user_ids.items()}
+
+
+async def _webhook_with_a_dead_letter(services: Services) -> tuple[int, int]:
+    """A subscription (to a port nothing listens on) and one delivery given up on."""
+    data = SubscriptionCreate(url="http://127.0.0.1:9/hook", events=["contact.created"])
+    webhook = await services.webhooks.create(Actor.system(), data)
+    await services.webhook_deliveries.dispatch()
+    first = (await services.webhook_deliveries.due(datetime.now(UTC), limit=1))[0]
+    await services.webhook_deliveries.record([Outcome(first.delivery_id, False, "seeded")])
+    return webhook.id, first.delivery_id
 
 
 @contextmanager

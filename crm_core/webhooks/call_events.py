@@ -1,0 +1,89 @@
+"""The call events a call's record gives, as a `CallHook` in the transaction that registers it.
+
+Each register compares the record before and after: a new record is `call.ringing`, an answer
+time appearing `call.answered`, each new transfer `call.transferred`, an end time `call.ended`.
+A note tied to a call (the agent's wrap-up, written after the call) is `call.wrapup`.
+A backlog merged into one register (the bridge writes a call's latest record) still gives every
+event, in that order; registering the same record again gives none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm_core.models import Call, Note
+from crm_core.services.dto import Actor, CallOut, NoteOut
+from crm_core.webhooks.outbox import emit
+from crm_core.webhooks.schema import call_id
+
+
+def call_data(call: CallOut) -> dict[str, Any]:
+    return call.model_dump(mode="json", exclude={"id", "routing_reason", "note"}) | {
+        "crm_call_id": call.id,
+    }
+
+
+def _duration(call: CallOut) -> int | None:
+    if call.ended_at is None:
+        return None
+    return max(0, round((call.ended_at - call.started_at).total_seconds()))
+
+
+async def wrapup_notes(session: AsyncSession, crm_call_id: int) -> list[dict[str, Any]]:
+    rows = await session.execute(
+        select(Note.id, Note.body, Note.created_at).where(Note.call_id == crm_call_id)
+    )
+    return [{"note_id": i, "body": body, "at": at.isoformat()} for i, body, at in rows]
+
+
+def _changes(call: CallOut, before: CallOut | None) -> list[tuple[str, dict[str, Any]]]:
+    events: list[tuple[str, dict[str, Any]]] = []
+    if before is None:
+        events.append(("call.ringing", {}))
+    if call.answered_at is not None and (before is None or before.answered_at is None):
+        events.append(("call.answered", {}))
+    known = 0 if before is None else len(before.transfers)
+    events.extend(("call.transferred", {"transfer": t}) for t in call.transfers[known:])
+    return events
+
+
+@dataclass(frozen=True)
+class CallWebhookEvents:
+    pbx: str = "asterisk"
+
+    async def __call__(
+        self, session: AsyncSession, _actor: Actor, call: CallOut, before: CallOut | None
+    ) -> None:
+        stable_id = call_id(self.pbx, call.linkedid)
+        payload = call_data(call)
+        for event_type, extra in _changes(call, before):
+            emit(session, event_type, {"call": payload, **extra}, stable_id, stable_id)
+        if call.ended_at is not None and (before is None or before.ended_at is None):
+            emit(session, "call.ended", await self._ended(session, call, payload), stable_id,
+                 stable_id)  # fmt: skip
+
+    async def _ended(
+        self, session: AsyncSession, call: CallOut, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {
+            "call": payload,
+            "duration_seconds": _duration(call),
+            "disposition": call.disposition,
+            "wrapup": await wrapup_notes(session, call.id),
+            "recording": call.recording or None,
+        }
+
+    async def note_added(self, session: AsyncSession, note: NoteOut, call: Call | None) -> None:
+        """A `NoteHook`: a note tied to a call is its wrap-up."""
+        if call is None:
+            return
+        stable_id = call_id(self.pbx, call.linkedid)
+        data = {
+            "call": call_data(CallOut.model_validate(call)),
+            "note": note.model_dump(mode="json"),
+        }
+        emit(session, "call.wrapup", data, stable_id, stable_id)

@@ -1,0 +1,141 @@
+"""The webhook sender: one task that fans the outbox out, delivers what is due and records each
+attempt. It never touches the AMI reader; a receiver that is slow costs it its own time-out only.
+
+Each round: new outbox events become deliveries; the deliveries due now (at most one per
+subscription and call: a call's events go out in order) are posted concurrently, signed; the
+outcomes are written in one transaction. A failure is tried again after an exponential
+backoff with jitter (`retry_base_seconds` doubling up to `retry_max_seconds`); after
+`max_attempts` it becomes a dead letter an admin sees and replays. A crash after a post and
+before its outcome is written sends it again: delivery is at-least-once, and the event's id
+lets the receiver drop the repeat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from crm_core.webhooks.deliveries import DeliveryStore, DueDelivery, Outcome
+from cti.ami.metrics import Counters
+from cti.webhooks.settings import WebhookSettings
+from cti.webhooks.signing import signed_headers
+
+log = logging.getLogger(__name__)
+LatencyObserver = Callable[[float], None]
+PRUNE_EVERY_SECONDS = 3600.0
+
+
+class WebhookSender:
+    def __init__(
+        self, store: DeliveryStore, settings: WebhookSettings, metrics: Counters,
+        on_delivered: LatencyObserver = lambda _seconds: None,
+    ) -> None:  # fmt: skip
+        self._store = store
+        self._settings = settings
+        self._metrics = metrics
+        self._on_delivered = on_delivered
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._pruned_at = 0.0
+
+    def start(self) -> None:
+        self._client = httpx.AsyncClient(follow_redirects=False)
+        self._task = asyncio.create_task(self._run(), name="webhook-sender")
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                busy = await self.round()
+            except Exception:
+                self._metrics.inc("webhooks.errors")
+                log.exception("webhook round failed; trying again")
+                busy = False
+            if not busy:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self._settings.poll_seconds):
+                        await self._wake.wait()
+                self._wake.clear()
+
+    async def round(self) -> bool:
+        """One fan-out and one batch of deliveries; True when there may be more to do now."""
+        dispatched = await self._store.dispatch(self._settings.batch)
+        due = await self._store.due(datetime.now(UTC), self._settings.batch)
+        if due:
+            outcomes = await self._deliver_all(due)
+            await self._store.record(outcomes)
+        await self._prune_now_and_then()
+        return dispatched >= self._settings.batch or len(due) >= self._settings.batch
+
+    async def _deliver_all(self, due: list[DueDelivery]) -> list[Outcome]:
+        limit = asyncio.Semaphore(self._settings.concurrency)
+
+        async def one(delivery: DueDelivery) -> Outcome:
+            async with limit:
+                return await self._deliver(delivery)
+
+        return list(await asyncio.gather(*(one(delivery) for delivery in due)))
+
+    async def _deliver(self, delivery: DueDelivery) -> Outcome:
+        assert self._client is not None, "start() first"
+        body = delivery.body.encode()
+        headers = signed_headers(
+            delivery.secret, body, int(time.time()), delivery.event_id, delivery.type
+        )
+        try:
+            response = await self._client.post(
+                delivery.url, content=body, headers=headers, timeout=delivery.timeout_seconds
+            )
+        except httpx.HTTPError as exc:
+            return self._failed(delivery, f"{type(exc).__name__}: {exc}")
+        if 200 <= response.status_code < 300:
+            return self._delivered(delivery)
+        return self._failed(delivery, f"HTTP {response.status_code}: {response.text[:200]}")
+
+    def _delivered(self, delivery: DueDelivery) -> Outcome:
+        self._metrics.inc("webhooks.delivered")
+        latency = (datetime.now(UTC) - delivery.created_at).total_seconds()
+        self._on_delivered(max(0.0, latency))
+        return Outcome(delivery.delivery_id, delivered=True)
+
+    def _failed(self, delivery: DueDelivery, error: str) -> Outcome:
+        self._metrics.inc("webhooks.failed")
+        attempt = delivery.attempts + 1
+        if attempt >= self._settings.max_attempts:
+            self._metrics.inc("webhooks.dead")
+            log.warning("webhook %s to %s given up after %d attempts: %s",
+                        delivery.event_id, delivery.url, attempt, error)  # fmt: skip
+            return Outcome(delivery.delivery_id, delivered=False, error=error)
+        return Outcome(delivery.delivery_id, False, error, self._retry_at(attempt))
+
+    def _retry_at(self, attempt: int) -> datetime:
+        settings = self._settings
+        delay = min(settings.retry_base_seconds * 2 ** (attempt - 1), settings.retry_max_seconds)
+        return datetime.now(UTC) + timedelta(seconds=delay * random.uniform(0.8, 1.2))
+
+    async def _prune_now_and_then(self) -> None:
+        now = time.monotonic()
+        if now - self._pruned_at < PRUNE_EVERY_SECONDS:
+            return
+        self._pruned_at = now
+        await self._store.prune(timedelta(days=self._settings.retention_days))
