@@ -44,3 +44,19 @@ class AuthenticationError(DomainError):
 
 class PermissionDeniedError(DomainError):
     """The actor's role does not allow the action."""
+
+
+class TooManyAttemptsError(DomainError):
+    """Too many sign-in attempts (for this login or from this address): wait `retry_after`."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"too many sign-in attempts; try again in {max(1, round(retry_after))} s")
+        self.retry_after = retry_after
+
+
+class ServiceBusyError(DomainError):
+    """A bounded resource (e.g. the password hashing workers) is full: retry shortly."""
+
+    def __init__(self, what: str, retry_after: float = 1.0) -> None:
+        super().__init__(f"{what} is busy; try again in a moment")
+        self.retry_after = retry_after

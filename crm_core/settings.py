@@ -14,6 +14,11 @@ Every setting, its environment variable and its default:
   ``cti serve`` listens.
 - ``CTI_VAR_DIR`` (default ``var``): the directory for local state (the SQLite file by default,
   the generated secret key).
+- Sign-in protection (README "Security"): ``CTI_LOGIN_FREE_FAILURES`` (5) wrong passwords per
+  login and ``CTI_LOGIN_ADDRESS_FREE_FAILURES`` (30) per address before a doubling wait (1 s up
+  to ``CTI_LOGIN_MAX_WAIT_SECONDS``, 900); ``CTI_LOGIN_RATE`` (5) attempts a second per address
+  (bursts of ``CTI_LOGIN_BURST``, 20); ``CTI_HASH_WORKERS`` (2) password hashing threads with at
+  most ``CTI_HASH_QUEUE`` (16) waiting; ``CTI_MAX_BODY_BYTES`` (1 MiB) per request body.
 """
 
 from __future__ import annotations
@@ -40,6 +45,16 @@ class CrmSettings(BaseSettings):
     http_host: str = Field("127.0.0.1", validation_alias="CTI_HTTP_HOST")
     http_port: int = Field(8000, gt=0, lt=65536, validation_alias="CTI_HTTP_PORT")
     var_dir: Path = Field(Path("var"), validation_alias="CTI_VAR_DIR")
+    login_free_failures: int = Field(5, ge=1, validation_alias="CTI_LOGIN_FREE_FAILURES")
+    login_address_free_failures: int = Field(
+        30, ge=1, validation_alias="CTI_LOGIN_ADDRESS_FREE_FAILURES"
+    )
+    login_max_wait_seconds: float = Field(900, gt=0, validation_alias="CTI_LOGIN_MAX_WAIT_SECONDS")
+    login_rate: float = Field(5, gt=0, validation_alias="CTI_LOGIN_RATE")
+    login_burst: int = Field(20, ge=1, validation_alias="CTI_LOGIN_BURST")
+    hash_workers: int = Field(2, ge=1, le=64, validation_alias="CTI_HASH_WORKERS")
+    hash_queue: int = Field(16, ge=0, validation_alias="CTI_HASH_QUEUE")
+    max_body_bytes: int = Field(1024 * 1024, ge=1024, validation_alias="CTI_MAX_BODY_BYTES")
 
     @field_validator("default_region")
     @classmethod

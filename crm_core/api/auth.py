@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from crm_core.api.deps import ActorDep, ServicesDep
 from crm_core.api.responses import errors
@@ -12,9 +12,12 @@ from crm_core.services.dto import LoginRequest, LoginResult, UserOut
 router = APIRouter(prefix="/auth", tags=["auth"], responses=errors(400, 401))
 
 
-@router.post("/login")
-async def login(body: LoginRequest, services: ServicesDep) -> LoginResult:
-    return await services.users.login(body.login, body.password)
+@router.post("/login", responses=errors(429, 503))
+async def login(body: LoginRequest, services: ServicesDep, request: Request) -> LoginResult:
+    """Throttled per login and per address (429 with Retry-After); 503 when the password
+    checking workers are all busy. Unknown login and wrong password answer alike (401)."""
+    address = request.client.host if request.client else ""
+    return await services.users.login(body.login, body.password, address)
 
 
 @router.get("/me")

@@ -31,12 +31,13 @@ async def get_call(actor: ActorDep, services: ServicesDep, call_id: IdPath) -> C
 
 @router.get("/lookup")
 async def lookup(
-    _actor: ActorDep,
+    actor: ActorDep,
     services: ServicesDep,
     phone: Annotated[str, Query(min_length=1, max_length=64, pattern=NO_NUL)],
 ) -> Card:
-    """The card for a phone number in any spelling; 404 when no card holds it."""
-    card = await services.cards.lookup(phone)
+    """The card for a phone number in any spelling; 404 when no card holds it. An agent's
+    card shows their own calls and tasks only."""
+    card = await services.cards.lookup(phone, actor)
     if card is None:
         raise NotFoundError("card for phone", phone)
     return card

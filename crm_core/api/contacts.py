@@ -79,9 +79,10 @@ async def add_phone(
 
 @router.get("/{contact_id}/timeline")
 async def timeline(
-    _actor: ActorDep, services: ServicesDep, contact_id: IdPath, page: PageDep
+    actor: ActorDep, services: ServicesDep, contact_id: IdPath, page: PageDep
 ) -> list[TimelineItem]:
-    return await services.cards.timeline(contact_id, page.limit, page.offset)
+    """Calls, tasks and notes, newest first; an agent sees their own calls and tasks only."""
+    return await services.cards.timeline(contact_id, page.limit, page.offset, actor)
 
 
 @router.get("/{contact_id}/notes")

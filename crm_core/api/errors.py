@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -13,6 +15,8 @@ from crm_core.errors import (
     NotFoundError,
     PermissionDeniedError,
     PhoneTakenError,
+    ServiceBusyError,
+    TooManyAttemptsError,
 )
 
 
@@ -33,6 +37,8 @@ _STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (ConflictError, 409),
     (AuthenticationError, 401),
     (PermissionDeniedError, 403),
+    (TooManyAttemptsError, 429),
+    (ServiceBusyError, 503),
 )
 
 
@@ -43,7 +49,9 @@ def status_of(error: DomainError) -> int:
 async def domain_error_handler(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DomainError)
     status = status_of(error)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if isinstance(error, TooManyAttemptsError | ServiceBusyError):
+        headers["Retry-After"] = str(max(1, math.ceil(error.retry_after)))
     return JSONResponse(_body(error), status_code=status, headers=headers)
 
 

@@ -20,7 +20,9 @@ WHY = {
     403: "The caller's role does not allow this",
     404: "No such record, or not one the caller may see",
     409: "The change clashes with existing data or the current state",
-    503: "Asterisk is not connected",
+    413: "The request body is larger than the server accepts",
+    429: "Too many sign-in attempts for this login or from this address: see Retry-After",
+    503: "Asterisk is not connected, or the server is busy: see Retry-After",
 }
 
 

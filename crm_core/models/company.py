@@ -25,6 +25,7 @@ class Company(Base):
     search_text: Mapped[str] = mapped_column(String(600), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # a delete archives it
 
     owner: Mapped[User | None] = relationship(lazy="raise")
     phones: Mapped[list[Phone]] = relationship(

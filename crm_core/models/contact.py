@@ -34,6 +34,10 @@ class Contact(Base):
     search_text: Mapped[str] = mapped_column(String(900), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    # A delete archives the card (migration 0008); a merge archives the card merged away and
+    # names the card that took its history.
+    archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    merged_into_id: Mapped[int | None] = mapped_column(Integer)
 
     company: Mapped[Company | None] = relationship(lazy="raise")
     owner: Mapped[User | None] = relationship(lazy="raise")

@@ -50,3 +50,7 @@ class AuditAction(StrEnum):
     UPDATE = "update"
     DELETE = "delete"
     SPY = "spy"  # a supervisor listened to, whispered to or joined a call
+    ARCHIVE = "archive"  # a card deleted through the API: kept, hidden, its rows audited
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"  # wrong password, unknown or inactive login (who, from where)
+    LOGIN_LOCKED = "login_locked"  # attempts for a login or from an address are now throttled

@@ -57,6 +57,7 @@ class Services:
 
     async def dispose(self) -> None:
         self.cards.close()
+        self.users.close()
         await self.engine.dispose()
 
 

@@ -1,7 +1,8 @@
 """The precompiled Core statements behind a card lookup: five indexed queries, no ORM.
 
 Built once per CardService (SQLAlchemy then caches their compiled form); values come in as
-bound parameters, rows go straight into the DTOs.
+bound parameters, rows go straight into the DTOs. Calls and tasks are those the viewer may see
+(crm_core.services.card_rights): `all_calls`/`all_tasks` true, or the viewer's own (`viewer_id`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
+    Boolean,
     CompoundSelect,
+    Integer,
     Select,
     Table,
     bindparam,
@@ -81,7 +85,17 @@ def _bundle(parts: dict[str, Select[Any]]) -> CompoundSelect[Any]:
 
 def build_card_queries(calls: int, tasks: int, notes: int, matches: int = 10) -> CardQueries:
     phone, call, task, note = _table(Phone), _table(Call), _table(Task), _table(Note)
-    recent_calls = select(call).order_by(call.c.started_at.desc()).limit(calls)
+    viewer: BindParameter[int] = bindparam("viewer_id", type_=Integer)
+    recent_calls = (
+        select(call)
+        .where(or_(bindparam("all_calls", type_=Boolean), call.c.agent_id == viewer))
+        .order_by(call.c.started_at.desc())
+        .limit(calls)
+    )
+    open_tasks = select(task).where(
+        task.c.done_at.is_(None),
+        or_(bindparam("all_tasks", type_=Boolean), task.c.assignee_id == viewer),
+    )
     parts = {
         "phone": select(phone)
         .where(
@@ -97,8 +111,7 @@ def build_card_queries(calls: int, tasks: int, notes: int, matches: int = 10) ->
                 (call.c.company_id == bindparam("company_id")) & bindparam("company_only"),
             )
         ),
-        "task": select(task)
-        .where(task.c.contact_id == bindparam("contact_id"), task.c.done_at.is_(None))
+        "task": open_tasks.where(task.c.contact_id == bindparam("contact_id"))
         .order_by(task.c.due_at.is_(None), task.c.due_at)
         .limit(tasks),
         "note": select(note)
@@ -115,8 +128,7 @@ def build_card_queries(calls: int, tasks: int, notes: int, matches: int = 10) ->
         ).order_by("id"),
         contact_calls=recent_calls.where(call.c.contact_id == bindparam("contact_id")),
         company_calls=recent_calls.where(call.c.company_id == bindparam("company_id")),
-        tasks=select(task)
-        .where(task.c.contact_id == bindparam("contact_id"), task.c.done_at.is_(None))
+        tasks=open_tasks.where(task.c.contact_id == bindparam("contact_id"))
         .order_by(task.c.due_at.is_(None), task.c.due_at)
         .limit(tasks),
         notes=select(note)

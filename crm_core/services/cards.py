@@ -10,13 +10,14 @@ from sqlalchemy import Connection, Engine, Executable, RowMapping, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm_core.db import Sessions, sync_sqlite_twin
-from crm_core.errors import NotFoundError
-from crm_core.models import Call, Contact, Note, Task
+from crm_core.models import Call, Note, Task
 from crm_core.phones import normalise_phone
 from crm_core.services.base import ServiceBase
 from crm_core.services.card_builder import build_card
 from crm_core.services.card_queries import build_card_queries
-from crm_core.services.dto import CallOut, Card, NoteOut, TaskOut, TimelineItem
+from crm_core.services.card_rights import calls_visible, tasks_visible
+from crm_core.services.contacts import require_live_contact
+from crm_core.services.dto import Actor, CallOut, Card, NoteOut, TaskOut, TimelineItem
 from crm_core.settings import CrmSettings
 
 LAST_CALLS = 5
@@ -24,6 +25,14 @@ LAST_NOTES = 5
 OPEN_TASKS = 20
 
 Rows = Sequence[RowMapping]
+Sight = dict[str, Any]
+
+
+def _sight(viewer: Actor | None) -> Sight:
+    """The card queries' visibility parameters for `viewer` (crm_core.services.card_rights)."""
+    sees_all = viewer is None or not viewer.is_agent
+    viewer_id = -1 if viewer is None or viewer.id is None else viewer.id
+    return {"all_calls": sees_all, "all_tasks": sees_all, "viewer_id": viewer_id}
 
 
 class CardService(ServiceBase):
@@ -33,8 +42,9 @@ class CardService(ServiceBase):
         self._queries = build_card_queries(LAST_CALLS, OPEN_TASKS, LAST_NOTES)
         self._sqlite = sync_sqlite_twin(engine) if engine.dialect.name == "sqlite" else None
 
-    async def lookup(self, phone: str | bytes | None) -> Card | None:
+    async def lookup(self, phone: str | bytes | None, viewer: Actor | None = None) -> Card | None:
         """The card owning `phone` (any spelling of a full number) or None; never a suffix match.
+        Its calls and tasks are those `viewer` may see (None: the system, all of them).
 
         The screen-pop hot path: five indexed Core queries on one connection, no ORM. On SQLite
         they run on a synchronous twin engine in one worker-thread hop (aiosqlite would pay a
@@ -42,18 +52,19 @@ class CardService(ServiceBase):
         e164 = normalise_phone(phone, self.region).e164
         if e164 is None:
             return None
+        sees = _sight(viewer)
         if self._sqlite is not None:
-            return await asyncio.to_thread(self._lookup_in_thread, self._sqlite, e164)
+            return await asyncio.to_thread(self._lookup_in_thread, self._sqlite, e164, sees)
         async with self._engine.connect() as connection:
-            return await connection.run_sync(self._lookup_on, e164)
+            return await connection.run_sync(self._lookup_on, e164, sees)
 
     def close(self) -> None:
         if self._sqlite is not None:
             self._sqlite.dispose()
 
-    def _lookup_in_thread(self, engine: Engine, e164: str) -> Card | None:
+    def _lookup_in_thread(self, engine: Engine, e164: str, sees: Sight) -> Card | None:
         with engine.connect() as connection:
-            return self._lookup_on(connection, e164)
+            return self._lookup_on(connection, e164, sees)
 
     def _bundle(
         self, rows: Callable[..., Rows], contact_id: int | None, company_id: int | None
@@ -79,9 +90,9 @@ class CardService(ServiceBase):
             rows(queries.notes, contact_id=contact_id),
         )
 
-    def _lookup_on(self, connection: Connection, e164: str) -> Card | None:
+    def _lookup_on(self, connection: Connection, e164: str, sees: Sight) -> Card | None:
         def rows(statement: Executable, **params: Any) -> Rows:
-            return connection.execute(statement, params).mappings().all()
+            return connection.execute(statement, sees | params).mappings().all()
 
         heads = rows(self._queries.head, e164=e164)
         if not heads:
@@ -92,22 +103,22 @@ class CardService(ServiceBase):
         return build_card(e164, heads, phones, history)
 
     async def timeline(
-        self, contact_id: int, limit: int = 50, offset: int = 0
+        self, contact_id: int, limit: int = 50, offset: int = 0, viewer: Actor | None = None
     ) -> list[TimelineItem]:
-        """Calls, tasks and notes of a contact in one stream, newest first."""
+        """Calls, tasks and notes of a contact in one stream, newest first; calls and tasks
+        are those `viewer` may see (None: all)."""
         window = limit + offset
         async with self._sessions() as session:
-            if await session.get(Contact, contact_id) is None:
-                raise NotFoundError("contact", contact_id)
+            await require_live_contact(session, contact_id)
             calls = await session.scalars(
                 select(Call)
-                .where(Call.contact_id == contact_id)
+                .where(Call.contact_id == contact_id, calls_visible(viewer))
                 .order_by(Call.started_at.desc())
                 .limit(window)
             )
             tasks = await session.scalars(
                 select(Task)
-                .where(Task.contact_id == contact_id)
+                .where(Task.contact_id == contact_id, tasks_visible(viewer))
                 .order_by(Task.created_at.desc())
                 .limit(window)
             )

@@ -20,7 +20,7 @@ class ContactSearch(ServiceBase):
     async def search(self, query: str | None, page: PageParams) -> Page[ContactOut]:
         """Contacts whose name, email, position or company contains `query` (case and accents
         ignored), or who own a phone equal to `query` in any spelling; all when `query` is empty."""
-        statement = select(Contact)
+        statement = select(Contact).where(Contact.archived_at.is_(None))
         if query and query.strip():
             statement = statement.where(self._matches(query.strip()))
         return await self._page(statement, page)
@@ -30,7 +30,9 @@ class ContactSearch(ServiceBase):
         since = datetime.now(UTC) - timedelta(days=days)
         recent_call = exists().where(Call.contact_id == Contact.id, Call.started_at >= since)
         statement = select(Contact).where(
-            Contact.status == ContactStatus.CLIENT.value, ~recent_call
+            Contact.status == ContactStatus.CLIENT.value,
+            Contact.archived_at.is_(None),
+            ~recent_call,
         )
         return await self._page(statement, page)
 

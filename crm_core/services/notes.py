@@ -13,10 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_core.errors import NotFoundError
-from crm_core.models import Call, Contact, Note
+from crm_core.models import Call, Note
 from crm_core.models.enums import AuditAction
 from crm_core.services.audit import record, snapshot
 from crm_core.services.base import ServiceBase
+from crm_core.services.contacts import require_live_contact
 from crm_core.services.dto import Actor, NoteCreate, NoteOut
 
 NoteHook = Callable[[AsyncSession, NoteOut, Call | None], Awaitable[None]]
@@ -33,8 +34,7 @@ class NoteService(ServiceBase):
 
     async def add(self, actor: Actor, contact_id: int, data: NoteCreate) -> NoteOut:
         async with self._sessions.begin() as session:
-            if await session.get(Contact, contact_id) is None:
-                raise NotFoundError("contact", contact_id)
+            await require_live_contact(session, contact_id)
             call = None if data.call_id is None else await session.get(Call, data.call_id)
             if data.call_id is not None and call is None:
                 raise NotFoundError("call", data.call_id)
@@ -50,8 +50,7 @@ class NoteService(ServiceBase):
     async def for_contact(self, contact_id: int, limit: int = 50) -> list[NoteOut]:
         """The contact's notes, newest first."""
         async with self._sessions() as session:
-            if await session.get(Contact, contact_id) is None:
-                raise NotFoundError("contact", contact_id)
+            await require_live_contact(session, contact_id)
             rows = await session.scalars(
                 select(Note)
                 .where(Note.contact_id == contact_id)

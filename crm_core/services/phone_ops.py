@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm_core.db import Sessions
 from crm_core.errors import InvalidFieldError, PhoneTakenError
 from crm_core.models import Company, Contact, Phone
 from crm_core.models.enums import AuditAction
@@ -82,6 +86,20 @@ async def attach_phones(
         changes[f"{kind}_id"] = owner_id
         record(session, actor, AuditAction.CREATE, "phones", row.id, changes)
     return rows
+
+
+async def raise_phone_taken(
+    sessions: Sessions, region: str, phones: list[PhoneIn], error: IntegrityError
+) -> NoReturn:
+    """After a write lost the race for a number (the unique index on phones.e164 refused it):
+    PhoneTakenError naming the card that won; the original error when no number explains it."""
+    async with sessions() as session:
+        for data in phones:
+            e164 = normalise_phone(data.number, region).e164
+            owner = None if e164 is None else await find_owner_of(session, e164)
+            if e164 is not None and owner is not None:
+                raise PhoneTakenError(e164, *owner) from error
+    raise error
 
 
 def phones_matching(e164: str | None, typed: str) -> ColumnElement[bool]:

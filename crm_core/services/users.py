@@ -10,25 +10,29 @@ from crm_core.db import Sessions
 from crm_core.errors import AuthenticationError, ConflictError, NotFoundError
 from crm_core.models import User, UserExtension
 from crm_core.models.enums import AuditAction, Role
-from crm_core.security import DUMMY_HASH, TokenSigner, hash_password, verify_password
+from crm_core.security import TokenSigner
 from crm_core.services.audit import diff, record
 from crm_core.services.base import ServiceBase, require_role
 from crm_core.services.dto import Actor, LoginResult, StaffName, UserCreate, UserOut, UserUpdate
+from crm_core.services.hash_pool import HashPool
+from crm_core.services.login_guard import LoginGuard, LoginLimits
+from crm_core.services.password_policy import check_password
+from crm_core.services.sign_in import SignIn
+from crm_core.services.user_rows import load_user as _load
+from crm_core.services.user_rows import to_user_out
 from crm_core.settings import CrmSettings
 
+__all__ = ["UserService", "to_user_out"]
 
-def to_user_out(user: User) -> UserOut:
-    return UserOut.model_validate(
-        {
-            **{key: getattr(user, key) for key in UserOut.model_fields if key != "extensions"},
-            "extensions": [item.extension for item in user.extensions],
-        }
+
+def _limits(settings: CrmSettings) -> LoginLimits:
+    return LoginLimits(
+        free_failures=settings.login_free_failures,
+        address_free_failures=settings.login_address_free_failures,
+        max_wait=settings.login_max_wait_seconds,
+        rate=settings.login_rate,
+        burst=settings.login_burst,
     )
-
-
-async def _load(session: AsyncSession, **where: object) -> User | None:
-    statement = select(User).options(selectinload(User.extensions)).filter_by(**where)
-    return await session.scalar(statement)
 
 
 async def _set_extensions(session: AsyncSession, user: User, extensions: list[str]) -> None:
@@ -50,16 +54,29 @@ class UserService(ServiceBase):
     def __init__(self, sessions: Sessions, settings: CrmSettings, signer: TokenSigner) -> None:
         super().__init__(sessions, settings)
         self._signer = signer
+        self._pool = HashPool(settings.hash_workers, settings.hash_queue)
+        self._sign_in = SignIn(sessions, self._pool, LoginGuard(_limits(settings)))
+
+    def close(self) -> None:
+        self._pool.close()
+
+    async def _new_hash(self, actor: Actor, login: str, password: str) -> str:
+        """The policy holds for passwords set by people (the API); the CLI and demo data are
+        trusted operators."""
+        if actor.id is not None:
+            check_password(password, login)
+        return await self._pool.hash(password)
 
     async def create(self, actor: Actor, data: UserCreate) -> UserOut:
         require_role(actor, Role.ADMIN)
+        password_hash = await self._new_hash(actor, data.login, data.password)
         async with self._sessions.begin() as session:
             if await _load(session, login=data.login) is not None:
                 raise ConflictError(f"login {data.login!r} is taken")
             user = User(
                 login=data.login,
                 display_name=data.display_name or data.login,
-                password_hash=hash_password(data.password),
+                password_hash=password_hash,
                 role=data.role.value,
                 active=True,
             )
@@ -78,6 +95,13 @@ class UserService(ServiceBase):
 
     async def update(self, actor: Actor, user_id: int, data: UserUpdate) -> UserOut:
         require_role(actor, Role.ADMIN)
+        async with self._sessions() as session:
+            current = await _load(session, id=user_id)
+        if current is None:
+            raise NotFoundError("user", user_id)
+        password_hash = None
+        if data.password is not None:
+            password_hash = await self._new_hash(actor, current.login, data.password)
         async with self._sessions.begin() as session:
             user = await _load(session, id=user_id)
             if user is None:
@@ -88,8 +112,10 @@ class UserService(ServiceBase):
             )
             for key, value in changes.items():
                 setattr(user, key, value)
-            if data.password is not None:
-                user.password_hash = hash_password(data.password)
+            if password_hash is not None:
+                user.password_hash = password_hash
+            if password_hash is not None or changes.get("active") is False:
+                user.token_epoch += 1  # the tokens issued before stop working
             if data.extensions is not None:
                 await _set_extensions(session, user, data.extensions)
             after = await self._out(session, user_id)
@@ -143,25 +169,29 @@ class UserService(ServiceBase):
         )
 
     async def authenticate(self, login: str, password: str) -> UserOut:
-        """The active user with this login and password; AuthenticationError otherwise."""
-        async with self._sessions() as session:
-            user = await _load(session, login=login)
-        valid = verify_password(password, user.password_hash if user else DUMMY_HASH)
-        if user is None or not valid or not user.active:
-            raise AuthenticationError("wrong login or password")
-        return to_user_out(user)
+        """The active user with this login and password; AuthenticationError otherwise.
+        Neither throttled nor audited: `login` is the door for people."""
+        try:
+            return (await self._sign_in.check(login, password)).user
+        except AuthenticationError as exc:
+            raise AuthenticationError(exc.args[0]) from None
 
-    async def login(self, login: str, password: str) -> LoginResult:
-        user = await self.authenticate(login, password)
-        return LoginResult(access_token=self._signer.issue(user.id), user=user)
+    async def login(self, login: str, password: str, address: str = "") -> LoginResult:
+        """Sign in from `address` (throttled, audited; see crm_core.services.sign_in)."""
+        signed_in = await self._sign_in.sign_in(login, password, address)
+        token = self._signer.issue(signed_in.user.id, epoch=signed_in.epoch)
+        return LoginResult(access_token=token, user=signed_in.user)
 
     async def actor_for_token(self, token: str) -> Actor:
-        """The actor behind a bearer token; AuthenticationError if invalid, expired or inactive."""
-        user_id = self._signer.verify(token)
+        """The actor behind a bearer token; AuthenticationError if invalid, expired, inactive,
+        or issued before the user's password changed or the user was deactivated."""
+        claims = self._signer.claims(token)
         async with self._sessions() as session:
-            user = await session.get(User, user_id)
+            user = await session.get(User, claims.user_id)
             if user is None or not user.active:
                 raise AuthenticationError("unknown or inactive user")
+            if user.token_epoch != claims.epoch:
+                raise AuthenticationError("token revoked: sign in again")
             return Actor(id=user.id, login=user.login, role=Role(user.role))
 
     async def _out(self, session: AsyncSession, user_id: int) -> UserOut:

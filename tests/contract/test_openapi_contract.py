@@ -41,6 +41,8 @@ SEMANTIC_RULES = (
     "is not like 100 or 100@default",  # after hours: the target's form depends on the action
     "is in the past",  # due times are compared with now
     "cannot merge a card into itself",
+    "password policy",  # length, the login, the list of common passwords (issue 13)
+    "is made of invisible characters only",  # a name of zero-width spaces, BOMs, marks
     "text may not contain NUL characters",  # PostgreSQL's text cannot hold U+0000
     "value is not a valid email address",  # email-validator refuses reserved domains (.test)
     # Python's whitespace is not ECMA's (U+0085, U+001C-U+001F): patterns and stripping differ

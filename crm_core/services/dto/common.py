@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Annotated, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -18,6 +20,25 @@ RecordId = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
 NO_NUL = r"^[^\x00]*$"
 """A pattern for free text in a query string: PostgreSQL's text cannot hold NUL."""
 ZONE_NAMES = sorted(available_timezones() | {"UTC"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_INVISIBLE_CATEGORIES = ("C", "Z")  # control, format (zero-width, BOM, RTL marks), separators
+
+
+def visible_or_empty(value: str) -> str:
+    """Text that a person can see: refused when it is made of invisible characters only
+    (zero-width space, BOM, NUL, direction marks ...); edge ones are trimmed."""
+    trimmed = value.strip("".join(ch for ch in set(value) if _invisible(ch)))
+    if value and not trimmed:
+        raise ValueError("is made of invisible characters only")
+    return trimmed
+
+
+def _invisible(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in _INVISIBLE_CATEGORIES
+
+
+VisibleText = AfterValidator(visible_or_empty)
+"""Add to a text field's Annotated: names, subjects, notes."""
 
 
 def known_zone(value: str) -> str:
@@ -52,6 +73,8 @@ Unchanged = Annotated[
 def _nul_free(value: Any) -> Any:
     if isinstance(value, str) and "\x00" in value:
         raise ValueError("text may not contain NUL characters")
+    if isinstance(value, str) and _SURROGATE.search(value):
+        raise ValueError("text may not contain lone surrogates (not valid Unicode)")
     if isinstance(value, dict):
         for item in value.values():
             _nul_free(item)

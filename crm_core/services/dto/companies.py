@@ -7,11 +7,13 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from crm_core.services.dto.common import Dto, RecordId, Unchanged, UserBrief
+from crm_core.services.dto.common import Dto, RecordId, Unchanged, UserBrief, VisibleText
 from crm_core.services.dto.phones import PhoneIn, PhoneOut
 
 CompanyName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S"),
+    VisibleText,
 ]
 Tag = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"\S")

@@ -8,10 +8,17 @@ from typing import Annotated, Self
 from pydantic import ConfigDict, EmailStr, Field, JsonValue, StringConstraints, model_validator
 
 from crm_core.models.enums import ContactStatus
-from crm_core.services.dto.common import CompanyBrief, Dto, RecordId, Unchanged, UserBrief
+from crm_core.services.dto.common import (
+    CompanyBrief,
+    Dto,
+    RecordId,
+    Unchanged,
+    UserBrief,
+    VisibleText,
+)
 from crm_core.services.dto.phones import PhoneIn, PhoneOut
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), VisibleText]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 Email = Annotated[EmailStr, StringConstraints(max_length=254)]
 NAMED: list[JsonValue] = [

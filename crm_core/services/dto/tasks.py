@@ -9,10 +9,12 @@ from typing import Annotated
 from pydantic import AwareDatetime, StringConstraints
 
 from crm_core.models.enums import TaskKind
-from crm_core.services.dto.common import Dto, PageParams, RecordId, Unchanged
+from crm_core.services.dto.common import Dto, PageParams, RecordId, Unchanged, VisibleText
 
 Subject = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S"),
+    VisibleText,
 ]
 LongText = Annotated[str, StringConstraints(max_length=10_000)]
 
@@ -36,7 +38,7 @@ class TaskCreate(Dto):
 class TaskUpdate(Dto):
     subject: Unchanged[Subject] = None
     due_at: AwareDatetime | None = None
-    done: bool | None = None
+    done: Unchanged[bool] = None
     result: Unchanged[LongText] = None
 
 

@@ -28,10 +28,10 @@ class UserCreate(Dto):
 
 
 class UserUpdate(Dto):
-    password: Password | None = None
+    password: Unchanged[Password] = None
     role: Unchanged[Role] = None
     display_name: Unchanged[Annotated[str, StringConstraints(max_length=200)]] = None
-    extensions: list[Extension] | None = Field(None, max_length=10)
+    extensions: Unchanged[Annotated[list[Extension], Field(max_length=10)]] = None
     active: Unchanged[bool] = None
 
 
