@@ -62,6 +62,7 @@ async def push(server: BridgeServer, *events: AmiEvent) -> None:
     """Events into the bridge's stats calculator, then its snapshot on the bus (as published)."""
     assert server.bridge is not None
     runtime = server.bridge.stats
+    await runtime.read_names()  # the users made since the bridge started (its 10 s refresh)
     for item in events:
         runtime.publisher.observe(item)
     await server.bridge.bus.publish(SUPERVISOR_TOPIC, runtime.current())

@@ -4,6 +4,7 @@
 //   per-field messages for 422, and the conflicting card for 409;
 // - reports how many requests are in flight so the page can show a loading state.
 
+import type { StaffName } from "./staff";
 import type {
   Card,
   Company,
@@ -350,6 +351,11 @@ export class Api {
 
   logout(): void {
     this.clearSession();
+  }
+
+  /** The display name behind each extension (any signed-in user may read it). */
+  staffDirectory(): Promise<StaffName[]> {
+    return this.request("GET", "/users/directory");
   }
 
   /** The signed-in agent's own SIP account for the browser phone (never stored by the page). */

@@ -11,7 +11,10 @@ import { cardSkeleton, loadingBlock } from "./components/loading";
 import { h, icon, mount } from "./dom";
 import { contactName } from "./format";
 import { ICONS } from "./icons";
+import { installShortcuts, shortcutList } from "./agent/shortcuts";
 import { LiveController } from "./live/controller";
+import type { Pop } from "./live/pops";
+import { activeCall, ringingCall } from "./phone/current";
 import { SoftPhone } from "./phone/softphone";
 import { PhoneWidget } from "./phone/widget";
 import { parseRoute, routeHash, type Route } from "./router";
@@ -21,6 +24,8 @@ import { renderLogin } from "./views/login";
 import { createSearchView, type SearchView } from "./views/search";
 import { renderShell, type Shell } from "./views/shell";
 import { renderStaffPage } from "./views/staff";
+import { setStaff } from "./staff";
+import type { PopPhoneActions } from "./components/screenpop";
 
 const BUSY_DELAY_MS = 150;
 const APP_TITLE = "CTI Bridge";
@@ -35,6 +40,9 @@ export class App {
   /** Incremented on each navigation; stale async results compare against it. */
   private generation = 0;
   private busyTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The staff names directory, read once per sign-in (cards name agents by it). */
+  private staffReady: Promise<void> = Promise.resolve();
+  private stopShortcuts: (() => void) | null = null;
 
   constructor(
     private readonly root: HTMLElement,
@@ -66,6 +74,8 @@ export class App {
   }
 
   private showLogin(notice?: string): void {
+    this.stopShortcuts?.();
+    this.stopShortcuts = null;
     this.live?.stop();
     this.live = null;
     this.stopPhone();
@@ -83,9 +93,11 @@ export class App {
     const user = this.user!;
     this.shell = renderShell(this.root, user, () => this.logout());
     this.search = createSearchView(this.api, (id, q) => routeHash({ name: "card", id, q }));
-    mount(this.shell.searchPane, this.search.element);
+    mount(this.shell.searchPane, this.search.element, shortcutList());
+    this.staffReady = this.api.staffDirectory().then(setStaff, () => undefined);
     this.startLive(user);
     this.startPhone();
+    this.startShortcuts();
     void this.render();
     const route = parseRoute(window.location.hash);
     if (route.name === "search") this.search.focus();
@@ -102,6 +114,7 @@ export class App {
       hrefForContact: (id) => routeHash({ name: "card", id, q: "" }),
       toast: (message) => shell.toast(message),
       onDial: (phone) => this.dial(phone),
+      phoneActions: (pop) => this.phoneActions(pop),
       // A refused token: asking who we are turns an expired session into the sign-in page.
       onAuthFailed: () => void this.api.me().catch(() => undefined),
     });
@@ -116,6 +129,7 @@ export class App {
     phone.transferFailed = (message) => shell.toast(message);
     shell.phoneSlot.replaceChildren(widget.chip);
     shell.dockSlot.replaceChildren(widget.dock);
+    phone.onChange(() => this.live?.phoneChanged());
     this.phone = phone;
     this.phoneWidget = widget;
     // Debug hook for tests and support: the registration state and the live call's media.
@@ -135,6 +149,50 @@ export class App {
       },
     };
     void phone.start();
+  }
+
+  /** The collapsed pop's Answer / Hang up, when the browser phone has that call. */
+  private phoneActions(pop: Pop): PopPhoneActions {
+    const phone = this.phone;
+    if (!phone) return {};
+    const calls = phone.state.calls;
+    if (pop.phase === "ringing") {
+      const call = ringingCall(calls);
+      return call ? { answer: () => phone.answer(call), hangUp: () => phone.hangUp(call) } : {};
+    }
+    const call = pop.phase === "talking" ? activeCall(calls) : undefined;
+    return call ? { hangUp: () => phone.hangUp(call) } : {};
+  }
+
+  private startShortcuts(): void {
+    this.stopShortcuts?.();
+    const onCall = (act: (phone: SoftPhone) => boolean, nothing: string) => () => {
+      if (!this.phone || !act(this.phone)) this.shell?.toast(nothing);
+    };
+    this.stopShortcuts = installShortcuts({
+      answer: onCall((p) => {
+        const call = ringingCall(p.state.calls);
+        if (call) p.answer(call);
+        return !!call;
+      }, "No call is ringing on the browser phone."),
+      hangUp: onCall((p) => {
+        const call = activeCall(p.state.calls) ?? ringingCall(p.state.calls);
+        if (call) p.hangUp(call);
+        return !!call;
+      }, "No call on the browser phone to hang up."),
+      mute: onCall((p) => {
+        const call = activeCall(p.state.calls);
+        if (call) p.mute(call, !call.muted);
+        return !!call;
+      }, "No call on the browser phone to mute."),
+      hold: onCall((p) => {
+        const call = activeCall(p.state.calls);
+        if (call) p.hold(call, !call.held);
+        return !!call;
+      }, "No call on the browser phone to hold."),
+      togglePops: () => this.live?.togglePops(),
+      search: () => this.search?.focus(),
+    });
   }
 
   private stopPhone(): void {
@@ -201,7 +259,7 @@ export class App {
     mount(pane, cardSkeleton());
     let contact: Contact;
     try {
-      contact = await this.api.getContact(route.id);
+      [contact] = await Promise.all([this.api.getContact(route.id), this.staffReady]);
     } catch (err) {
       if (gen !== this.generation) return;
       if (err instanceof ApiError && err.status === 401) return;

@@ -19,7 +19,7 @@ export class AgentControls {
     private readonly api: CallbackApi,
     private readonly toast: (message: string) => void,
   ) {
-    const details = h("details", { class: "agent-menu" }, h("summary", { "aria-label": "Queues and pause" }, this.pill), this.menu);
+    const details = h("details", { class: "agent-menu" }, h("summary", { title: "Queues and pause" }, this.pill, h("span", { class: "visually-hidden" }, " — queues and pause")), this.menu);
     // Hidden until the bridge tells the state (a page served without the bridge shows nothing).
     this.element = h("div", { class: "agent-state", "data-testid": "agent-state", "data-phase": "unknown", hidden: true }, details);
   }

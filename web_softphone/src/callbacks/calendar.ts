@@ -34,15 +34,15 @@ export function weekView(start: Date, items: Callback[], opts: WeekOptions, toda
   }
   const days = Array.from({ length: 7 }, (_, day) => addDays(start, day));
   const todayKey = today.toDateString();
-  const head = h("div", { class: "cal-row cal-head" }, h("div", { class: "cal-hour" }), days.map((d) => h("div", { class: `cal-day${d.toDateString() === todayKey ? " today" : ""}`, role: "columnheader" }, dayLabel(d))));
+  const head = h("div", { class: "cal-row cal-head", role: "row" }, h("div", { class: "cal-hour", role: "columnheader" }, h("span", { class: "visually-hidden" }, "Hour")), days.map((d) => h("div", { class: `cal-day${d.toDateString() === todayKey ? " today" : ""}`, role: "columnheader" }, dayLabel(d))));
   const rows = [];
   for (let hour = FIRST_HOUR; hour <= LAST_HOUR; hour += 1) {
     rows.push(
       h(
         "div",
-        { class: "cal-row" },
+        { class: "cal-row", role: "row" },
         h("div", { class: "cal-hour", role: "rowheader" }, `${String(hour).padStart(2, "0")}:00`),
-        days.map((d, day) => h("div", { class: `cal-cell${d.toDateString() === todayKey ? " today" : ""}`, "data-slot": `${day}:${hour}` }, (cells.get(`${day}:${hour}`) ?? []).map((cb) => entry(cb, opts)))),
+        days.map((d, day) => h("div", { class: `cal-cell${d.toDateString() === todayKey ? " today" : ""}`, role: "cell", "data-slot": `${day}:${hour}` }, (cells.get(`${day}:${hour}`) ?? []).map((cb) => entry(cb, opts)))),
       ),
     );
   }
@@ -52,6 +52,6 @@ export function weekView(start: Date, items: Callback[], opts: WeekOptions, toda
     "section",
     { class: "calendar", "aria-label": "Call-backs this week", "data-week": start.toISOString() },
     h("div", { class: "cal-toolbar" }, nav("‹ Previous", addDays(start, -7)), nav("This week", today), nav("Next ›", addDays(start, 7)), h("h3", { class: "cal-title" }, `${dayLabel(start)} – ${dayLabel(last)}`)),
-    h("div", { class: "cal-grid", role: "grid" }, head, rows),
+    h("div", { class: "cal-grid", role: "table", "aria-label": `Week of ${dayLabel(start)}` }, head, rows),
   );
 }

@@ -8,6 +8,11 @@
 //            or meeting task); saving or closing it dismisses the pop;
 //   withdraw the panel shrinks to a short note ("Answered by 1002") and goes.
 //
+// Every pop collapses to a compact bar (caller, state, timer, Answer / Hang up when the browser
+// phone has the call) and expands again: its toggle button, or Alt+C for all (toggleAll). The
+// choice is kept for the tab (live/popView.ts). A collapsed pop only hides its body, so a
+// wrap-up half typed stays as it was until it is saved or closed.
+//
 // Each pop keeps its element across updates; only a phase change rebuilds its body, and a form
 // the agent is typing in is carried over, so a replayed snapshot never wipes what was typed.
 
@@ -19,7 +24,9 @@ import { h, icon, mount, uid } from "../dom";
 import { callLook, contactName, formatDuration, TASK_KIND_LABELS } from "../format";
 import { ICONS } from "../icons";
 import { callerLabel, clock, type Pop, type PopChange, routeLabel, secondsSince } from "../live/pops";
+import { type PopMode, PopViewPrefs } from "../live/popView";
 import type { Card, Contact, ContactPatch, Phone } from "../types";
+import { agentLabel } from "../staff";
 import { renderCard } from "./card";
 import { formAlert, formValue, showAlert, showFieldErrors, textareaField, textField } from "./form";
 import { withBusy } from "./loading";
@@ -35,7 +42,18 @@ export interface PopStackOptions {
   toast: (message: string) => void;
   /** Click-to-call on the pop's card. */
   onDial?: (phone: Phone) => boolean;
+  /** What the browser phone can do for this pop's call now (the compact bar's buttons). */
+  phoneActions?: (pop: Pop) => PopPhoneActions;
+  /** Where the collapsed/expanded choice is kept (tests: a fresh one). */
+  prefs?: PopViewPrefs;
 }
+
+export interface PopPhoneActions {
+  answer?: () => void;
+  hangUp?: () => void;
+}
+
+const COMPACT_STATE: Record<Pop["phase"], string> = { ringing: "Ringing", talking: "On call", ended: "Wrap-up" };
 
 interface PopView {
   element: HTMLElement;
@@ -45,6 +63,7 @@ interface PopView {
   /** The create-card form of an unknown number, kept while the call rings and talks. */
   createForm: HTMLFormElement | null;
   wrapUp: HTMLFormElement | null;
+  collapsed: boolean;
 }
 
 const WITHDRAW_NOTE_MS = 4000;
@@ -55,8 +74,10 @@ export class PopStack {
   private readonly announcer: HTMLElement;
   private readonly views = new Map<string, PopView>();
   private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly prefs: PopViewPrefs;
 
   constructor(private readonly opts: PopStackOptions) {
+    this.prefs = opts.prefs ?? new PopViewPrefs();
     this.list = h("div", { class: "pop-list" });
     this.announcer = h("div", { class: "visually-hidden", role: "status", "aria-live": "assertive" });
     this.element = h("section", { class: "pop-stack", "aria-label": "Live calls", "data-testid": "pop-stack" }, this.announcer, this.list);
@@ -73,6 +94,22 @@ export class PopStack {
     const ringing = Array.from(this.views.values()).filter((v) => v.pop.phase === "ringing");
     const last = ringing[ringing.length - 1];
     return last ? callerLabel(last.pop) : null;
+  }
+
+  /** Alt+C: collapse every pop, or expand them all when all are collapsed already. Expanding
+   * moves the focus to the newest pop; collapsing leaves it where the agent works (unless it was
+   * inside a pop, then it goes to that pop's toggle). */
+  toggleAll(): void {
+    const views = Array.from(this.views.values());
+    if (!views.length) return;
+    const collapse = views.some((v) => !v.collapsed);
+    for (const view of views) this.setMode(view, collapse ? "collapsed" : "expanded");
+    if (!collapse) this.list.querySelector<HTMLElement>(".pop .pop-toggle")?.focus();
+  }
+
+  /** The browser phone changed: the compact bars' Answer / Hang up follow it. */
+  refreshPhone(): void {
+    for (const view of this.views.values()) if (view.collapsed) this.renderHead(view);
   }
 
   apply(changes: PopChange[]): void {
@@ -92,13 +129,14 @@ export class PopStack {
       const head = h("header", { class: "pop-head" });
       const body = h("div", { class: "pop-body" });
       const element = h("article", { class: "pop", "data-linkedid": pop.linkedid, "data-testid": "pop" }, head, body);
-      view = { element, head, body, pop, createForm: null, wrapUp: null };
+      body.id = `pop-body-${cssId(pop.linkedid)}`;
+      view = { element, head, body, pop, createForm: null, wrapUp: null, collapsed: this.prefs.modeFor(pop.linkedid) === "collapsed" };
       this.views.set(pop.linkedid, view);
       this.list.prepend(element);
     }
     view.pop = pop;
     view.element.dataset.phase = pop.phase;
-    view.element.className = `pop pop-${pop.phase}`;
+    this.applyMode(view);
     this.renderHead(view);
     if (isNew || phaseChanged) this.renderBody(view);
     if (pop.phase === "ringing" && isNew) {
@@ -106,10 +144,28 @@ export class PopStack {
     }
   }
 
+  private setMode(view: PopView, mode: PopMode): void {
+    const focusInside = view.body.contains(document.activeElement);
+    view.collapsed = mode === "collapsed";
+    this.prefs.set(view.pop.linkedid, mode);
+    this.applyMode(view);
+    this.renderHead(view);
+    if (focusInside || view.head.contains(document.activeElement) || document.activeElement === document.body) {
+      view.head.querySelector<HTMLElement>(".pop-toggle")?.focus();
+    }
+  }
+
+  private applyMode(view: PopView): void {
+    view.element.className = `pop pop-${view.pop.phase}${view.collapsed ? " pop-collapsed" : ""}`;
+    view.element.dataset.collapsed = String(view.collapsed);
+    view.body.hidden = view.collapsed;
+  }
+
   private withdraw(linkedid: string, reason: string): void {
     const view = this.views.get(linkedid);
     if (!view) return;
     this.views.delete(linkedid);
+    this.prefs.forget(linkedid);
     const note = h("div", { class: "pop pop-withdrawn", role: "status", "data-testid": "pop-note", "data-linkedid": linkedid }, icon(ICONS.check), h("span", null, reason));
     view.element.replaceWith(note);
     setTimeout(() => {
@@ -125,6 +181,7 @@ export class PopStack {
     const view = this.views.get(linkedid);
     if (!view) return;
     this.views.delete(linkedid);
+    this.prefs.forget(linkedid);
     view.element.remove();
   }
 
@@ -137,7 +194,8 @@ export class PopStack {
     view.element.setAttribute("aria-labelledby", titleId);
     const route = routeLabel(call);
     const number = call.number || call.caller;
-    const callerId = call.caller_name && call.caller_name !== callerLabel(pop) ? call.caller_name : "";
+    const name = callerLabel(pop);
+    const callerId = call.caller_name && call.caller_name !== name ? call.caller_name : "";
     let state: string;
     let stateIcon: string = ICONS.phoneIncoming;
     let timerSince: string | null = null;
@@ -146,11 +204,11 @@ export class PopStack {
       state = call.direction === "outbound" ? "Outgoing call" : "Incoming call";
       timerSince = call.started_at;
     } else if (pop.phase === "talking") {
-      state = `On call with ${callerLabel(pop)}`;
+      state = `On call with ${name}`;
       stateIcon = ICONS.phone;
       timerSince = call.answered_at ?? call.started_at;
     } else {
-      state = `Call ended · ${callerLabel(pop)}`;
+      state = `Call ended · ${name}`;
       stateIcon = ICONS[callLook({ direction: call.direction, disposition: call.disposition }).icon];
       timerText = call.talk_seconds ? clock(call.talk_seconds) : "";
     }
@@ -160,6 +218,26 @@ export class PopStack {
       : timerText
         ? h("span", { class: "pop-timer mono", title: "Talk time" }, timerText)
         : null;
+    const toggle = this.toggleButton(view, name);
+    if (view.collapsed) {
+      mount(
+        view.head,
+        h("span", { class: "pop-icon", "aria-hidden": "true" }, icon(stateIcon)),
+        h(
+          "div",
+          { class: "pop-head-text" },
+          h("h2", { class: "pop-state pop-compact-name", id: titleId, "data-testid": "pop-name" }, name),
+          h(
+            "p",
+            { class: "pop-line" },
+            h("span", { class: "pop-compact-state", "data-testid": "pop-compact-state" }, COMPACT_STATE[pop.phase]),
+            number && number !== name ? h("span", { class: "pop-number mono", "data-testid": "pop-number" }, number) : null,
+          ),
+        ),
+        h("div", { class: "pop-aside" }, timer, this.phoneButtons(pop), toggle),
+      );
+      return;
+    }
     mount(
       view.head,
       h("span", { class: "pop-icon", "aria-hidden": "true" }, icon(stateIcon)),
@@ -175,8 +253,37 @@ export class PopStack {
         ),
         route ? h("p", { class: "pop-route" }, route) : null,
       ),
-      h("div", { class: "pop-aside" }, timer, this.fullCardLink(pop.card)),
+      h("div", { class: "pop-aside" }, h("div", { class: "pop-aside-row" }, timer, toggle), this.fullCardLink(pop.card)),
     );
+  }
+
+  private toggleButton(view: PopView, name: string): HTMLElement {
+    const collapsed = view.collapsed;
+    return h(
+      "button",
+      {
+        type: "button",
+        class: "pop-toggle",
+        "aria-expanded": String(!collapsed),
+        "aria-controls": view.body.id,
+        "aria-keyshortcuts": "Alt+C",
+        "aria-label": `${collapsed ? "Expand" : "Collapse"} the call with ${name}`,
+        title: `${collapsed ? "Expand" : "Collapse to a bar"} (Alt+C)`,
+        onclick: () => this.setMode(view, collapsed ? "expanded" : "collapsed"),
+      },
+      icon(collapsed ? ICONS.chevronDown : ICONS.chevronUp),
+      h("span", { class: "pop-toggle-text" }, collapsed ? "Expand" : "Collapse"),
+    );
+  }
+
+  /** The compact bar's Answer / Hang up: only when the browser phone has this call. */
+  private phoneButtons(pop: Pop): HTMLElement | null {
+    const actions = this.opts.phoneActions?.(pop) ?? {};
+    const buttons = [
+      actions.answer ? h("button", { type: "button", class: "btn btn-small phone-answer", "aria-keyshortcuts": "Alt+A", onclick: actions.answer }, icon(ICONS.phone), h("span", null, "Answer")) : null,
+      actions.hangUp ? h("button", { type: "button", class: "btn btn-small phone-hangup", "aria-keyshortcuts": "Alt+H", onclick: actions.hangUp }, h("span", null, pop.phase === "ringing" ? "Reject" : "Hang up")) : null,
+    ].filter((b): b is HTMLButtonElement => b !== null);
+    return buttons.length ? h("div", { class: "pop-phone" }, buttons) : null;
   }
 
   // ---- body --------------------------------------------------------------
@@ -234,7 +341,7 @@ export class PopStack {
       h("span", { class: `outcome tone-${look.tone}`, "data-testid": "pop-outcome" }, look.outcome),
       call.talk_seconds ? h("span", null, `talked ${formatDuration(call.talk_seconds)}`) : null,
       !call.talk_seconds && call.wait_seconds ? h("span", null, `waited ${formatDuration(call.wait_seconds)}`) : null,
-      call.answered_by ? h("span", null, `answered by ext. ${call.answered_by}`) : null,
+      call.answered_by ? h("span", null, `answered by ${agentLabel(call.answered_by)}`) : null,
     ];
     return h("p", { class: "pop-outcome tl-meta" }, parts.filter(Boolean));
   }

@@ -1,6 +1,7 @@
 // The contact's timeline: calls, tasks and notes, newest first.
 // Each call shows an icon AND words for its direction and outcome (never colour alone).
 
+import { agentLabel } from "../staff";
 import { h, icon } from "../dom";
 import { callLook, callSeconds, formatDuration, formatFull, formatWhen, TASK_KIND_LABELS } from "../format";
 import { ICONS } from "../icons";
@@ -59,7 +60,7 @@ export function callSummary(call: Call, display: NumberDisplay = (n) => n, dial?
   const secs = callSeconds(call);
   const target = call.external_e164 ?? "";
   const number = target ? display(target) : (call.direction === "outbound" ? call.callee : call.caller) || "";
-  const agent = call.answered_by ? `ext. ${call.answered_by}` : "";
+  const agent = call.answered_by ? agentLabel(call.answered_by) : "";
   return h(
     "div",
     { class: "tl-body" },

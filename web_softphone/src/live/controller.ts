@@ -7,10 +7,10 @@ import type { Api } from "../api";
 import { useCallbackApi } from "../callbacks/api";
 import { CallbackNotices } from "../callbacks/notices";
 import { isAgentStateFrame, isCallbackFrame } from "../callbacks/types";
-import { PopStack } from "../components/screenpop";
+import { type PopPhoneActions, PopStack } from "../components/screenpop";
 import { h } from "../dom";
 import type { Card, Phone, ServerMessage, User } from "../types";
-import { PopStore } from "./pops";
+import { type Pop, PopStore } from "./pops";
 import { type LiveStatus, LiveSocket } from "./socket";
 import { TitleBlinker } from "./title";
 
@@ -27,6 +27,8 @@ export interface LiveOptions {
   onAuthFailed: () => void;
   /** Click-to-call from a pop's card (the browser phone). */
   onDial?: (phone: Phone) => boolean;
+  /** What the browser phone can do for a pop's call (the collapsed bar's Answer / Hang up). */
+  phoneActions?: (pop: Pop) => PopPhoneActions;
   /** Override for tests/dev: the websocket URL. */
   url?: string;
 }
@@ -56,6 +58,7 @@ export class LiveController {
       onDismiss: (linkedid) => this.dismiss(linkedid, true),
       onCardCreated: (linkedid, card) => this.cardCreated(linkedid, card),
       ...(opts.onDial ? { onDial: opts.onDial } : {}),
+      ...(opts.phoneActions ? { phoneActions: opts.phoneActions } : {}),
     });
     this.indicator = h("span", { class: "live-status", "data-state": "connecting", "data-testid": "live-status", role: "status", title: "Live call notifications" }, "Connecting…");
     // Scheduled call-backs due now and the agent's queue/pause state come over the same socket.
@@ -92,6 +95,16 @@ export class LiveController {
     this.agent.destroy();
     this.title.set(null);
     this.indicator.remove();
+  }
+
+  /** Alt+C: collapse the pops to bars, or expand them. */
+  togglePops(): void {
+    this.stack.toggleAll();
+  }
+
+  /** The browser phone's calls changed. */
+  phoneChanged(): void {
+    this.stack.refreshPhone();
   }
 
   private onMessage(message: ServerMessage): void {

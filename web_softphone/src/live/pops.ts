@@ -9,6 +9,7 @@
 //                snapshot no longer has ended while the page was offline and go; wrap-ups the
 //                agent has not closed stay, so nothing typed is lost.
 
+import { agentLabel, staffName } from "../staff";
 import type { Card, LiveCall, PopMessage, ServerMessage } from "../types";
 
 export type Phase = "ringing" | "talking" | "ended";
@@ -27,9 +28,9 @@ export type PopChange =
 
 const PHASES: Record<PopMessage["type"], Phase> = { ring: "ringing", answered: "talking", ended: "ended" };
 
-/** "answered by 1002" -> "Answered by 1002". */
+/** "answered by 1002" -> "Answered by 1002" ("Answered by Bob Kráľ (ext. 1002)" when a user holds it). */
 export function withdrawNote(reason: string): string {
-  const text = reason.trim() || "no longer ringing";
+  const text = (reason.trim() || "no longer ringing").replace(/\b(by|to) (\d+)\b/, (all, word: string, ext: string) => (staffName(ext) ? `${word} ${agentLabel(ext)}` : all));
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

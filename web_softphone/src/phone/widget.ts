@@ -109,6 +109,7 @@ export class PhoneWidget {
 
     const visible = this.open || s.calls.length > 0;
     this.dock.hidden = !visible;
+    this.dock.dataset.open = String(this.open);
     this.dock.dataset.reg = s.reg;
     if (!visible) return;
 
@@ -151,20 +152,20 @@ export class PhoneWidget {
     const buttons: Node[] = [];
     if (ringing) {
       buttons.push(
-        h("button", { type: "button", class: "btn phone-answer", onclick: () => p.answer(call) }, icon(ICONS.phone), h("span", null, "Answer")),
-        h("button", { type: "button", class: "btn phone-hangup", onclick: () => p.hangUp(call) }, h("span", null, "Reject")),
+        h("button", { type: "button", class: "btn phone-answer", "aria-keyshortcuts": "Alt+A", onclick: () => p.answer(call) }, icon(ICONS.phone), h("span", null, "Answer")),
+        h("button", { type: "button", class: "btn phone-hangup", "aria-keyshortcuts": "Alt+H", onclick: () => p.hangUp(call) }, h("span", null, "Reject")),
       );
     } else if (call.state === "calling") {
       buttons.push(h("button", { type: "button", class: "btn phone-hangup", onclick: () => p.hangUp(call) }, h("span", null, "Cancel")));
     } else if (call.state === "talking") {
       buttons.push(
-        h("button", { type: "button", class: "btn btn-small", "aria-pressed": String(call.muted), onclick: () => p.mute(call, !call.muted) }, call.muted ? "Unmute" : "Mute"),
-        h("button", { type: "button", class: "btn btn-small", "aria-pressed": String(call.held), onclick: () => p.hold(call, !call.held) }, call.held ? "Resume" : "Hold"),
+        h("button", { type: "button", class: "btn btn-small", "aria-keyshortcuts": "Alt+M", "aria-pressed": String(call.muted), onclick: () => p.mute(call, !call.muted) }, call.muted ? "Unmute" : "Mute"),
+        h("button", { type: "button", class: "btn btn-small", "aria-keyshortcuts": "Alt+O", "aria-pressed": String(call.held), onclick: () => p.hold(call, !call.held) }, call.held ? "Resume" : "Hold"),
         h("button", { type: "button", class: "btn btn-small", "aria-expanded": String(this.keypadOpen.has(call.id)), onclick: () => this.flip(this.keypadOpen, call.id) }, "Keypad"),
         call.consultFor
           ? h("button", { type: "button", class: "btn btn-small btn-primary", onclick: () => p.completeTransfer(call) }, "Complete transfer")
           : h("button", { type: "button", class: "btn btn-small", "aria-expanded": String(this.transferOpen.has(call.id)), onclick: () => this.flip(this.transferOpen, call.id) }, "Transfer"),
-        h("button", { type: "button", class: "btn btn-small phone-hangup", onclick: () => p.hangUp(call) }, call.consultFor ? "Cancel consult" : "Hang up"),
+        h("button", { type: "button", class: "btn btn-small phone-hangup", "aria-keyshortcuts": "Alt+H", onclick: () => p.hangUp(call) }, call.consultFor ? "Cancel consult" : "Hang up"),
       );
     }
     const panel = h(

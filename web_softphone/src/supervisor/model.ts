@@ -41,7 +41,14 @@ export type AgentStateName = "offline" | "on_call" | "ringing" | "paused" | "wra
 
 export interface AgentView {
   extension: string;
+  /** The CRM user's display name; Asterisk's member name when no user holds the extension. */
   name: string;
+  /** Asterisk's member name (queues.conf), whatever the CRM says. */
+  member_name?: string;
+  /** The member's interface as Asterisk reports it (`PJSIP/1001`). */
+  interface?: string;
+  /** A CRM user holds the extension; false: shown by interface, marked unknown; null: not read yet. */
+  known?: boolean | null;
   state: AgentStateName | string;
   since: number;
   seconds_in_state: number;

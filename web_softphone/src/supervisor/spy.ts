@@ -23,7 +23,8 @@ export const SPY_MODES: { mode: SpyMode; label: string; title: string }[] = [
 
 const VERB: Record<SpyMode, string> = { listen: "listen to", whisper: "whisper to", barge: "join the call of" };
 
-export function agentLabel(agent: Pick<AgentView, "extension" | "name">): string {
+export function agentLabel(agent: Pick<AgentView, "extension" | "name"> & Partial<Pick<AgentView, "known" | "interface">>): string {
+  if (agent.known === false) return `${agent.interface || agent.extension} (unknown)`;
   return agent.name && agent.name !== agent.extension ? `${agent.name} (${agent.extension})` : agent.extension;
 }
 

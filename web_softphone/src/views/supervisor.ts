@@ -85,7 +85,7 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
     { key: "available", label: "Available", numeric: true, value: (q) => q.agents.available },
     { key: "on_call", label: "On call", numeric: true, value: (q) => q.agents.on_call + q.agents.ringing },
     { key: "paused", label: "Paused", numeric: true, value: (q) => q.agents.paused, cell: (q) => ({ "data-level": levelOf(q).paused }), render: (q) => h("span", { title: q.paused_reasons.join(", ") }, String(q.agents.paused)) },
-    { key: "edit", label: "Alerts", value: (q) => levelOf(q).worst, render: (q) => h("button", { type: "button", class: "btn btn-small btn-thresholds", "aria-label": `Alert thresholds of ${q.name}`, onclick: () => editThresholds(q.name) }, thresholdSummary(q.name)) },
+    { key: "edit", label: "Alerts", value: (q) => levelOf(q).worst, render: (q) => h("button", { type: "button", class: "btn btn-small btn-thresholds", "aria-label": `Alert thresholds of ${q.name}: ${thresholdSummary(q.name)}`, onclick: () => editThresholds(q.name) }, thresholdSummary(q.name)) },
   ];
   const queues = sortableTable<QueueView>({
     columns: queueColumns,
@@ -98,7 +98,7 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
   });
 
   const agentColumns: Column<AgentView>[] = [
-    { key: "name", label: "Agent", value: (a) => a.name || a.extension, render: (a) => h("span", { class: "agent-name" }, a.name || a.extension, a.name && a.name !== a.extension ? h("small", { class: "muted" }, ` ${a.extension}`) : null) },
+    { key: "name", label: "Agent", value: (a) => (a.known === false ? a.interface || a.extension : a.name || a.extension), render: (a) => agentCell(a) },
     { key: "state", label: "State", value: (a) => STATE_ORDER.indexOf(a.state), render: (a) => h("span", { class: "state-badge", "data-state": a.state }, STATE_LABELS[a.state] ?? a.state, a.paused_reason ? h("small", null, ` · ${a.paused_reason}`) : null) },
     { key: "since", label: "Time in state", numeric: true, value: (a) => a.seconds_in_state + age(), render: (a) => clock(a.seconds_in_state + age()) },
     { key: "call", label: "Current call", value: (a) => a.linkedid, render: (a) => currentCall(a) },
@@ -231,3 +231,12 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
 }
 
 const STATE_ORDER = ["ringing", "on_call", "wrapup", "paused", "available", "offline"];
+
+/** The CRM user's name with the extension; a member no user holds: its interface, marked unknown. */
+export function agentCell(a: AgentView): HTMLElement {
+  if (a.known === false) {
+    const note = `No CRM user has extension ${a.extension}${a.member_name ? `; Asterisk calls it "${a.member_name}"` : ""}`;
+    return h("span", { class: "agent-name", "data-known": "false", title: note }, h("span", { class: "mono" }, a.interface || a.extension), " ", h("span", { class: "unknown-badge" }, "unknown"));
+  }
+  return h("span", { class: "agent-name", "data-known": String(a.known ?? "") }, a.name || a.extension, a.name && a.name !== a.extension ? h("small", { class: "muted" }, ` ext. ${a.extension}`) : null);
+}

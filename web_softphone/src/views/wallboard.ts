@@ -2,6 +2,8 @@
 // answered / abandoned today, agents available / on a call / paused), then one line per queue.
 // Dark, high contrast, no interaction; a tile turns amber/red when a queue crosses its thresholds
 // (the same per-queue thresholds as the supervisor page, from this browser's localStorage).
+// Below: every signed-in agent by the CRM's name and extension, with the state. Sizes follow the
+// screen (1366x768 laptop to a 3840x2160 TV); a figure never wraps inside its tile.
 
 import "../styles/supervisor.css";
 import { h } from "../dom";
@@ -15,15 +17,28 @@ import {
   parseThresholdStore,
   percent,
   type Snapshot,
+  STATE_LABELS,
   THRESHOLDS_KEY,
   thresholdsFor,
   totals,
   worst,
 } from "../supervisor/model";
-import { liveBadge, type StaffView, type StaffViewContext } from "./supervisor";
+import { agentCell, liveBadge, type StaffView, type StaffViewContext } from "./supervisor";
+import type { AgentView } from "../supervisor/model";
 
 function tile(label: string, value: string, level: Level = "ok", testId = ""): HTMLElement {
-  return h("div", { class: "wb-tile", "data-level": level, ...(testId ? { "data-testid": testId } : {}) }, h("div", { class: "wb-value" }, value), h("div", { class: "wb-label" }, label));
+  // "100 %": the unit smaller, joined by a no-break space, so the figure stays on one line
+  const [figure, unit] = value.endsWith(" %") ? [value.slice(0, -2), "%"] : [value, ""];
+  return h(
+    "div",
+    { class: "wb-tile", "data-level": level, ...(testId ? { "data-testid": testId } : {}) },
+    h("div", { class: "wb-value", "data-size": figure.length <= 4 ? "s" : figure.length <= 6 ? "m" : "l" }, figure, unit ? h("span", { class: "wb-unit" }, `\u00a0${unit}`) : null),
+    h("div", { class: "wb-label" }, label),
+  );
+}
+
+function agentChip(a: AgentView): HTMLElement {
+  return h("li", { class: "wb-agent", "data-state": a.state, "data-testid": `wb-agent-${a.extension}` }, agentCell(a), h("span", { class: "wb-agent-state" }, STATE_LABELS[a.state] ?? a.state));
 }
 
 export function renderWallboard(pane: HTMLElement, ctx: StaffViewContext): StaffView {
@@ -40,12 +55,14 @@ export function renderWallboard(pane: HTMLElement, ctx: StaffViewContext): Staff
   const clockEl = h("div", { class: "wb-clock" });
   const tiles = h("div", { class: "wb-tiles", "data-testid": "wallboard-tiles" });
   const lines = h("div", { class: "wb-queues" });
+  const agents = h("ul", { class: "wb-agents", "aria-label": "Agents" });
   const root = h(
     "section",
     { class: "wallboard", "data-testid": "wallboard" },
     h("header", { class: "wb-head" }, h("h1", null, "Contact centre — today"), h("div", { class: "wb-head-right" }, badge.element, clockEl)),
     tiles,
     lines,
+    agents,
   );
   pane.replaceChildren(root);
 
@@ -83,6 +100,7 @@ export function renderWallboard(pane: HTMLElement, ctx: StaffViewContext): Staff
         ),
       ),
     );
+    agents.replaceChildren(...snapshot.agents.filter((a) => a.state !== "offline").map(agentChip));
   }
 
   const feed = new SupervisorFeed(

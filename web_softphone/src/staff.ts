@@ -1,0 +1,30 @@
+// One name for one person: the CRM user's display name behind each extension
+// (GET /api/users/directory), read once after sign-in. Every page that names an agent by
+// extension (a card's history, a pop's outcome, the supervisor's tables) asks here, so the
+// same person reads the same everywhere: "Anna Horváthová (ext. 1001)".
+
+export interface StaffName {
+  extension: string;
+  user_id: number;
+  login: string;
+  display_name: string;
+}
+
+const names = new Map<string, StaffName>();
+
+export function setStaff(entries: readonly StaffName[]): void {
+  names.clear();
+  for (const entry of entries) names.set(entry.extension, entry);
+}
+
+/** The CRM's name for the extension, or null when no user holds it. */
+export function staffName(extension: string): string | null {
+  const entry = names.get(extension);
+  return entry ? entry.display_name || entry.login : null;
+}
+
+/** "Anna Horváthová (ext. 1001)"; "ext. 1001" for an extension no user holds. */
+export function agentLabel(extension: string): string {
+  const name = staffName(extension);
+  return name ? `${name} (ext. ${extension})` : `ext. ${extension}`;
+}
