@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cti.state import conference
 from cti.state.events import AmiEvent
 from cti.state.registry import Registry
 
@@ -11,6 +12,7 @@ def on_bridge_enter(reg: Registry, event: AmiEvent) -> None:
     bridge = event.get("BridgeUniqueid")
     if channel is not None and bridge:
         reg.enter_bridge(channel, bridge)
+        conference.on_bridge_enter(reg, event)
 
 
 def on_bridge_leave(reg: Registry, event: AmiEvent) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cti.state.events import AmiEvent
+from cti.state.events import REPLAY_HEADER, AmiEvent
+from cti.state.model import DOWN, Channel
 from cti.state.registry import Registry
 
 _UNKNOWN = frozenset({"", "<unknown>", "<Unknown>"})
@@ -18,7 +19,18 @@ def on_newchannel(reg: Registry, event: AmiEvent) -> None:
     channel = reg.add_channel(uid, name, event.get("Linkedid") or uid)
     channel.state = event.get("ChannelState", "0")
     channel.exten = event.get("Exten")
+    call = reg.call_of(channel)
+    if call is not None and _created_down(channel, event):
+        # A call that begins with a channel the PBX creates Down (not a phone or trunk ringing
+        # in) is an Originate's: its first leg is not whom the call is to.
+        call.originated = True
     on_newcallerid(reg, event)
+
+
+def _created_down(channel: Channel, event: AmiEvent) -> bool:
+    """The call's first channel, created Down; CEL's CHAN_START (a replay) tells no state."""
+    first = channel.uid == channel.linkedid
+    return first and channel.state == DOWN and not event.get(REPLAY_HEADER)
 
 
 def on_newcallerid(reg: Registry, event: AmiEvent) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from cti.state.events import AmiEvent
+from cti.state.model import Call, Channel
 from cti.state.records import Transfer
 from cti.state.registry import Registry
 from cti.state.transfers import record_transfer
@@ -15,8 +16,9 @@ def on_dial_begin(reg: Registry, event: AmiEvent) -> None:
     call = reg.call_of(dest)
     if call is None:
         return
-    # Originate: Asterisk dials the first leg with no calling channel at all.
-    if not event.get("Channel") and dest is not None and dest.uid == call.caller_uid:
+    # Originate: the first leg is dialled by no channel at all (Originate of PJSIP/1001) or by
+    # a Local half (Originate of Local/1001@agents): the agent's own leg, not whom the call is to.
+    if dest is not None and dest.uid == call.caller_uid and not _party(reg.channel(event)):
         call.originated = True
     elif not call.dialled and dest is not None and dest.party:
         call.dialled = _dialled_number(event) or dest.agent or ""
@@ -45,10 +47,24 @@ def _dialled_number(event: AmiEvent) -> str:
     return match.group(0) if match else ""
 
 
+def _party(channel: Channel | None) -> bool:
+    return channel is not None and channel.party
+
+
+def _dials_for_caller(reg: Registry, dialler: Channel, call: Call) -> bool:
+    """The caller itself, or a Local half whose other side is bridged with the caller (the
+    Local;1 of an Originate of Local/1001@agents dials the number for agent 1001)."""
+    if dialler.uid == call.caller_uid:
+        return True
+    if dialler.party or call.caller_uid is None:
+        return False
+    return any(party.uid == call.caller_uid for party in reg.connected_parties(dialler))
+
+
 def on_dial_end(reg: Registry, event: AmiEvent) -> None:
     dialler = reg.channel(event)
     call = reg.call_of(dialler)
-    if call is None or dialler is None or dialler.uid != call.caller_uid:
+    if call is None or dialler is None or not _dials_for_caller(reg, dialler, call):
         return
     status = event.get("DialStatus")
     if status == "CANCEL" and call.dial_status == "ANSWER":

@@ -28,6 +28,8 @@ def _others(reg: Registry, call: Call) -> list[Channel]:
 
 def _try_start(reg: Registry, call: Call, caller: Channel) -> None:
     others = _others(reg, call)
+    if call.originated and not others:
+        return  # an Originate's first leg alone: nobody has been called yet
     _describe(call, caller, others[0] if others else None)
     if caller.agent is not None and not (others and call.dialled):
         return  # an agent picked up the phone: wait for whom it dials

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cti.state.records import Direction, Transfer
 
+DOWN = "0"
 RINGING = "5"
 UP = "6"
 

@@ -7,7 +7,9 @@ from typing import Literal
 
 Direction = Literal["inbound", "outbound", "internal"]
 Disposition = Literal["answered", "missed", "abandoned", "busy", "failed"]
-TransferKind = Literal["blind", "attended", "blonde", "pickup", "forward"]
+TransferKind = Literal[
+    "blind", "attended", "blonde", "pickup", "forward", "park", "retrieve", "conference"
+]
 LOST_IN_GAP = "ended while the bridge was not listening; end time is when it noticed"
 SETTLED_FROM_LOG = "settled from the PBX's event log (CEL) after a gap"
 FIRST_SEEN_AT_RESYNC = "first seen after a gap: who rang before then is unknown"

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from cti.state import bridging, channels, dialing, queues, transfers
+from cti.state import bridging, channels, dialing, parking, queues, transfers
 from cti.state.config import TrackerConfig
 from cti.state.durable import export_call, restore_call
 from cti.state.events import REPLAY_HEADER, AmiEvent, Resync
@@ -38,6 +38,8 @@ _HANDLERS: dict[str, Handler] = {
     "BlindTransfer": transfers.on_blind_transfer,
     "AttendedTransfer": transfers.on_attended_transfer,
     "Pickup": transfers.on_pickup,
+    "ParkedCall": parking.on_parked_call,
+    "UnParkedCall": parking.on_unparked_call,
 }
 
 

@@ -38,8 +38,15 @@ def on_blind_transfer(reg: Registry, event: AmiEvent) -> None:
     call = reg.call_of(reg.channel(event, "Transferee")) or reg.call_of(transferer)
     if call is None:
         return
+    if _just_parked(reg, call):
+        return  # a blind transfer to the parking lot's extension: that park, told already
     source = transferer.agent if transferer is not None else None
     record_transfer(reg, call, Transfer("blind", source, event.get("Extension") or None, reg.now))
+
+
+def _just_parked(reg: Registry, call: Call) -> bool:
+    last = call.transfers[-1] if call.transfers else None
+    return last is not None and last.kind == "park" and reg.now - last.at <= REPEAT_WITHIN_SECONDS
 
 
 def on_attended_transfer(reg: Registry, event: AmiEvent) -> None:
@@ -47,9 +54,9 @@ def on_attended_transfer(reg: Registry, event: AmiEvent) -> None:
         return
     transferer = reg.channel(event, "OrigTransferer")
     call = reg.call_of(reg.channel(event, "Transferee")) or reg.call_of(transferer)
-    target = _target(reg, event)
     if call is None:
         return
+    target = _target(reg, event, call)
     kind: TransferKind = "attended" if target is None or target.state == UP else "blonde"
     source = transferer.agent if transferer is not None else None
     to = None if target is None else target.agent or target.number
@@ -59,21 +66,23 @@ def on_attended_transfer(reg: Registry, event: AmiEvent) -> None:
         reg.move(target, call.linkedid)
 
 
-def _target(reg: Registry, event: AmiEvent) -> Channel | None:
+def _target(reg: Registry, event: AmiEvent, call: Call) -> Channel | None:
     """The party the caller is handed to, seen through any Local pair (AMI Atxfer)."""
     named = reg.channel(event, "TransferTarget")
     if named is not None and named.party:
         return named
-    blocks = ("OrigTransferer", "SecondTransferer", "Transferee")
-    exclude = {c.uid for c in (reg.channel(event, prefix) for prefix in blocks) if c is not None}
+    transferers = [reg.channel(event, prefix) for prefix in ("OrigTransferer", "SecondTransferer")]
+    # Early Asterisk 13 names neither the transferee nor the target: the caller is the transferee.
+    transferee = reg.channel(event, "Transferee") or reg.channels.get(call.caller_uid or "")
+    exclude = {c.uid for c in (*transferers, transferee) if c is not None}
     start = reg.channel(event, "SecondTransferer")
     if named is not None:
         # Atxfer names the Local half bridged with the caller: the target is on the far side.
         exclude.add(named.uid)
         start = reg.by_name(named.local_partner_name() or "")
-    if start is None:
-        return None
-    parties = reg.connected_parties(start, exclude)
+    parties = reg.connected_parties(start, exclude) if start is not None else []
+    if not parties and named is None and transferee is not None:
+        parties = reg.connected_parties(transferee, exclude)  # whoever the caller now talks to
     return parties[0] if parties else None
 
 

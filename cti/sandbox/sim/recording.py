@@ -30,20 +30,42 @@ FIELD_ORDER = (
 
 
 def call_linkedids(raw: bytes) -> list[str]:
-    """Linkedids of the calls in order of their first channel (Local plumbing excluded, and a
-    pickup's helper: the picker's dial of `*8` is no business call)."""
+    """Linkedids of the calls in order of their first channel. Left out: Local plumbing, a
+    pickup's helper (the picker's dial of `*8` is no business call), and an Originate that rang
+    only its own first leg (refused, or a party brought into another call's conference)."""
+    messages = [parse_message(block) for block in raw.split(TERMINATOR)]
     found: list[str] = []
+    local_owners: set[str] = set()
     helpers: set[str] = set()
-    for block in raw.split(TERMINATOR):
-        message = parse_message(block)
-        if message.get("Event") == "Pickup":
-            helpers.add(message.get("Linkedid", ""))
-        if message.get("Event") != "Newchannel" or message.get("Channel", "").startswith("Local/"):
+    for message in messages:
+        event, linkedid = message.get("Event"), message.get("Linkedid", "")
+        if event == "Pickup":
+            helpers.add(linkedid)
+        if event != "Newchannel" or not linkedid:
             continue
-        linkedid = message.get("Linkedid", "")
-        if linkedid and linkedid == message.get("Uniqueid") and linkedid not in found:
+        own = linkedid == message.get("Uniqueid")
+        if message.get("Channel", "").startswith("Local/"):
+            if own:
+                local_owners.add(linkedid)  # an Originate of a Local channel
+        elif (own or linkedid in local_owners) and linkedid not in found:
             found.append(linkedid)
-    return [linkedid for linkedid in found if linkedid not in helpers]
+    lone = _lone_originates(messages, local_owners)
+    return [linkedid for linkedid in found if linkedid not in helpers | lone]
+
+
+def _lone_originates(messages: list[dict[str, str]], local_owners: set[str]) -> set[str]:
+    """Originated calls (a Local first channel, or a first leg dialled by nobody) with one
+    non-Local channel: nobody but the first leg was ever called."""
+    originated = set(local_owners)
+    parties: dict[str, set[str]] = {}
+    for message in messages:
+        linkedid = message.get("Linkedid", "")
+        if message.get("Event") == "DialBegin" and not message.get("Channel"):
+            originated.add(message.get("DestLinkedid", ""))
+        channel = message.get("Channel", "")
+        if message.get("Event") == "Newchannel" and not channel.startswith("Local/"):
+            parties.setdefault(linkedid, set()).add(channel)
+    return {linkedid for linkedid in originated if len(parties.get(linkedid, ())) <= 1}
 
 
 def sidecar(scenario: Scenario, raw: bytes) -> dict[str, Any]:

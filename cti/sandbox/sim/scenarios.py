@@ -9,8 +9,12 @@ from __future__ import annotations
 import asyncio
 
 from cti.sandbox.agi_stub import RouteAnswer
+from cti.sandbox.sim.conference_flows import CONFERENCE_FLOWS
 from cti.sandbox.sim.dialplan_flows import DIALPLAN_FLOWS
+from cti.sandbox.sim.originate_flows import ORIGINATE_FLOWS
+from cti.sandbox.sim.parking_flows import PARKING_FLOWS
 from cti.sandbox.sim.pickup_flows import PICKUP_FLOWS
+from cti.sandbox.sim.queue_local_flows import QUEUE_LOCAL_FLOWS
 from cti.sandbox.sim.scenario_kit import (
     CUSTOMER,
     CUSTOMER_NAME,
@@ -362,5 +366,10 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         *DIALPLAN_FLOWS,
         *PICKUP_FLOWS,
+        # issue 12 part B: flows the PBX and other tools make
+        *ORIGINATE_FLOWS,
+        *QUEUE_LOCAL_FLOWS,
+        *PARKING_FLOWS,
+        *CONFERENCE_FLOWS,
     ]
 }
