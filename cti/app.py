@@ -18,6 +18,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from crm_core.api import api_router, install_error_handlers
+from crm_core.api.protections import install_protections
 from crm_core.services import Services, build_services
 from crm_core.settings import CrmSettings
 from cti.version import package_version
@@ -64,6 +65,7 @@ def create_app(
     app.state.services = app_services
     app.state.settings = settings
     install_error_handlers(app)
+    install_protections(app, settings.max_body_bytes)
     app.include_router(api_router())
     for router in extra_routers:
         app.include_router(router)

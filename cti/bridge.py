@@ -32,6 +32,7 @@ from cti.screenpop.registry import PopRegistry
 from cti.settings import BridgeSettings
 from cti.state.config import TrackerConfig
 from cti.state.tracker import Tracker
+from cti.stats.queue_config import queue_config
 from cti.stats.runtime import StatsRuntime
 from cti.webhooks.sender import WebhookSender
 from cti.webhooks.settings import WebhookSettings
@@ -81,7 +82,9 @@ class Bridge:
             telephony or TelephonySettings(), services, self.tracker, self.ami,
             agi_host=settings.agi_host, agi_port=settings.agi_port, counters=self.metrics,
         )  # fmt: skip
-        self.stats = StatsRuntime(services, bus, self.ami, self._active_calls)
+        queues = queue_config(settings.queues_conf, settings.queue_wrapup)
+        self.stats = StatsRuntime(services, bus, self.ami, self._active_calls, queues)
+        self.telephony.queue_names = self.stats.queue_names
         self.agent_log = AgentEventLog(services.agent_events, self.metrics)
         self.telephony.feed.listeners.append(self.agent_log)
         self.agent_page = AgentPageRuntime(settings, services, bus, self.telephony, self.stats)

@@ -7,6 +7,8 @@ from contextlib import AbstractAsyncContextManager
 
 from fastapi import APIRouter, FastAPI
 
+from crm_core.api.deps import OptionalActorDep
+from crm_core.api.responses import errors
 from crm_core.services import Services, build_services
 from crm_core.settings import CrmSettings
 from cti.agents.spy import Spy
@@ -21,14 +23,20 @@ from cti.web.supervision import supervision_router
 from cti.web.supervisor_ws import supervisor_router
 from cti.web.telephony import telephony_router
 
+PUBLIC_STATUS = ("state", "active_calls")
+
 
 def status_router(bridge: Bridge) -> APIRouter:
     router = APIRouter()
 
-    @router.get("/api/bridge/status", tags=["bridge"])
-    async def bridge_status() -> dict[str, object]:
-        """Which Asterisk the bridge listens to, whether it is connected, and pipeline counters."""
-        return bridge.status()
+    @router.get("/api/bridge/status", tags=["bridge"], responses=errors(401))
+    async def bridge_status(actor: OptionalActorDep) -> dict[str, object]:
+        """Signed in: which Asterisk the bridge listens to, whether it is connected, and the
+        pipeline counters. Anonymous (health checks): the AMI state and open calls only."""
+        status = bridge.status()
+        if actor is None:
+            return {key: status[key] for key in PUBLIC_STATUS if key in status}
+        return status
 
     return router
 

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import click
 from fastapi import FastAPI
@@ -17,6 +18,7 @@ from crm_core.runtime import open_services
 from crm_core.settings import CrmSettings
 from cti.demo_traffic import client_numbers, gentle_traffic
 from cti.sandbox.errors import SandboxError
+from cti.sandbox.layout import CONFIG_DIR
 from cti.sandbox.manager import Sandbox
 from cti.sandbox.settings import SandboxSettings
 from cti.settings import BridgeSettings
@@ -41,10 +43,17 @@ def prepare_demo(settings: CrmSettings, bridge_settings: BridgeSettings) -> Demo
             "(CTI_AMI_HOST/CTI_AMI_PORT); no simulated traffic"
         )
         return DemoSetup([], bridge_settings)
-    cel_path = bridge_settings.cel_path or str(sandbox.layout.cel_log)
-    return DemoSetup(
-        [_gentle_traffic(numbers)], bridge_settings.model_copy(update={"cel_path": cel_path})
-    )
+    # the bridge talks to the sandbox: its CEL log and its own queues.conf (the PBX's copy)
+    update = {
+        "cel_path": bridge_settings.cel_path or str(sandbox.layout.cel_log),
+        "queues_conf": bridge_settings.queues_conf or str(sandbox_queues_conf(sandbox)),
+    }
+    return DemoSetup([_gentle_traffic(numbers)], bridge_settings.model_copy(update=update))
+
+
+def sandbox_queues_conf(sandbox: Sandbox) -> Path:
+    """The queues.conf the sandbox's Asterisk runs (copied into its chroot from dialplans/)."""
+    return sandbox.layout.inside(CONFIG_DIR / "queues.conf")
 
 
 async def _load_demo(settings: CrmSettings) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,6 +41,12 @@ class BridgeSettings(BaseSettings):
     # `make run` on the sandbox sets it to the sandbox's file.
     cel_path: str = ""
     gap_max_seconds: float = Field(24 * 3600.0, gt=0)
+    # Queue parameters AMI does not report (cti/stats/queue_config.py): the PBX's queues.conf
+    # (each queue's wrapuptime; servicelevel and strategy until QueueStatus answers), and
+    # wrap-up seconds per queue, JSON ({"support": 10}), which win over the file. `make run` on
+    # the sandbox reads the sandbox's own queues.conf.
+    queues_conf: str = ""
+    queue_wrapup: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
     # The agent page's folder; empty: the one the wheel ships, else a checkout's
     # web_softphone/dist (cti/app.py:softphone_dir).
     web_dir: str = ""

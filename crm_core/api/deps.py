@@ -33,5 +33,18 @@ async def get_actor(
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+async def get_optional_actor(
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor | None:
+    """The signed-in actor, or None for an anonymous caller (a wrong token is still 401)."""
+    if credentials is None:
+        return None
+    return await services.users.actor_for_token(credentials.credentials)
+
+
+OptionalActorDep = Annotated[Actor | None, Depends(get_optional_actor)]
 PageDep = Annotated[PageParams, Depends()]
 IdPath = Annotated[int, Path(ge=1, le=DB_INT_MAX)]

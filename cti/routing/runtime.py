@@ -7,7 +7,7 @@ in the bridge status, not fatal: the dialplan sends every call to its queue with
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from crm_core.services import Services
 from cti.agents.actions import AgentActions
@@ -19,8 +19,6 @@ from cti.routing.agi import FastAgiServer
 from cti.routing.router import RouteHandler
 from cti.routing.settings import TelephonySettings
 from cti.state.tracker import CallsOfAgent
-from cti.stats.queueconf import load_wrapup
-from cti.stats.runtime import QUEUES_CONF
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +39,15 @@ class TelephonyRuntime:
             deadline=settings.agi_deadline, counters=counters,
         )  # fmt: skip
         self.agi_state = "off"
+        # the queues configured or reported by Asterisk (the Bridge hands over the stats' view)
+        self.queue_names: Callable[[], set[str]] = set
         services.routing.use_queues(self.known_queues)
 
     def known_queues(self) -> set[str]:
-        """Queues a routing rule may name: queues.conf's and any Asterisk reports members of."""
+        """Queues a routing rule may name: those configured or reported by Asterisk, and any
+        Asterisk reports members of."""
         live = {member.queue for member in self.agents.members()}
-        return live | set(load_wrapup(QUEUES_CONF)) | {self.settings.route_default_queue}
+        return live | self.queue_names() | {self.settings.route_default_queue}
 
     def tap(self, source: AsyncIterator[Item]) -> AsyncIterator[Item]:
         return self.feed.tap(source)

@@ -11,6 +11,7 @@ from cti.stats.agents import agent_view, derive, extension_of, member_state, tra
 from cti.stats.day import local_day_start
 from cti.stats.figures import day_figures
 from cti.stats.model import Agent, AgentState, Member, QueueDay, QueueLive, Waiting
+from cti.stats.queue_config import QueueConfig, parameters_view
 
 Handler = Callable[["QueueStats", AmiEvent, float], None]
 _RECENT_JOINS = 2000
@@ -30,14 +31,19 @@ class QueueStats:
         wrapup: Mapping[str, float] | None = None,
         day_start: Callable[[float], float] = local_day_start,
         calls_of: Callable[[str], tuple[str, ...]] = lambda _extension: (),
+        config: QueueConfig | None = None,
     ) -> None:
-        self.wrapup = dict(wrapup or {})
+        # what AMI does not report (queue wrap-up), or reports only once asked (threshold)
+        self.config = config or QueueConfig.of_wrapup(wrapup or {})
+        self.wrapup = self.config.wrapup
         # the calls an agent's phone is on, queue or not (the call tracker knows them all)
         self.calls_of = calls_of
         self._day_start_of = day_start
         self.day_start = 0.0
         self.days: dict[str, QueueDay] = defaultdict(QueueDay)
         self.live: dict[str, QueueLive] = defaultdict(QueueLive)
+        for queue, level in self.config.service_level.items():
+            self.live[queue].service_level = level
         self.agents: dict[str, Agent] = {}
         # the CRM's display name per extension (StatsRuntime reads it); None until first read
         self.directory: dict[str, str] | None = None
@@ -125,8 +131,7 @@ class QueueStats:
             counts["logged_in"] += state is not AgentState.OFFLINE
         return {
             "name": name,
-            "service_level_seconds": threshold,
-            "wrapup_seconds": self.wrapup.get(name, 0.0),
+            **parameters_view(name, live, self.config),
             "waiting": len(waits),
             "longest_wait": waits[-1] if waits else 0.0,
             "callers": [
@@ -165,6 +170,12 @@ class QueueStats:
             q: live.members[extension] for q, live in self.live.items() if extension in live.members
         }
 
+    def wrapup_after(self, queue: str, extension: str) -> float:
+        """The wrap-up Asterisk gives `extension` after a call of `queue`: the member's own if
+        it has one, else the queue's."""
+        member = self.live[queue].members.get(extension)
+        return (member.wrapup if member else 0.0) or self.wrapup.get(queue, 0.0)
+
     def _count_handled(self, extension: str, linkedid: str, talk: float) -> None:
         if not extension:
             return
@@ -189,6 +200,7 @@ class QueueStats:
         member.paused = event.get("Paused") == "1"
         member.reason = event.get("PausedReason") if member.paused else ""
         member.in_call = event.get("InCall") == "1"
+        member.wrapup = _num(event, "Wrapuptime")
         track_pause(agent, any(m.paused for m in self._memberships(extension).values()), now)
 
     def _entry(self, event: AmiEvent, now: float) -> None:
@@ -257,7 +269,7 @@ def _complete(stats: QueueStats, event: AmiEvent, now: float) -> None:
     stats._count_handled(extension, linkedid, talk)
     agent = stats._agent(extension, now)
     agent.linkedid = None
-    agent.wrapup_until = now + stats.wrapup.get(queue, 0.0)
+    agent.wrapup_until = now + stats.wrapup_after(queue, extension)
     stats.refresh(now)
 
 

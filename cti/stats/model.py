@@ -47,6 +47,7 @@ class Member:
     paused: bool = False
     reason: str = ""
     in_call: bool = False
+    wrapup: float = 0.0  # the member's own wrap-up (QueueMember Wrapuptime); 0: the queue's
 
 
 @dataclass(slots=True)

@@ -1,15 +1,15 @@
-"""Per-queue settings Asterisk does not report over AMI (wrap-up), read from queues.conf."""
+"""Reads a queues.conf: each real queue's settings with its templates resolved."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 _SECTION = re.compile(r"^\[([^\]]+)\](?:\(([^)]*)\))?")
+Sections = dict[str, tuple[list[str], dict[str, str]]]
 
 
-def _sections(text: str) -> dict[str, tuple[list[str], dict[str, str]]]:
-    sections: dict[str, tuple[list[str], dict[str, str]]] = {}
+def _sections(text: str) -> Sections:
+    sections: Sections = {}
     current: dict[str, str] | None = None
     for raw in text.splitlines():
         line = raw.split(";", 1)[0].strip()
@@ -24,7 +24,7 @@ def _sections(text: str) -> dict[str, tuple[list[str], dict[str, str]]]:
     return sections
 
 
-def _resolved(name: str, sections: dict[str, tuple[list[str], dict[str, str]]]) -> dict[str, str]:
+def _resolved(name: str, sections: Sections) -> dict[str, str]:
     parents, own = sections[name]
     merged: dict[str, str] = {}
     for parent in parents:
@@ -33,17 +33,26 @@ def _resolved(name: str, sections: dict[str, tuple[list[str], dict[str, str]]]) 
     return merged | own
 
 
-def wrapup_seconds(text: str) -> dict[str, float]:
-    """{queue: wrapuptime} for every real queue (templates and [general] left out)."""
+def queue_settings(text: str) -> dict[str, dict[str, str]]:
+    """{queue: {setting: value}} for every real queue (templates and [general] left out)."""
     sections = _sections(text)
-    result: dict[str, float] = {}
-    for name, (parents, _) in sections.items():
-        if name == "general" or "!" in parents:
-            continue
-        value = _resolved(name, sections).get("wrapuptime", "0")
-        result[name] = float(value) if value.replace(".", "", 1).isdigit() else 0.0
-    return result
+    return {
+        name: _resolved(name, sections)
+        for name, (parents, _) in sections.items()
+        if name != "general" and "!" not in parents
+    }
 
 
-def load_wrapup(path: Path) -> dict[str, float]:
-    return wrapup_seconds(path.read_text(encoding="utf-8")) if path.is_file() else {}
+def seconds(value: str | None) -> float | None:
+    """A queues.conf number of seconds; None when absent or not a number."""
+    if value is None or not value.replace(".", "", 1).isdigit():
+        return None
+    return float(value)
+
+
+def wrapup_seconds(text: str) -> dict[str, float]:
+    """{queue: wrapuptime} for every real queue (0 where none is set, as Asterisk takes it)."""
+    return {
+        name: seconds(values.get("wrapuptime")) or 0.0
+        for name, values in queue_settings(text).items()
+    }

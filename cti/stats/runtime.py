@@ -7,7 +7,6 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 
 from crm_core.services import Services
 from cti.ami.client import AmiClient
@@ -16,10 +15,9 @@ from cti.state.events import AmiEvent, Resync
 from cti.stats.calculator import QueueStats
 from cti.stats.history import seed_from_db
 from cti.stats.publisher import StatsPublisher
-from cti.stats.queueconf import load_wrapup
+from cti.stats.queue_config import QueueConfig
 
 log = logging.getLogger(__name__)
-QUEUES_CONF = Path(__file__).resolve().parents[2] / "dialplans" / "asterisk" / "queues.conf"
 Item = AmiEvent | Resync
 CallsOf = Callable[[str], tuple[str, ...]]
 NAMES_REFRESH_SECONDS = 10.0
@@ -28,14 +26,18 @@ NAMES_REFRESH_SECONDS = 10.0
 class StatsRuntime:
     def __init__(
         self, services: Services, bus: Bus, ami: AmiClient, calls_of: CallsOf = lambda _ext: (),
-        queues_conf: Path = QUEUES_CONF,
+        config: QueueConfig | None = None,
     ) -> None:  # fmt: skip
         self._services = services
         self._ami = ami
-        self.stats = QueueStats(load_wrapup(queues_conf), calls_of=calls_of)
+        self.stats = QueueStats(calls_of=calls_of, config=config or QueueConfig())
         self.publisher = StatsPublisher(self.stats, bus, self._queue_status)
         self.names_refresh = NAMES_REFRESH_SECONDS
         self._names_task: asyncio.Task[None] | None = None
+
+    def queue_names(self) -> set[str]:
+        """The queues configured or reported by Asterisk (QueueParams, queue events)."""
+        return set(self.stats.live) | self.stats.config.names
 
     async def _queue_status(self) -> list[dict[str, str]]:
         return await self._ami.send_action({"Action": "QueueStatus"})
