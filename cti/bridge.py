@@ -64,7 +64,7 @@ class Bridge:
         self.metrics = Counters()
         self.tracker = Tracker(TrackerConfig(agent_regex=settings.agent_channel_regex))
         self.registry = PopRegistry()
-        self.publisher = ScreenPopPublisher(bus, self.lookup_card, self.registry)
+        self.publisher = ScreenPopPublisher(bus, self.lookup_card, self.registry, self.metrics)
         self.calllog = CallLogWriter(services, self.metrics)
         self.pipeline = IngestPipeline(self.tracker, self.metrics)
         self.pipeline.add_sink("pops", self.publisher.handle)

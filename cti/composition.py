@@ -15,6 +15,8 @@ from cti.agents.spy import Spy
 from cti.app import create_app, softphone_dir
 from cti.bridge import Bridge, lifespan_hook
 from cti.bus.factory import create_bus
+from cti.metrics.bus import CountingBus
+from cti.metrics.exposition import BridgeMetrics, metrics_router
 from cti.routing.settings import TelephonySettings
 from cti.settings import BridgeSettings
 from cti.web.agent_ws import agent_router
@@ -52,8 +54,9 @@ def build_app(
     telephony: TelephonySettings | None = None,
 ) -> FastAPI:
     services = services or build_services(crm_settings)
-    bus = create_bus(settings.bus_url)
+    bus = CountingBus(create_bus(settings.bus_url))
     bridge = Bridge(settings, services, bus, telephony)
+    metrics = BridgeMetrics(bridge, bus.clients)
     spy = Spy(bridge.ami, bridge.telephony.settings, services.audit)
     hooks = [lifespan_hook(bridge)] if settings.ingest else []
     hooks.extend(extra_lifespan_hooks)
@@ -67,6 +70,7 @@ def build_app(
             telephony_router(bridge.telephony, bridge.agent_page.states),
             supervision_router(bridge.telephony, spy),
             sip_credentials_router(settings),
+            metrics_router(metrics),
         ],
         lifespan_hooks=hooks,
         static_dir=softphone_dir(settings.web_dir),

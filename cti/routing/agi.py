@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
@@ -127,9 +128,11 @@ class FastAgiServer:
 
     async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.counters.inc("agi.sessions")
+        started = time.perf_counter()
         try:
             async with asyncio.timeout(self.deadline):
                 await self._serve(reader, writer)
+            self.counters.observe("agi.answer_seconds", time.perf_counter() - started)
         except TimeoutError:
             self.counters.inc("agi.timeouts")
             log.warning("AGI session cut after %.1f s", self.deadline)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
+from cti.ami.metrics import Counters
 from cti.bus.base import Bus, agent_topic
 from cti.screenpop.messages import Message, external_number, pop, withdraw
 from cti.screenpop.registry import PopRegistry
@@ -41,8 +42,12 @@ class _CallPops:
 
 
 class ScreenPopPublisher:
-    def __init__(self, bus: Bus, lookup_card: CardLookup, registry: PopRegistry) -> None:
+    def __init__(
+        self, bus: Bus, lookup_card: CardLookup, registry: PopRegistry,
+        metrics: Counters | None = None,
+    ) -> None:  # fmt: skip
         self._bus = bus
+        self._metrics = metrics or Counters()
         self._lookup_card = lookup_card
         self.registry = registry
         self._calls: dict[str, _CallPops] = {}
@@ -83,6 +88,8 @@ class ScreenPopPublisher:
         card = await self._card(call, state)
         for agent in sorted(now - state.ringing):
             await self._send(agent, pop("ring", call, card))
+        if now - state.ringing:  # Asterisk's ring time to the pop on the bus
+            self._metrics.observe("pops.ring_to_pop_seconds", max(0.0, time.time() - event.at))
         state.ringing = now
 
     async def _answered(self, call: CallRecord) -> None:
@@ -162,6 +169,7 @@ class ScreenPopPublisher:
         else:
             self.registry.put(agent, message)
         await self._bus.publish(agent_topic(agent), message)
+        self._metrics.inc(f"pops.sent.{message['type']}")
 
 
 def _transferred_to(call: CallRecord, agent: str) -> bool:

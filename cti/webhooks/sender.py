@@ -17,7 +17,6 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -28,19 +27,14 @@ from cti.webhooks.settings import WebhookSettings
 from cti.webhooks.signing import signed_headers
 
 log = logging.getLogger(__name__)
-LatencyObserver = Callable[[float], None]
 PRUNE_EVERY_SECONDS = 3600.0
 
 
 class WebhookSender:
-    def __init__(
-        self, store: DeliveryStore, settings: WebhookSettings, metrics: Counters,
-        on_delivered: LatencyObserver = lambda _seconds: None,
-    ) -> None:  # fmt: skip
+    def __init__(self, store: DeliveryStore, settings: WebhookSettings, metrics: Counters) -> None:
         self._store = store
         self._settings = settings
         self._metrics = metrics
-        self._on_delivered = on_delivered
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
@@ -115,7 +109,7 @@ class WebhookSender:
     def _delivered(self, delivery: DueDelivery) -> Outcome:
         self._metrics.inc("webhooks.delivered")
         latency = (datetime.now(UTC) - delivery.created_at).total_seconds()
-        self._on_delivered(max(0.0, latency))
+        self._metrics.observe("webhooks.delivery_seconds", max(0.0, latency))
         return Outcome(delivery.delivery_id, delivered=True)
 
     def _failed(self, delivery: DueDelivery, error: str) -> Outcome:

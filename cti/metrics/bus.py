@@ -1,0 +1,46 @@
+"""A bus that counts its open subscriptions: each is one browser's websocket (/ws/agent or
+/ws/supervisor are the only subscribers), so the count is the websocket clients."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+
+from cti.bus.base import SUPERVISOR_TOPIC, Bus, Message, Subscription
+
+
+def kind_of(topics: set[str]) -> str:
+    return "supervisor" if SUPERVISOR_TOPIC in topics else "agent"
+
+
+class _Counted:
+    def __init__(self, inner: Subscription, kind: str, clients: Counter[str]) -> None:
+        self._inner, self._kind, self._clients = inner, kind, clients
+        self._open = True
+
+    def __aiter__(self) -> AsyncIterator[tuple[str, Message]]:
+        return self._inner.__aiter__()
+
+    async def close(self) -> None:
+        if self._open:
+            self._open = False
+            self._clients[self._kind] -= 1
+        await self._inner.close()
+
+
+class CountingBus:
+    def __init__(self, inner: Bus) -> None:
+        self._inner = inner
+        self.clients: Counter[str] = Counter({"agent": 0, "supervisor": 0})
+
+    async def publish(self, topic: str, message: Message) -> None:
+        await self._inner.publish(topic, message)
+
+    async def subscribe(self, topics: set[str]) -> Subscription:
+        subscription = await self._inner.subscribe(topics)
+        kind = kind_of(topics)
+        self.clients[kind] += 1
+        return _Counted(subscription, kind, self.clients)
+
+    async def close(self) -> None:
+        await self._inner.close()
