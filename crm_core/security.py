@@ -40,9 +40,11 @@ def hash_password(password: str) -> str:
 
 def _verify_scrypt(password: str, stored: str) -> bool:
     try:
-        _scheme, n, r, p, salt, digest = stored.split("$")
+        _scheme, n_text, r_text, p_text, salt, digest = stored.split("$")
+        n, r, p = int(n_text), int(r_text), int(p_text)
+        memory = 130 * n * r * p  # scrypt needs 128 * N * r bytes; the default cap is 32 MiB
         candidate = hashlib.scrypt(
-            password.encode(), salt=_unb64(salt), n=int(n), r=int(r), p=int(p), dklen=32
+            password.encode(), salt=_unb64(salt), n=n, r=r, p=p, dklen=32, maxmem=memory
         )
     except ValueError:
         return False
