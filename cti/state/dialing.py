@@ -62,6 +62,9 @@ def _dials_for_caller(reg: Registry, dialler: Channel, call: Call) -> bool:
 
 
 def on_dial_end(reg: Registry, event: AmiEvent) -> None:
+    if event.get("Forward"):
+        on_dial_state(reg, event)  # before DialState (Asterisk 14) DialEnd told of a SIP 302
+        return
     dialler = reg.channel(event)
     call = reg.call_of(dialler)
     if call is None or dialler is None or not _dials_for_caller(reg, dialler, call):

@@ -15,6 +15,7 @@ class Channel:
         "bridge",
         "cid_name",
         "exten",
+        "left_linkedid",
         "linkedid",
         "name",
         "number",
@@ -34,6 +35,8 @@ class Channel:
         self.cid_name = ""
         self.exten = ""
         self.bridge: str | None = None
+        # the call a transfer took it from: a PBX that never switches Linkedid keeps saying it
+        self.left_linkedid: str | None = None
 
     @property
     def local(self) -> bool:

@@ -115,7 +115,7 @@ class Tracker:
         if channel is None:
             return
         linkedid = event.get("Linkedid")
-        if linkedid and linkedid != channel.linkedid:
+        if linkedid and linkedid not in (channel.linkedid, channel.left_linkedid):
             reg.move(channel, linkedid)  # silent Linkedid switch (SIP REFER with Replaces)
         state = event.get("ChannelState")
         if state and state != channel.state:

@@ -62,7 +62,9 @@ def on_attended_transfer(reg: Registry, event: AmiEvent) -> None:
     to = None if target is None else target.agent or target.number
     record_transfer(reg, call, Transfer(kind, source, to, reg.now))
     if target is not None and target.linkedid != call.linkedid:
-        # SIP REFER/Replaces: the target joins the caller's call; Asterisk tells us later.
+        # SIP REFER/Replaces: the target joins the caller's call; Asterisk 22 tells us later,
+        # older versions never do (they keep sending the consultation's Linkedid).
+        target.left_linkedid = target.linkedid
         reg.move(target, call.linkedid)
 
 
@@ -81,9 +83,19 @@ def _target(reg: Registry, event: AmiEvent, call: Call) -> Channel | None:
         exclude.add(named.uid)
         start = reg.by_name(named.local_partner_name() or "")
     parties = reg.connected_parties(start, exclude) if start is not None else []
+    if not parties and event.get("DestType") == "App" and start is not None:
+        parties = _dialled_by(reg, start, exclude)  # blonde: the caller takes over the dial
     if not parties and named is None and transferee is not None:
         parties = reg.connected_parties(transferee, exclude)  # whoever the caller now talks to
     return parties[0] if parties else None
+
+
+def _dialled_by(reg: Registry, dialler: Channel, exclude: set[str]) -> list[Channel]:
+    """The parties a channel still dials: the others of its call (REFER with Replaces while
+    the target rings moves the transferee into the dialling channel's place)."""
+    call = reg.call_of(dialler)
+    others = (reg.channels.get(uid) for uid in call.channels) if call is not None else ()
+    return [c for c in others if c is not None and c.party and c.uid not in exclude]
 
 
 def on_pickup(reg: Registry, event: AmiEvent) -> None:
