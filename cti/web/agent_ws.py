@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
+from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,33 +30,48 @@ from crm_core.services.dto import Actor
 from cti.bus.base import Bus, Subscription, agent_topic
 from cti.callbacks.autodial import message as callback_frame
 from cti.screenpop.registry import PopRegistry
+from cti.web.ws_session import (
+    NOT_A_FRAME,
+    POLICY_VIOLATION,
+    REVALIDATE_SECONDS,
+    keep_checking_access,
+    receive_frame,
+    refuse,
+)
 
 log = logging.getLogger(__name__)
 AUTH_TIMEOUT = 5.0
 CALLBACK_REPLAY = timedelta(hours=12)
-POLICY_VIOLATION = 1008
+__all__ = ["POLICY_VIOLATION", "agent_router", "signed_in"]
 
 
-async def authenticate(websocket: WebSocket, services: Services) -> Actor | None:
+async def signed_in(websocket: WebSocket, services: Services) -> tuple[Actor, str] | None:
+    """(actor, token) from the first frame; None after an error frame and close 1008."""
     try:
-        first = json.loads(await asyncio.wait_for(websocket.receive_text(), AUTH_TIMEOUT))
-        return await services.users.actor_for_token(str(first.get("token", "")))
-    except (TimeoutError, ValueError, AttributeError, DomainError) as exc:
-        await websocket.send_json({"type": "error", "reason": f"authentication failed: {exc}"})
-        await websocket.close(POLICY_VIOLATION)
+        first = await asyncio.wait_for(receive_frame(websocket), AUTH_TIMEOUT)
+        if first is None:
+            raise ValueError('the first frame is {"type": "auth", "token": ...}')
+        token = str(first.get("token", ""))
+        return await services.users.actor_for_token(token), token
+    except (TimeoutError, ValueError, DomainError) as exc:
+        await refuse(websocket, f"authentication failed: {exc}")
         return None
 
 
-def agent_router(bus: Bus, registry: PopRegistry) -> APIRouter:
+def agent_router(
+    bus: Bus, registry: PopRegistry, revalidate_every: float = REVALIDATE_SECONDS
+) -> APIRouter:
     router = APIRouter()
 
     @router.websocket("/ws/agent")
     async def agent_socket(websocket: WebSocket) -> None:
         await websocket.accept()
         services: Services = websocket.app.state.services
-        actor = await authenticate(websocket, services)
-        if actor is None or actor.id is None:
+        found = await signed_in(websocket, services)
+        if found is None or found[0].id is None:
             return
+        actor, token = found
+        assert actor.id is not None
         user = await services.users.get(actor.id)
         extensions = set(user.extensions)
         await websocket.send_json(
@@ -66,7 +81,8 @@ def agent_router(bus: Bus, registry: PopRegistry) -> APIRouter:
         try:
             await websocket.send_json({"type": "snapshot", "pops": registry.current(extensions)})
             await _replay_due_callbacks(websocket, services, user.id)
-            await _serve(websocket, subscription, registry, extensions)
+            access = keep_checking_access(websocket, services, token, revalidate_every)
+            await _serve(websocket, subscription, registry, extensions, access)
         finally:
             await subscription.close()
 
@@ -81,17 +97,33 @@ async def _replay_due_callbacks(websocket: WebSocket, services: Services, user_i
 
 
 async def _serve(
-    websocket: WebSocket, subscription: Subscription, registry: PopRegistry, extensions: set[str]
+    websocket: WebSocket,
+    subscription: Subscription,
+    registry: PopRegistry,
+    extensions: set[str],
+    access: Coroutine[Any, Any, None],
 ) -> None:
-    forward = asyncio.create_task(_forward(websocket, subscription))
+    tasks = [
+        asyncio.create_task(_forward(websocket, subscription)),
+        asyncio.create_task(_read(websocket, registry, extensions)),
+        asyncio.create_task(access),
+    ]
     try:
-        while True:
-            _handle_client_frame(await websocket.receive_json(), registry, extensions)
-    except WebSocketDisconnect:
-        pass
+        await asyncio.wait(tasks[1:], return_when=asyncio.FIRST_COMPLETED)
     finally:
-        forward.cancel()
-        await asyncio.gather(forward, return_exceptions=True)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _read(websocket: WebSocket, registry: PopRegistry, extensions: set[str]) -> None:
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+        while True:
+            frame = await receive_frame(websocket)
+            if frame is None:
+                await websocket.send_json(NOT_A_FRAME)
+                continue
+            _handle_client_frame(frame, registry, extensions)
 
 
 async def _forward(websocket: WebSocket, subscription: Subscription) -> None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.websockets import WebSocketState
@@ -22,7 +23,14 @@ from starlette.websockets import WebSocketState
 from crm_core.models.enums import Role
 from crm_core.services import Services
 from cti.bus.base import SUPERVISOR_TOPIC, Bus, Message, Subscription
-from cti.web.agent_ws import POLICY_VIOLATION, authenticate
+from cti.web.agent_ws import signed_in
+from cti.web.ws_session import (
+    NOT_A_FRAME,
+    REVALIDATE_SECONDS,
+    keep_checking_access,
+    receive_frame,
+    refuse,
+)
 
 MIN_INTERVAL = 0.5
 ALLOWED = (Role.SUPERVISOR, Role.ADMIN)
@@ -48,7 +56,10 @@ class Latest:
 
 
 def supervisor_router(
-    bus: Bus, current: Callable[[], Message], min_interval: float = MIN_INTERVAL
+    bus: Bus,
+    current: Callable[[], Message],
+    min_interval: float = MIN_INTERVAL,
+    revalidate_every: float = REVALIDATE_SECONDS,
 ) -> APIRouter:
     router = APIRouter()
 
@@ -56,18 +67,19 @@ def supervisor_router(
     async def supervisor_socket(websocket: WebSocket) -> None:
         await websocket.accept()
         services: Services = websocket.app.state.services
-        actor = await authenticate(websocket, services)
-        if actor is None:
+        found = await signed_in(websocket, services)
+        if found is None:
             return
+        actor, token = found
         if actor.role not in ALLOWED:
             reason = f"/ws/supervisor is for supervisors and admins; {actor.login} is {actor.role}"
-            await websocket.send_json({"type": "error", "reason": reason})
-            await websocket.close(POLICY_VIOLATION)
+            await refuse(websocket, reason)
             return
         await websocket.send_json({"type": "hello", "login": actor.login, "role": actor.role})
         subscription = await bus.subscribe({SUPERVISOR_TOPIC})
+        access = keep_checking_access(websocket, services, token, revalidate_every)
         try:
-            await _serve(websocket, subscription, current(), min_interval)
+            await _serve(websocket, subscription, current(), min_interval, access)
         finally:
             await subscription.close()
 
@@ -75,23 +87,34 @@ def supervisor_router(
 
 
 async def _serve(
-    websocket: WebSocket, subscription: Subscription, first: Message, min_interval: float
+    websocket: WebSocket,
+    subscription: Subscription,
+    first: Message,
+    min_interval: float,
+    access: Coroutine[Any, Any, None],
 ) -> None:
     mailbox = Latest()
     mailbox.put(first)
     tasks = [
         asyncio.create_task(_collect(subscription, mailbox)),
         asyncio.create_task(_send(websocket, mailbox, min_interval)),
+        asyncio.create_task(_notice_close(websocket)),
+        asyncio.create_task(access),
     ]
     try:
-        while True:
-            await websocket.receive_text()  # nothing to do with client frames but notice a close
-    except WebSocketDisconnect:
-        pass
+        await asyncio.wait(tasks[2:], return_when=asyncio.FIRST_COMPLETED)
     finally:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _notice_close(websocket: WebSocket) -> None:
+    """Client frames mean nothing here; a close ends the socket, anything else is answered."""
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+        while True:
+            if await receive_frame(websocket) is None:
+                await websocket.send_json(NOT_A_FRAME)
 
 
 async def _collect(subscription: Subscription, mailbox: Latest) -> None:
