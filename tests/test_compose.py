@@ -1,16 +1,19 @@
-"""docker-compose.yml is the production shape; no Docker engine runs here: check it against code."""
+"""docker-compose.yml and the Dockerfile are the production shape; no Docker engine runs here:
+check them against the code and the README (the Dockerfile's build stages are replayed by
+tests/install/test_docker_stages.py)."""
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from pydantic_settings import BaseSettings
+
+from tests.install.dockerfile import Stage
+from tests.install.dockerfile import stages as dockerfile_stages
+from tests.install.settings_catalog import every_env_name, settings_classes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,28 +24,9 @@ def compose() -> dict[str, Any]:
     return loaded
 
 
-def _env_names(settings_class: type[BaseSettings]) -> set[str]:
-    prefix = settings_class.model_config.get("env_prefix", "")
-    names = set()
-    for name, field in settings_class.model_fields.items():
-        alias = field.validation_alias or field.alias
-        names.add(str(alias) if isinstance(alias, str) else f"{prefix}{name}".upper())
-    return names
-
-
-def _settings_classes() -> list[type[BaseSettings]]:
-    classes = []
-    for module_name in ("cti.settings", "cti.routing.settings", "crm_core.settings"):
-        module = importlib.import_module(module_name)
-        for _, value in inspect.getmembers(module, inspect.isclass):
-            if issubclass(value, BaseSettings) and value.__module__ == module_name:
-                classes.append(value)
-    return classes
-
-
 def test_every_setting_the_service_reads_is_set(compose: dict[str, Any]) -> None:
     environment = compose["services"]["bridge"]["environment"]
-    wanted = set().union(*(_env_names(cls) for cls in _settings_classes()))
+    wanted = every_env_name()
     assert wanted, "no settings found"
     assert sorted(wanted - set(environment)) == []
     assert sorted(set(environment) - wanted) == [], "compose sets variables nobody reads"
@@ -83,5 +67,81 @@ def test_every_value_in_compose_is_one_the_settings_accept(
 ) -> None:
     for name, value in compose["services"]["bridge"]["environment"].items():
         monkeypatch.setenv(name, str(value))
-    for settings_class in _settings_classes():
+    for settings_class in settings_classes():
         settings_class()  # raises on a value the service would refuse at start
+
+
+# -- the image (Dockerfile) compose builds, against the README's "Install in production" -------
+
+README = " ".join((ROOT / "README.md").read_text().split())  # sentences across line breaks
+
+
+def _runtime() -> Stage:
+    return dockerfile_stages()[-1]
+
+
+def test_the_image_builds_the_page_and_the_wheel_in_stages_and_runs_slim() -> None:
+    stages = dockerfile_stages()
+    assert [s.name for s in stages] == ["page", "wheel", "runtime"]
+    assert stages[0].base.startswith("node:")
+    assert _runtime().base.endswith("-slim")
+    assert [origin for origin, _, _ in _runtime().copies()] == ["wheel"]
+    for stage in stages:
+        for origin, sources, _ in stage.copies():
+            assert origin or all((ROOT / s).exists() for s in sources), (stage.name, sources)
+
+
+def test_compose_builds_the_image_and_runs_its_command(compose: dict[str, Any]) -> None:
+    bridge = compose["services"]["bridge"]
+    assert bridge["build"] == "."
+    command = _runtime().command
+    assert bridge.get("command", command) == command
+    assert f"runs `{' '.join(command)}`" in README
+
+
+def test_the_image_runs_as_the_unprivileged_user_the_readme_names(compose: dict[str, Any]) -> None:
+    runtime, bridge = _runtime(), compose["services"]["bridge"]
+    user = runtime.last("USER")
+    assert user not in {"root", "0"}
+    (useradd,) = [line for line in runtime.all("RUN") if "useradd" in line]
+    uid = re.search(r"--uid (\d+)", useradd).group(1)  # type: ignore[union-attr]
+    assert useradd.endswith(f" {user}")
+    assert int(uid) != 0
+    assert bridge.get("user", user) == user, "compose must not run the bridge as another user"
+    assert f"the unprivileged user `{user}` (uid {uid})" in README
+    home = re.search(r"--home-dir (\S+)", useradd).group(1)  # type: ignore[union-attr]
+    assert runtime.env["CTI_VAR_DIR"] == home == bridge["environment"]["CTI_VAR_DIR"]
+    assert f"bridge-state:{home}" in bridge["volumes"]
+
+
+def test_the_health_check_is_the_one_the_readme_describes(compose: dict[str, Any]) -> None:
+    options, command = _runtime().healthcheck
+    assert command[0] == "python"
+    assert "CTI_HTTP_PORT" in command[-1], "the check follows the port the service listens on"
+    path = re.search(r"\+ '(/[^']*)'", command[-1]).group(1)  # type: ignore[union-attr]
+    interval = options["interval"].removesuffix("s")
+    assert f"health check fetches `{path}` on `CTI_HTTP_PORT` every {interval} s" in README
+    assert "healthcheck" not in compose["services"]["bridge"], "compose keeps the image's check"
+
+
+def test_the_image_exposes_the_ports_compose_configures(compose: dict[str, Any]) -> None:
+    exposed = set(" ".join(_runtime().all("EXPOSE")).split())
+    environment = compose["services"]["bridge"]["environment"]
+    assert {environment["CTI_HTTP_PORT"], environment["CTI_AGI_PORT"]} <= exposed
+    assert _runtime().env["CTI_HTTP_PORT"] == environment["CTI_HTTP_PORT"]
+
+
+def test_the_image_sets_only_settings_the_service_reads() -> None:
+    wanted = every_env_name()
+    assert sorted(set(_runtime().env) - wanted - {"PYTHONUNBUFFERED"}) == []
+
+
+def test_the_bridge_reads_the_queues_conf_the_asterisk_service_runs(
+    compose: dict[str, Any],
+) -> None:
+    bridge, asterisk = compose["services"]["bridge"], compose["services"]["asterisk"]
+    queues_conf = Path(bridge["environment"]["CTI_QUEUES_CONF"])
+    mounted = {m.split(":")[1]: m.split(":")[0] for m in bridge["volumes"]}
+    pbx = {m.split(":")[1]: m.split(":")[0] for m in asterisk["volumes"]}
+    assert mounted[str(queues_conf.parent)] == pbx["/etc/asterisk"]
+    assert queues_conf.parent == Path("/etc/asterisk")

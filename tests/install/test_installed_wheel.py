@@ -14,16 +14,11 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.install.server import run_cti, serving
-from tests.install.wheel import ROOT, Installed, build_wheel, install
+from tests.install.dockerfile import stage
+from tests.install.server import free_port, run_cti, serving
+from tests.install.wheel import ROOT, Installed, clean_environment
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    base = tmp_path_factory.mktemp("installed")
-    return install(build_wheel(base / "wheelhouse"), base / "venv")
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +65,18 @@ async def test_the_page_loads_and_a_demo_user_signs_in(served: str, page: Page) 
 
 def test_serve_made_its_database_in_the_empty_folder(served: str, empty_folder: Path) -> None:
     assert (empty_folder / "var" / "cti.db").is_file()
+
+
+def _health_check(installed: Installed, port: str) -> int:
+    """The image's HEALTHCHECK command, run with the installed Python."""
+    _, command = stage("runtime").healthcheck
+    env = clean_environment(CTI_HTTP_PORT=port)
+    python = [str(installed.python), *command[1:]]
+    return subprocess.run(python, env=env, capture_output=True, timeout=10).returncode
+
+
+def test_the_images_health_check_passes_on_cti_serve_and_fails_without_it(
+    served: str, installed: Installed
+) -> None:
+    assert _health_check(installed, served.rsplit(":", 1)[1]) == 0
+    assert _health_check(installed, str(free_port())) != 0
