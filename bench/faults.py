@@ -116,7 +116,8 @@ def plan_rounds(trials: list[Trial], args: argparse.Namespace) -> list[RoundPlan
             trial.at = restart_at or LEAD_SECONDS + index * STAGGER_SECONDS + rng.uniform(0, 4)
         end = max(trial.at + trial.spec.seconds for trial in group) + RECOVERY_SECONDS
         calls = max(args.calls, math.ceil(args.rate * (end + TAIL_SECONDS)))
-        plan = RoundPlan(group, calls, args.rate, args.seed + number, restart_at, args.keep)
+        # the raw AMI is always recorded: a failed round keeps it beside the bridges' logs
+        plan = RoundPlan(group, calls, args.rate, args.seed + number, restart_at, True)
         plans.append(plan)
     return plans
 
@@ -128,6 +129,12 @@ def _verdict(result: RoundResult) -> str:
         if not row.clean
     ]
     return "FAIL " + "; ".join(bad) if bad else "clean"
+
+
+def _keep_failed(round_dir: Path, kept: Path, result: RoundResult) -> None:
+    shutil.copytree(round_dir, kept)
+    (kept / "findings.txt").write_text(details(build_rows([result])))
+    print(f"  logs, databases, raw AMI and findings kept in {kept}")
 
 
 def _compatible(group: list[Trial], trial: Trial) -> bool:
@@ -142,6 +149,7 @@ async def run(args: argparse.Namespace) -> int:
     plans = plan_rounds(plan_trials(args), args)
     print(f"{sum(len(p.trials) for p in plans)} trials in {len(plans)} rounds", flush=True)
     results: list[RoundResult] = []
+    failed_dir: Path | None = None
     with tempfile.TemporaryDirectory(prefix="cti-faults-") as tmp:
         workdir = Path(tmp)
         for number, plan in enumerate(plans, 1):
@@ -155,11 +163,14 @@ async def run(args: argparse.Namespace) -> int:
                 await asyncio.to_thread(sandbox.cli, "channel request hangup all")
                 result = await run_round(plan, round_dir, sandbox)
             results.append(result)
-            print(
-                f"  done in {result.seconds:.0f} s, {len(result.truth)} calls placed;",
-                _verdict(result),
-                flush=True,
-            )
+            verdict = _verdict(result)
+            print(f"  done in {result.seconds:.0f} s, {len(result.truth)} calls placed;", verdict)
+            if verdict != "clean":
+                failed_dir = failed_dir or Path(tempfile.mkdtemp(prefix="cti-faults-failed-"))
+                _keep_failed(round_dir, failed_dir / round_dir.name, result)
+            if args.json is not None:  # after every round: a long run interrupted keeps its rows
+                write_json(args.json, build_rows(results), {"partial": True})
+            sys.stdout.flush()
         if args.keep:
             kept = Path(tempfile.mkdtemp(prefix="cti-faults-kept-"))
             shutil.copytree(workdir, kept, dirs_exist_ok=True)
