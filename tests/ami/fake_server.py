@@ -19,6 +19,7 @@ class FakeAmi:
         self.channels: list[Fields] = []
         self.queue_entries: list[Fields] = []
         self.answer_pings = True
+        self.greeting = "Asterisk Call Manager/9.0.0"  # Asterisk 13 says 2.10.x, 22 says 11.0.x
         self.accept_login = True
         self.logins = 0
         self.actions: list[Fields] = []
@@ -47,7 +48,7 @@ class FakeAmi:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._writers.append(writer)
-        writer.write(b"Asterisk Call Manager/9.0.0\r\n")
+        writer.write(f"{self.greeting}\r\n".encode())
         framer = MessageFramer()
         with contextlib.suppress(ConnectionError):
             while data := await reader.read(4096):
