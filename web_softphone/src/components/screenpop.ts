@@ -104,7 +104,10 @@ export class PopStack {
     if (!views.length) return;
     const collapse = views.some((v) => !v.collapsed);
     for (const view of views) this.setMode(view, collapse ? "collapsed" : "expanded");
-    if (!collapse) this.list.querySelector<HTMLElement>(".pop .pop-toggle")?.focus();
+    const toggle = collapse ? null : this.list.querySelector<HTMLElement>(".pop .pop-toggle");
+    // Browsers do not count a shortcut's focus move as keyboard focus: show the ring anyway.
+    toggle?.classList.add("kbd-focus");
+    toggle?.focus();
   }
 
   /** The browser phone changed: the compact bars' Answer / Hang up follow it. */
