@@ -3,14 +3,20 @@
 Query: from, to (ISO date or datetime; naive ones are read in `tz`; the period is [from, to)),
 bucket (timeline: hour, day, week; hour only up to 92 days), queue, agent (extension),
 threshold (service level seconds, default 20), tz (IANA zone, default UTC), format=json|csv.
-`/api/reports/<name>.csv` is the same as `?format=csv`. from >= to, an unknown zone or an hour
-bucket over 92 days: 422. An unknown queue or agent: 200 with no rows.
+`/api/reports/<name>.csv` is the same as `?format=csv`. from >= to, an unknown zone, a period
+over ten years, an hour bucket over 92 days or a timeline over 4,000 buckets: 422 naming the
+field. An unknown queue or agent: 200 with no rows. At most two reports are computed at once
+(the others wait), and answers are serialised off the event loop. CSV cells that a spreadsheet
+would run as a formula (= + - @) are prefixed with an apostrophe.
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import weakref
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -27,6 +33,8 @@ from crm_core.services.reports import ReportService
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=errors(401, 403))
 CSV_COLUMNS = [name for name in ReportRow.model_fields if name not in ("label", "pause_reasons")]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+REPORTS_AT_ONCE = 2
 
 
 def report_query(
@@ -41,24 +49,26 @@ def report_query(
     fields = {"from": start, "to": end, "bucket": bucket, "queue": queue, "agent": agent}
     try:
         query = ReportQuery.model_validate(fields | {"threshold": threshold, "tz": tz})
-        query.check_bucket_span()
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False, include_context=False)) from exc
-    except ValueError as exc:
-        detail = {"loc": ["query", "bucket"], "msg": str(exc), "type": "value_error"}
-        raise RequestValidationError([detail]) from exc
+    _checked(query.check_period, "from")
+    _checked(query.check_bucket_span, "bucket")
     return query
+
+
+def _checked(check: Callable[[], None], field: str) -> None:
+    try:
+        check()
+    except ValueError as exc:
+        detail = {"loc": ["query", field], "msg": str(exc), "type": "value_error"}
+        raise RequestValidationError([detail]) from exc
 
 
 QueryDep = Annotated[ReportQuery, Depends(report_query)]
 
 
 def timeline_query(query: QueryDep) -> ReportQuery:
-    try:
-        query.check_timeline_size()
-    except ValueError as exc:
-        detail = {"loc": ["query", "bucket"], "msg": str(exc), "type": "value_error"}
-        raise RequestValidationError([detail]) from exc
+    _checked(query.check_timeline_size, "bucket")
     return query
 
 
@@ -69,32 +79,59 @@ CSV_TOO: dict[int | str, dict[str, Any]] = {
 Format = Annotated[Literal["json", "csv"], Query(alias="format")]
 
 
+def cell(value: object) -> object:
+    """A CSV cell that a spreadsheet will not run: text starting with = + - @ (or a tab or a
+    carriage return) is prefixed with an apostrophe (OWASP's CSV injection advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(report: Report) -> str:
     """One column per field; pause time by reason as `pause:<reason>` columns (agent report)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     lines = [*report.rows, report.totals]
     reasons = sorted({reason for row in lines for reason in row.pause_reasons or {}})
-    writer.writerow(["label", *CSV_COLUMNS, *(f"pause:{r or 'no reason'}" for r in reasons)])
+    header = ["label", *CSV_COLUMNS, *(f"pause:{r or 'no reason'}" for r in reasons)]
+    writer.writerow([cell(name) for name in header])
     for row in lines:
         values = row.model_dump()
         by_reason = row.pause_reasons
         writer.writerow(
             [
-                row.label,
-                *("" if values[c] is None else values[c] for c in CSV_COLUMNS),
+                cell(row.label),
+                *("" if values[c] is None else cell(values[c]) for c in CSV_COLUMNS),
                 *("" if by_reason is None else by_reason.get(r, 0) for r in reasons),
             ]
         )
     return buffer.getvalue()
 
 
-def respond(report: Report, fmt: str) -> Response:
+def _render(report: Report, fmt: str) -> Response:
     if fmt == "csv":
         name = f"{report.kind}-{report.start:%Y%m%d}-{report.end:%Y%m%d}.csv"
         headers = {"Content-Disposition": f'attachment; filename="{name}"'}
         return Response(to_csv(report), media_type="text/csv; charset=utf-8", headers=headers)
     return JSONResponse(report.model_dump(mode="json", by_alias=True))
+
+
+async def respond(report: Report, fmt: str) -> Response:
+    """Serialised in a worker thread: a large report does not hold up other requests."""
+    return await asyncio.to_thread(_render, report, fmt)
+
+
+_RUNNING: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def at_most_a_few(work: Awaitable[Report]) -> Report:
+    """At most REPORTS_AT_ONCE reports are computed at a time; the others wait their turn."""
+    loop = asyncio.get_running_loop()
+    gate = _RUNNING.setdefault(loop, asyncio.Semaphore(REPORTS_AT_ONCE))
+    async with gate:
+        return await work
 
 
 def _service(services: ServicesDep) -> ReportService:
@@ -109,12 +146,12 @@ async def queues(
     actor: ActorDep, reports: ReportsDep, query: QueryDep, fmt: Format = "json"
 ) -> Response:
     """Per queue: offered, answered, abandoned, service level, ASA, AHT, missed call-backs."""
-    return respond(await reports.queues(actor, query), fmt)
+    return await respond(await at_most_a_few(reports.queues(actor, query)), fmt)
 
 
 @router.get("/queues.csv", include_in_schema=False)
 async def queues_csv(actor: ActorDep, reports: ReportsDep, query: QueryDep) -> Response:
-    return respond(await reports.queues(actor, query), "csv")
+    return await respond(await at_most_a_few(reports.queues(actor, query)), "csv")
 
 
 @router.get("/agents", response_model=Report, responses=CSV_TOO)
@@ -123,12 +160,12 @@ async def agents(
 ) -> Response:
     """Per agent extension: answered, talk time, ASA, AHT, service level, missed call-backs,
     pause time (by reason) and login time."""
-    return respond(await reports.agents(actor, query), fmt)
+    return await respond(await at_most_a_few(reports.agents(actor, query)), fmt)
 
 
 @router.get("/agents.csv", include_in_schema=False)
 async def agents_csv(actor: ActorDep, reports: ReportsDep, query: QueryDep) -> Response:
-    return respond(await reports.agents(actor, query), "csv")
+    return await respond(await at_most_a_few(reports.agents(actor, query)), "csv")
 
 
 @router.get("/timeline", response_model=Report, responses=CSV_TOO)
@@ -136,9 +173,9 @@ async def timeline(
     actor: ActorDep, reports: ReportsDep, query: TimelineQueryDep, fmt: Format = "json"
 ) -> Response:
     """Per hour, day or week (`bucket`) of the period; empty buckets as zeros."""
-    return respond(await reports.timeline(actor, query), fmt)
+    return await respond(await at_most_a_few(reports.timeline(actor, query)), fmt)
 
 
 @router.get("/timeline.csv", include_in_schema=False)
 async def timeline_csv(actor: ActorDep, reports: ReportsDep, query: TimelineQueryDep) -> Response:
-    return respond(await reports.timeline(actor, query), "csv")
+    return await respond(await at_most_a_few(reports.timeline(actor, query)), "csv")

@@ -32,6 +32,7 @@ SEMANTIC_RULES = (
     "`to` must be after `from`",  # report period
     "hour buckets are limited",
     "a timeline has at most",
+    "a report covers at most",  # ten years (issue 13)
     "between the years 1 and 9999 in UTC",  # an offset moves year 1 or 9999 out of range
     "is not a valid phone number",  # libphonenumber decides, not a pattern
     "is not a dialable phone number",

@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from crm_core.services.dto.common import TimeZoneName
 
 MAX_HOUR_BUCKET_DAYS = 92
-MAX_TIMELINE_BUCKETS = 40_000
+MAX_TIMELINE_BUCKETS = 4_000
+MAX_PERIOD_DAYS = 3_660
 BUCKET_DAYS = {"hour": 1 / 24, "day": 1, "week": 7}
 
 
@@ -55,8 +56,17 @@ class ReportQuery(BaseModel):
             raise ValueError("`to` must be after `from`")
         return self
 
+    def check_period(self) -> None:
+        """A report covers at most ten years (queries and answers stay bounded)."""
+        days = (self.end - self.start).total_seconds() / 86400
+        if days > MAX_PERIOD_DAYS:
+            raise ValueError(
+                f"a report covers at most {MAX_PERIOD_DAYS:,} days (ten years); this period has "
+                f"{days:,.0f} days: pick a shorter one"
+            )
+
     def check_timeline_size(self) -> None:
-        """A timeline is one row per bucket: at most 40,000 (a century of days)."""
+        """A timeline is one row per bucket: at most 4,000 (ten years of days)."""
         days = (self.end - self.start).total_seconds() / 86400
         if days / BUCKET_DAYS[self.bucket.value] > MAX_TIMELINE_BUCKETS:
             raise ValueError(
