@@ -97,3 +97,27 @@ class Receiver:
             self._server.should_exit = True
             await asyncio.wait_for(self._task, 10)
         self._server = self._task = None
+
+
+class _Printing(Receiver):
+    """The receiver as its own process: one line `<event id> <arrival time>` per accepted event."""
+
+    async def _answer(self, scope: Scope, body: bytes, send: Any) -> None:
+        before = len(self.received)
+        await super()._answer(scope, body, send)
+        if len(self.received) > before:
+            item = self.received.pop()
+            print(item.event["id"], f"{item.at:.6f}", flush=True)
+
+
+async def _serve_forever(port: int, secret: str) -> None:
+    receiver = _Printing(secret, port=port)
+    await receiver.start()
+    print("READY", flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    import sys
+
+    asyncio.run(_serve_forever(int(sys.argv[1]), sys.argv[2]))

@@ -27,9 +27,9 @@ from crm_core.services.notes import NoteService
 from crm_core.services.routing import RoutingService
 from crm_core.services.tasks import TaskService, insert_task
 from crm_core.services.users import UserService
+from crm_core.services.webhook_deliveries import DeliveryStore
+from crm_core.services.webhooks import WebhookService
 from crm_core.settings import CrmSettings, signing_key
-from crm_core.webhooks.deliveries import DeliveryStore
-from crm_core.webhooks.service import WebhookService
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,9 @@
 
 Each register compares the record before and after: a new record is `call.ringing`, an answer
 time appearing `call.answered`, each new transfer `call.transferred`, an end time `call.ended`.
-A note tied to a call (the agent's wrap-up, written after the call) is `call.wrapup`.
+A note tied to a call (the agent's wrap-up, written after the call) is `call.wrapup`. No hook
+here reads the database: events are only added to the session, so a batch of calls costs one
+multi-row insert of events, not a statement per call.
 A backlog merged into one register (the bridge writes a call's latest record) still gives every
 event, in that order; registering the same record again gives none.
 """
@@ -12,10 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm_core.models import Call, Note
+from crm_core.models import Call
 from crm_core.services.dto import Actor, CallOut, NoteOut
 from crm_core.webhooks.outbox import emit
 from crm_core.webhooks.schema import call_id
@@ -33,11 +34,16 @@ def _duration(call: CallOut) -> int | None:
     return max(0, round((call.ended_at - call.started_at).total_seconds()))
 
 
-async def wrapup_notes(session: AsyncSession, crm_call_id: int) -> list[dict[str, Any]]:
-    rows = await session.execute(
-        select(Note.id, Note.body, Note.created_at).where(Note.call_id == crm_call_id)
-    )
-    return [{"note_id": i, "body": body, "at": at.isoformat()} for i, body, at in rows]
+def _ended(call: CallOut, payload: dict[str, Any]) -> dict[str, Any]:
+    """`wrapup` is null here: the agent writes it after the call, and it follows as
+    `call.wrapup` (same call, so after this event)."""
+    return {
+        "call": payload,
+        "duration_seconds": _duration(call),
+        "disposition": call.disposition,
+        "wrapup": None,
+        "recording": call.recording or None,
+    }
 
 
 def _changes(call: CallOut, before: CallOut | None) -> list[tuple[str, dict[str, Any]]]:
@@ -63,19 +69,7 @@ class CallWebhookEvents:
         for event_type, extra in _changes(call, before):
             emit(session, event_type, {"call": payload, **extra}, stable_id, stable_id)
         if call.ended_at is not None and (before is None or before.ended_at is None):
-            emit(session, "call.ended", await self._ended(session, call, payload), stable_id,
-                 stable_id)  # fmt: skip
-
-    async def _ended(
-        self, session: AsyncSession, call: CallOut, payload: dict[str, Any]
-    ) -> dict[str, Any]:
-        return {
-            "call": payload,
-            "duration_seconds": _duration(call),
-            "disposition": call.disposition,
-            "wrapup": await wrapup_notes(session, call.id),
-            "recording": call.recording or None,
-        }
+            emit(session, "call.ended", _ended(call, payload), stable_id, stable_id)
 
     async def note_added(self, session: AsyncSession, note: NoteOut, call: Call | None) -> None:
         """A `NoteHook`: a note tied to a call is its wrap-up."""

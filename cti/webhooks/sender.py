@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from crm_core.webhooks.deliveries import DeliveryStore, DueDelivery, Outcome
+from crm_core.services.webhook_deliveries import DeliveryStore, DueDelivery, Outcome
 from cti.ami.metrics import Counters
 from cti.webhooks.settings import WebhookSettings
 from cti.webhooks.signing import signed_headers

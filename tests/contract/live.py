@@ -34,8 +34,8 @@ from crm_core.services.dto import (
 )
 from crm_core.services.dto.callbacks import CallbackCreate
 from crm_core.services.routing_dto import DidQueue
+from crm_core.services.webhook_deliveries import Outcome
 from crm_core.settings import CrmSettings
-from crm_core.webhooks.deliveries import Outcome
 from crm_core.webhooks.dto import SubscriptionCreate
 from cti.composition import build_app
 from cti.settings import BridgeSettings

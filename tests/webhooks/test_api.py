@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from crm_core.services import Services
-from crm_core.webhooks.deliveries import Outcome
+from crm_core.services.webhook_deliveries import Outcome
 from tests.crm_core.conftest import AddContact
 from tests.fixtures.db import LoginAs
 

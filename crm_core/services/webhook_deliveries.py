@@ -125,15 +125,23 @@ class DeliveryStore(ServiceBase):
             return [_due(*row) for row in rows]
 
     async def record(self, outcomes: Sequence[Outcome], now: datetime | None = None) -> None:
-        """The attempts' results, in one transaction."""
+        """The attempts' results, in one transaction: the delivered ones in one statement."""
         at = now or utcnow()
+        delivered = [outcome.delivery_id for outcome in outcomes if outcome.delivered]
         async with self._sessions.begin() as session:
-            for outcome in outcomes:
+            if delivered:
                 await session.execute(
                     update(WebhookDelivery)
-                    .where(WebhookDelivery.id == outcome.delivery_id)
-                    .values(_result_values(outcome, at))
+                    .where(WebhookDelivery.id.in_(delivered))
+                    .values(_result_values(Outcome(0, delivered=True), at))
                 )
+            for outcome in outcomes:
+                if not outcome.delivered:
+                    await session.execute(
+                        update(WebhookDelivery)
+                        .where(WebhookDelivery.id == outcome.delivery_id)
+                        .values(_result_values(outcome, at))
+                    )
 
     async def counts(self) -> dict[str, int]:
         """Deliveries by status, and the outbox events not fanned out yet ("undispatched")."""
