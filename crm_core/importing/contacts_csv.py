@@ -42,15 +42,44 @@ def read_text(path: Path, encoding: str) -> str:
         raise ImportFileError(f"unknown encoding {encoding!r}") from exc
 
 
-def csv_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
+MAX_LINE = 16_384
+"""No contact's line is longer (every column is at most a few hundred characters)."""
+
+
+class LineError(ValueError):
+    """One line that cannot be read as CSV: reported with its number, the others still go."""
+
+
+def _cells(line: str) -> list[str]:
+    """One physical line as CSV cells. A contact's cell holds no line break, so a quote left open
+    is this line's fault alone: it never swallows the rows after it."""
+    if len(line) > MAX_LINE:
+        raise LineError(f"line longer than {MAX_LINE:,} characters")
+    try:
+        return next(csv.reader([line], strict=True), [])
+    except csv.Error as exc:
+        raise LineError(f"not readable as CSV ({exc}): an unbalanced quote?") from exc
+
+
+def csv_rows(text: str) -> Iterator[tuple[int, dict[str, str] | LineError]]:
+    """(line number, cells by column, or why the line cannot be read) for each line."""
+    lines = io.StringIO(text, newline="").read().splitlines()
+    try:
+        header = _cells(lines[0]) if lines else []
+    except LineError as exc:
+        raise ImportFileError(f"the header line: {exc}") from exc
+    missing = [column for column in COLUMNS if column not in header]
     if missing:
         raise ImportFileError(
             f"missing columns: {', '.join(missing)} (expected {','.join(COLUMNS)})"
         )
-    for raw in reader:
-        yield reader.line_num, raw
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        try:
+            yield number, dict(zip(header, _cells(line), strict=False))
+        except LineError as exc:
+            yield number, exc
 
 
 def validate_all(
@@ -62,6 +91,8 @@ def validate_all(
         report.rows += 1
         progress(1)
         try:
+            if isinstance(raw, LineError):
+                raise RowError(str(raw))
             row = validate_row(line, raw, region)
             for e164, _raw, _kind in row.phones:
                 if e164 in seen_phones:
