@@ -17,7 +17,9 @@ FORMAT = 1
 # Every slot of a Call is kept; these few are not plain values and are written apart.
 _STRUCTURED = frozenset({"linkedid", "channels", "agents_rang", "ringing", "transfers"})
 _CALL_FIELDS = tuple(name for name in Call.__slots__ if name not in _STRUCTURED)
-_CHANNEL_FIELDS = ("uid", "name", "linkedid", "state", "number", "cid_name", "exten", "bridge")
+_CHANNEL_FIELDS = (
+    "uid", "name", "linkedid", "state", "number", "cid_name", "exten", "bridge", "left_linkedid"
+)  # fmt: skip
 
 
 def export_call(reg: Registry, call: Call) -> dict[str, Any]:
@@ -69,6 +71,7 @@ def _channel(reg: Registry, call: Call, item: dict[str, Any]) -> tuple[Channel, 
     channel = Channel(str(item["uid"]), name, call.linkedid, agent, party)
     channel.state, channel.number = str(item["state"]), str(item["number"])
     channel.cid_name, channel.exten = str(item["cid_name"]), str(item["exten"])
+    channel.left_linkedid = item.get("left_linkedid") or None  # absent in states saved before
     return channel, str(item.get("bridge") or "")
 
 

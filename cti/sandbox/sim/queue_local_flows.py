@@ -19,6 +19,7 @@ from cti.sandbox.sim.world import World
 from cti.sandbox.sip.calls import BUSY, NO_ANSWER
 
 LOCAL_QUEUE, QUEUE_NAME = "340", "sales-local"
+OPTIMISED_QUEUE, OPTIMISED_NAME = "341", "support-local"
 VOICEMAIL_LINE, VOICEMAIL_AGENT = "350", "1007"
 GROUP = ["1001", "1002", "1003"]
 MESSAGE_SECONDS = 3.0
@@ -32,6 +33,11 @@ async def queue_local_ringall_answered(world: World) -> None:
 async def queue_local_member_rejects(world: World) -> None:
     world.phones.plans.update({"1001": BUSY, "1002": talk(4, 3), "1003": NO_ANSWER})
     await customer_calls(world, LOCAL_QUEUE)
+
+
+async def queue_local_optimised_member_rejects(world: World) -> None:
+    world.phones.plans.update({"1004": BUSY, "1005": talk(4), "1006": NO_ANSWER})
+    await customer_calls(world, OPTIMISED_QUEUE)
 
 
 async def voicemail_no_answer(world: World) -> None:
@@ -71,6 +77,23 @@ QUEUE_LOCAL_FLOWS = [
                 queue=QUEUE_NAME,
                 agents_rang=["1002", "1003"],
                 answered_by="1002",
+                disposition="answered",
+            )
+        ],
+    ),
+    Scenario(
+        "queue_local_optimised_member_rejects",
+        "A customer dials DID 341: queue support-local (round-robin) whose members are Local"
+        " channels without /n (Local/1004@queue-members ...); the first member, 1004, rejects"
+        " (486), the next, 1005, answers after 2 s and talks 4 s; Asterisk optimises the Local"
+        " channel away.",
+        queue_local_optimised_member_rejects,
+        [
+            inbound(
+                callee=OPTIMISED_QUEUE,
+                queue=OPTIMISED_NAME,
+                agents_rang=["1005"],
+                answered_by="1005",
                 disposition="answered",
             )
         ],
