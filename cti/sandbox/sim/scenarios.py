@@ -13,6 +13,8 @@ from cti.sandbox.sim.conference_flows import CONFERENCE_FLOWS
 from cti.sandbox.sim.dialplan_flows import DIALPLAN_FLOWS
 from cti.sandbox.sim.originate_flows import ORIGINATE_FLOWS
 from cti.sandbox.sim.parking_flows import PARKING_FLOWS
+from cti.sandbox.sim.phone_flows import PHONE_FLOWS
+from cti.sandbox.sim.phone_transfers import PHONE_TRANSFERS
 from cti.sandbox.sim.pickup_flows import PICKUP_FLOWS
 from cti.sandbox.sim.queue_local_flows import QUEUE_LOCAL_FLOWS
 from cti.sandbox.sim.scenario_kit import (
@@ -371,5 +373,7 @@ SCENARIOS: dict[str, Scenario] = {
         *QUEUE_LOCAL_FLOWS,
         *PARKING_FLOWS,
         *CONFERENCE_FLOWS,
+        *PHONE_TRANSFERS,
+        *PHONE_FLOWS,
     ]
 }
