@@ -11,7 +11,9 @@ from crm_core.runtime import ensure_admin, open_services
 from crm_core.settings import CrmSettings, load_settings
 from cti.composition import build_app
 from cti.demo_mode import Hook, prepare_demo
+from cti.logs import LogSettings, configure_logging
 from cti.settings import BridgeSettings
+from cti.webhooks.settings import WebhookSettings
 
 
 async def _prepare(settings: CrmSettings) -> str | None:
@@ -32,6 +34,9 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
     """Migrate the database, create the first admin if there is none, and serve everything."""
     settings = load_settings()
     bridge_settings = BridgeSettings()
+    logs = LogSettings()
+    if logs.format == "json":  # text: uvicorn's own logging, as before
+        configure_logging("json", WebhookSettings().pbx_id, logs.level)
     password = asyncio.run(_prepare(settings))
     if password is not None:
         click.echo(f"created user 'admin' with password: {password}  (shown once; change it)")
@@ -40,4 +45,7 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
         setup = prepare_demo(settings, bridge_settings)
         hooks, bridge_settings = setup.hooks, setup.bridge_settings
     app = build_app(settings, bridge_settings, extra_lifespan_hooks=hooks)
-    uvicorn.run(app, host=host or settings.http_host, port=port or settings.http_port)
+    uvicorn.run(
+        app, host=host or settings.http_host, port=port or settings.http_port,
+        log_config=None if logs.format == "json" else uvicorn.config.LOGGING_CONFIG,
+    )  # fmt: skip

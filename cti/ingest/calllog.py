@@ -18,6 +18,7 @@ from crm_core.services.dto import CallRecord as CallRecordIn
 from cti.ami.metrics import Counters
 from cti.ingest.pipeline import merging
 from cti.ingest.retry import write_through_outages
+from cti.logs import about
 from cti.state.records import CallEnded, CallEvent, CallRecord, CallStarted
 
 log = logging.getLogger(__name__)
@@ -107,7 +108,9 @@ class CallLogWriter:
             return to_crm(call)
         except ValidationError as exc:
             self._metrics.inc("calllog.rejected")
-            log.error("call %s cannot be stored: %s", call.linkedid, exc)
+            log.error(
+                "call %s cannot be stored: %s", call.linkedid, exc, extra=about(call.linkedid)
+            )
             return None
 
     async def _write_batch(self, records: list[CallRecordIn]) -> None:
@@ -123,7 +126,9 @@ class CallLogWriter:
                     await self._write_until_stored([record])
                 except Exception:
                     self._metrics.inc("calllog.failed")
-                    log.exception("call %s cannot be stored", record.linkedid)
+                    log.exception(
+                        "call %s cannot be stored", record.linkedid, extra=about(record.linkedid)
+                    )
 
     async def _write_until_stored(self, records: list[CallRecordIn]) -> None:
         outage_started = await write_through_outages(

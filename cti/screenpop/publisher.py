@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from cti.ami.metrics import Counters
 from cti.bus.base import Bus, agent_topic
+from cti.logs import about
 from cti.screenpop.messages import Message, external_number, pop, withdraw
 from cti.screenpop.registry import PopRegistry
 from cti.state.records import (
@@ -157,7 +158,7 @@ class ScreenPopPublisher:
             self._warned_at = now
             log.warning(
                 "card lookup for call %s failed (%r): popping without the card (%d failures)",
-                call.linkedid, exc, self.lookups_failed,
+                call.linkedid, exc, self.lookups_failed, extra=about(call.linkedid),
             )  # fmt: skip
 
     def _state(self, linkedid: str) -> _CallPops:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import random
 import time
@@ -28,6 +29,12 @@ from cti.webhooks.signing import signed_headers
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY_SECONDS = 3600.0
+
+
+def _about_call(delivery: DueDelivery) -> dict[str, str]:
+    """The call the event tells of (for the log line), if it is a call's."""
+    call_id = json.loads(delivery.body).get("call_id")
+    return {"linkedid": call_id.rpartition(":")[2]} if call_id else {}
 
 
 class WebhookSender:
@@ -117,8 +124,8 @@ class WebhookSender:
         attempt = delivery.attempts + 1
         if attempt >= self._settings.max_attempts:
             self._metrics.inc("webhooks.dead")
-            log.warning("webhook %s to %s given up after %d attempts: %s",
-                        delivery.event_id, delivery.url, attempt, error)  # fmt: skip
+            log.warning("webhook %s to %s given up after %d attempts: %s", delivery.event_id,
+                        delivery.url, attempt, error, extra=_about_call(delivery))  # fmt: skip
             return Outcome(delivery.delivery_id, delivered=False, error=error)
         return Outcome(delivery.delivery_id, False, error, self._retry_at(attempt))
 
