@@ -13,7 +13,7 @@ from cti.commands.replay import replay
 from tests.compat.rewrite import PROFILES, split
 from tests.compat.streams import CONFIG, cases, rewritten, unmatched
 from tests.state.helpers import ended_records
-from tests.state.scenarios import SCENARIOS
+from tests.state.scenarios import SCENARIOS, scenario_names
 
 
 @pytest.mark.parametrize(("scenario", "profile"), cases())
@@ -23,10 +23,16 @@ def test_rewritten_stream_gives_the_expected_records(scenario: str, profile: str
     assert not unmatched(actual, stream.expected), unmatched(actual, stream.expected)
 
 
-@pytest.mark.parametrize("profile", sorted(PROFILES))
-def test_cti_replay_reads_the_rewritten_stream(profile: str, tmp_path: Path) -> None:
-    stream = rewritten("attended_transfer", profile)
-    path = tmp_path / "old.ami"
+@pytest.mark.parametrize(
+    ("scenario", "profile"), [*cases(), *((n, None) for n in scenario_names())]
+)
+def test_cti_replay_prints_the_expected_records(
+    scenario: str, profile: str | None, tmp_path: Path
+) -> None:
+    """`cti replay` (the command, default agent pattern) on the stream as recorded and in each
+    older form."""
+    stream = rewritten(scenario, profile)
+    path = tmp_path / "stream.ami"
     path.write_bytes(stream.raw)
     result = CliRunner().invoke(replay, [str(path)], catch_exceptions=False)
     records = [json.loads(line) for line in result.output.splitlines()]
