@@ -24,6 +24,9 @@ from cti.gap.settle import GapSettler
 from cti.ingest.calllog import CallLogWriter
 from cti.ingest.pipeline import IngestPipeline
 from cti.ingest.tracking_store import TrackingStore
+from cti.lookup.external import ExternalLookup
+from cti.lookup.pop_card import with_external
+from cti.lookup.settings import LookupSettings
 from cti.routing.runtime import TelephonyRuntime
 from cti.routing.settings import TelephonySettings
 from cti.screenpop.messages import Message
@@ -64,7 +67,11 @@ class Bridge:
         self.metrics = Counters()
         self.tracker = Tracker(TrackerConfig(agent_regex=settings.agent_channel_regex))
         self.registry = PopRegistry()
-        self.publisher = ScreenPopPublisher(bus, self.lookup_card, self.registry, self.metrics)
+        self.external_cards = ExternalLookup(LookupSettings(), self.metrics)
+        pop_cards = with_external(
+            self.lookup_card, self.external_cards, services.settings.default_region
+        )
+        self.publisher = ScreenPopPublisher(bus, pop_cards, self.registry, self.metrics)
         self.calllog = CallLogWriter(services, self.metrics)
         self.pipeline = IngestPipeline(self.tracker, self.metrics)
         self.pipeline.add_sink("pops", self.publisher.handle)
@@ -85,6 +92,7 @@ class Bridge:
         queues = queue_config(settings.queues_conf, settings.queue_wrapup)
         self.stats = StatsRuntime(services, bus, self.ami, self._active_calls, queues)
         self.telephony.queue_names = self.stats.queue_names
+        self.telephony.router.use_external(self.external_cards)
         self.agent_log = AgentEventLog(services.agent_events, self.metrics)
         self.telephony.feed.listeners.append(self.agent_log)
         self.agent_page = AgentPageRuntime(settings, services, bus, self.telephony, self.stats)
@@ -130,6 +138,7 @@ class Bridge:
             self.stats.stop,
             self.agent_log.stop,
             self.webhooks.stop,
+            self.external_cards.close,
         )
         for step in steps:
             try:

@@ -10,9 +10,11 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from crm_core.phones import normalise_phone
 from crm_core.services import Services
 from crm_core.services.routing_caller import CallerProfile
 from cti.agents.registry import AgentRegistry
+from cti.lookup.external import ExternalLookup
 from cti.routing.agi import AgiRequest
 from cti.routing.cache import RuleCache
 from cti.routing.hours import after_hours_reason, closed_because
@@ -41,6 +43,11 @@ class RouteHandler:
         self.clock = clock
         self.rules = RuleCache(services.routing, settings.route_rules_refresh)
         self.owners = OwnerDirectory(services.users, settings.route_owner_cache_seconds)
+        self.external: ExternalLookup | None = None
+
+    def use_external(self, lookup: ExternalLookup) -> None:
+        """Ask the other CRM (cti.lookup) for the owner of a caller the local CRM gives none."""
+        self.external = lookup if lookup.enabled else None
 
     async def __call__(self, request: AgiRequest) -> dict[str, str]:
         return (await self.decide(request)).variables()
@@ -65,13 +72,29 @@ class RouteHandler:
         if hours is not None and (why := closed_because(hours, self.clock())) is not None:
             after = (hours.after_hours.action, hours.after_hours.target)
             return Decision(queue, after_hours_reason(hours, why), after_hours=after)
-        profile = await self.services.routing.caller(request.arg(2) or request.get("agi_callerid"))
-        return self._prioritise(policy, await self._owner_first(policy, queue, profile), profile)
+        number = request.arg(2) or request.get("agi_callerid")
+        profile = await self.services.routing.caller(number)
+        decision = await self._owner_first(policy, queue, profile, number)
+        return self._prioritise(policy, decision, profile)
 
-    async def _owner_first(self, policy: Policy, queue: str, profile: CallerProfile) -> Decision:
+    async def _owner_first(
+        self, policy: Policy, queue: str, profile: CallerProfile, number: str
+    ) -> Decision:
         if policy.owner_ring is None:
             return Decision(queue, f"owner-first routing off -> queue {queue}")
-        return decide(queue, await self.caller_info(profile), policy.owner_ring)
+        info = await self.caller_info(profile)
+        if info.owner is None and self.external is not None:
+            info = await self._external_owner(number) or info
+        return decide(queue, info, policy.owner_ring)
+
+    async def _external_owner(self, number: str) -> CallerInfo | None:
+        assert self.external is not None
+        e164 = normalise_phone(number, self.services.routing.region).e164
+        card = None if e164 is None else await self.external.card(e164)
+        if card is None or not card.owner_extension:
+            return None
+        owner = f"ext {card.owner_extension} (from the other CRM)"
+        return CallerInfo(True, owner, (self.extension_state(card.owner_extension),))
 
     def _prioritise(self, policy: Policy, decision: Decision, profile: CallerProfile) -> Decision:
         rule = policy.priority_for(decision.queue, profile)
