@@ -114,7 +114,7 @@ async def test_agent_sees_the_ringing_card_then_wraps_up_and_the_call_is_on_the_
     await page.goto(f"{running_bridge.url}/#/contacts/{contact_id}")
     timeline = page.locator(".timeline")
     await expect(timeline.get_by_text(re.compile("Incoming call"))).to_have_count(1)
-    await expect(timeline).to_contain_text("answered by ext. 1002")
+    await expect(timeline).to_contain_text(f"answered by {login} (ext. 1002)")  # the user's name
     await expect(timeline).to_contain_text("queue sales")
     await expect(timeline).to_contain_text("Ordered 12 t of cement for Monday.")
 

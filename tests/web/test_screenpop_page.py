@@ -133,8 +133,8 @@ async def test_ringing_pop_shows_the_card_and_goes_when_a_colleague_answers(
     full_card = pop.get_by_role("link", name="Open full card")
     await expect(full_card).to_have_attribute("href", f"#/contacts/{jana.id}")
     # The tab's title blinks.
-    await page.wait_for_function("document.title === '☎ Ringing: Jana Nováková'")
-    await page.wait_for_function("document.title === 'CTI Bridge'")
+    await expect(page).to_have_title("☎ Ringing: Jana Nováková")
+    await expect(page).to_have_title("CTI Bridge")
 
     # Opening the full card keeps the pop over the page.
     await full_card.click()
@@ -146,7 +146,7 @@ async def test_ringing_pop_shows_the_card_and_goes_when_a_colleague_answers(
     await expect(note).to_have_text("Answered by 1002")
     await expect(pop).to_have_count(0)
     await expect(note).to_have_count(0, timeout=8000)
-    await page.wait_for_function("!document.title.includes('Ringing')")
+    await expect(page).not_to_have_title(re.compile("Ringing"))
     await expect(page).to_have_title("Jana Nováková — CTI Bridge")
 
 
@@ -167,7 +167,7 @@ async def test_answered_call_then_wrap_up_saves_a_note_and_the_next_contact(
     await expect(timer).to_have_text(re.compile(r"^00:0\d$"))
     await expect(timer).not_to_have_text("00:00", timeout=3000)
     await expect(pop.get_by_role("heading", level=3, name="Jana Nováková")).to_be_visible()
-    await page.wait_for_function("!document.title.includes('Ringing')")
+    await expect(page).not_to_have_title(re.compile("Ringing"))
 
     await phone.end(talk=75)
     await expect(pop).to_have_attribute("data-phase", "ended")
@@ -215,7 +215,7 @@ async def test_unknown_number_becomes_a_card_in_one_step(
     pop = pop_of(page, phone.call)
     create = pop.get_by_role("form", name=re.compile("Unknown number"))
     await expect(create).to_contain_text(f"Unknown number {UNKNOWN}")
-    await page.wait_for_function("document.title === '☎ Ringing: BRIGHTWATER'")
+    await expect(page).to_have_title("☎ Ringing: BRIGHTWATER")
 
     await create.get_by_role("button", name="Create card").click()
     await expect(create.get_by_text("Enter a first or a last name.")).to_be_visible()
@@ -226,7 +226,7 @@ async def test_unknown_number_becomes_a_card_in_one_step(
     await expect(pop.get_by_role("heading", level=3, name="Oliver Bennett")).to_be_visible()
     await expect(pop.get_by_text("Brightwater Ltd")).to_be_visible()
     await expect(pop.get_by_text(UNKNOWN)).to_have_count(2)  # the head and the card's phone
-    await page.wait_for_function("document.title === '☎ Ringing: Oliver Bennett'")
+    await expect(page).to_have_title("☎ Ringing: Oliver Bennett")
 
     card = await bridge_server.services.cards.lookup(UNKNOWN)
     assert card is not None
@@ -311,7 +311,7 @@ async def test_a_connection_blip_or_a_reload_never_loses_a_pop(
         pops = page.get_by_test_id("pop")
         await expect(pops).to_have_count(2)
         await expect(pops.first).to_have_attribute("data-linkedid", second.call.linkedid)
-        await page.wait_for_function("document.title === '☎ Ringing: Jana Nováková'")
+        await expect(page).to_have_title("☎ Ringing: Jana Nováková")
         await ringing.end("abandoned")
         note = page.get_by_test_id("pop-note")
         await expect(note).to_have_text("Call abandoned")
