@@ -144,7 +144,7 @@ async def test_agent_state_buttons_reach_asterisk_and_changes_from_ami_reach_the
         status = page.get_by_test_id("agent-status")
         await expect(status).to_have_text("Logged out")
         await status.click()
-        await page.get_by_role("button", name="Log in to support").click()
+        await page.get_by_role("button", name="Log in to support", exact=True).click()
         await expect(status).to_have_text("Available · support")
 
         await page.get_by_role("button", name="Pause: lunch").click()
@@ -164,7 +164,7 @@ async def test_agent_state_buttons_reach_asterisk_and_changes_from_ami_reach_the
         assert (await _member(simulator))["PausedReason"] == "after-call work"
         await page.get_by_role("button", name="Resume").click()
         await expect(status).to_have_text("Available · support")
-        await page.get_by_role("button", name="Log out of support").click()
+        await page.get_by_role("button", name="Log out of support", exact=True).click()
         await expect(status).to_have_text("Logged out")
     finally:
         with contextlib.suppress(Exception):
