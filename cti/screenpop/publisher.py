@@ -31,6 +31,10 @@ LOOKUP_WARNING_EVERY = 30.0  # seconds
 STOPPED_RINGING_GRACE = 2.0  # seconds to wait for the answer after a phone stops ringing
 
 CardLookup = Callable[[str], Awaitable[Message | None]]
+# Transfers after which `to` talks with the caller (their card pops as answered), and those
+# after which `from` does too (a conference host stays in the room).
+_TAKES_OVER = frozenset({"attended", "pickup", "retrieve", "conference"})
+_STAYS = frozenset({"conference"})
 
 
 @dataclass
@@ -122,12 +126,12 @@ class ScreenPopPublisher:
 
     async def _transferred(self, event: CallTransferred) -> None:
         state = self._state(event.call.linkedid)
-        source = event.transfer.from_agent
-        if source is not None and source in state.talking:
+        source, kind = event.transfer.from_agent, event.transfer.kind
+        if source is not None and source in state.talking and kind not in _STAYS:
             state.talking.discard(source)
             target = event.transfer.to or "another party"
             await self._send(source, withdraw(event.call.linkedid, f"transferred to {target}"))
-        if event.transfer.to is not None and event.transfer.kind in ("attended", "pickup"):
+        if event.transfer.to is not None and kind in _TAKES_OVER:
             state.talking.add(event.transfer.to)
             card = await self._card(event.call, state)
             await self._send(event.transfer.to, pop("answered", event.call, card))

@@ -115,6 +115,28 @@ async def test_the_pop_follows_a_blind_transfer(
     assert screens.received("1002") == [("ring", CARD), ("ended", CARD)]
 
 
+async def test_parking_hands_the_pop_to_the_retriever_and_a_conference_host_keeps_it(
+    setup: tuple[ScreenPopPublisher, Screens, list[str]],
+) -> None:
+    publisher, screens, _ = setup
+    answered = _call(agents_rang=("1001",), answered_by="1001", answered_at=3.0)
+    await publisher.handle([CallRinging(BASE, ("1001",), 2.0)])
+    await publisher.handle([CallRinging(answered, (), 3.0), CallAnswered(answered, 3.0)])
+    steps = [
+        Transfer("park", "1001", "701", 10.0),
+        Transfer("retrieve", "701", "1002", 14.0),
+        Transfer("conference", "1002", "1003", 20.0),
+    ]
+    for transfer in steps:
+        await publisher.handle([CallTransferred(answered, transfer)])
+    await publisher.handle([CallEnded(dataclasses.replace(answered, ended_at=40.0))])
+    assert screens.received("1001") == [
+        ("ring", CARD), ("answered", CARD), ("withdraw", "transferred to 701"),
+    ]  # fmt: skip
+    assert screens.received("1002") == [("answered", CARD), ("ended", CARD)]
+    assert screens.received("1003") == [("answered", CARD), ("ended", CARD)]
+
+
 async def test_a_reconnecting_screen_gets_what_rings_now(
     setup: tuple[ScreenPopPublisher, Screens, list[str]],
 ) -> None:
