@@ -463,8 +463,9 @@ async def agent_client(
 
 
 async def run_latency(
-    backend: str, server: AmiServer, path: Path, stream: Stream, workdir: Path, report: Report
-) -> None:
+    backend: str, server: AmiServer, path: Path, stream: Stream, workdir: Path, report: Report,
+    rate: float = LATENCY_RATE,
+) -> None:  # fmt: skip
     async with temp_database(backend, workdir) as url, open_services(url, workdir) as services:
         settings = crm_settings(url, workdir)
         app = build_app(settings, bridge_settings(server.port), services=services, telephony=NO_AGI)
@@ -487,9 +488,9 @@ async def run_latency(
                 clients.append(asyncio.create_task(agent_client(ws_url, token, ext, frames, ready)))
                 async with asyncio.timeout(10):
                     await ready.wait()
-            timeout = stream.events / LATENCY_RATE * 3 + 30
+            timeout = stream.events / rate * 3 + 30
             with GcPauses() as pauses:
-                await stream_through(bridge, path, stream, LATENCY_RATE, timeout)
+                await stream_through(bridge, path, stream, rate, timeout)
             await asyncio.sleep(0.5)  # the last frames on their way
             rows = await call_rows(services.engine, stream.calls)
         finally:
@@ -509,7 +510,7 @@ async def run_latency(
     }  # fmt: skip
     detail = (
         f"{len(latencies)} rings, {lost} without a frame, max {max(latencies, default=0):.1f} ms, "
-        f"{LATENCY_RATE:,} ev/s flowing; longest GC pause {pauses.longest * 1000:.1f} ms"
+        f"{rate:,.0f} ev/s flowing; longest GC pause {pauses.longest * 1000:.1f} ms"
     )
     report.add(Row(f"[{backend}] ring-to-pop p50", f"{p50:.1f} ms ({detail})",
                    f"<= {BAR_P50_MS:g} ms", p50 <= BAR_P50_MS))  # fmt: skip

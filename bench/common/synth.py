@@ -15,7 +15,7 @@ import heapq
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,7 +143,9 @@ def _stamp_template(value: str) -> Template:
 
 
 def load_scenarios(directory: Path = SCENARIOS) -> list[Scenario]:
-    return [load_scenario(path) for path in sorted(directory.glob("*.ami"))]
+    """Every recorded scenario with its expectations (one being recorded has none yet)."""
+    paths = sorted(directory.glob("*.ami"))
+    return [load_scenario(path) for path in paths if path.with_suffix(".json").exists()]
 
 
 CALLERS = 1_000
@@ -214,8 +216,12 @@ def build_stream(
     concurrency: float = 200.0,
     first_index: int = 1,
     base_time: float = 1_800_000_000.0,
+    unique_callers: bool = False,
 ) -> Stream:
-    """At least `target_events` events: copies of the scenarios in turn, `concurrency` at once."""
+    """At least `target_events` events: copies of the scenarios in turn, `concurrency` at once.
+
+    `unique_callers`: copy n talks to external party n (every caller new to the CRM), not to
+    party n % CALLERS."""
     mean_duration = sum(s.duration for s in scenarios) / len(scenarios)
     mean_events = sum(len(s.messages) for s in scenarios) / len(scenarios)
     gap = mean_duration / concurrency
@@ -230,7 +236,7 @@ def build_stream(
         start = n * gap
         stamp = _stamp(scenario.messages[0])
         origin = float(stamp) if stamp else base_time
-        rw = Rewriter(index, base_time + start - origin)
+        rw = Rewriter(index, base_time + start - origin, index if unique_callers else None)
         calls.extend(rw(("uid", linkedid)) for linkedid in scenario.linkedids)
         by_scenario[scenario.name] = by_scenario.get(scenario.name, 0) + 1
         events += len(scenario.messages)
@@ -241,6 +247,13 @@ def build_stream(
     busy = sum(scenarios[n % len(scenarios)].duration for n in range(copies))
     plateau = min(concurrency, float(copies))
     return Stream(data, events, calls, copies, span, busy / span, plateau, by_scenario)
+
+
+def without_events(scenarios: Sequence[Scenario], names: frozenset[str]) -> list[Scenario]:
+    """The scenarios minus the events named (what an AMI event filter would keep back)."""
+    return [
+        replace(s, messages=tuple(m for m in s.messages if m.name not in names)) for s in scenarios
+    ]
 
 
 def _stamp(message: Message) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -67,4 +69,61 @@ async def match_fields(
         "contact_id": contact_id,
         "company_id": company_id,
         "agent_id": await user_for_extension(session, agent_extension(data)),
+    }
+
+
+# -- the same, for many calls in one query each (CallService.register_many) ---------------------
+Card = tuple[int | None, int | None]
+
+
+@lru_cache(maxsize=65_536)
+def e164_of(number: str, region: str) -> str | None:
+    """normalise_phone(...).e164, remembered: parsing a number costs ~50 us."""
+    return normalise_phone(number, region).e164
+
+
+async def cards_for(session: AsyncSession, numbers: Iterable[str]) -> dict[str, Card]:
+    """`card_for` of each number, in one query: the same card (first by the same order)."""
+    wanted = sorted(set(numbers))
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Phone.e164, Phone.contact_id, Phone.company_id, Contact.company_id)
+        .outerjoin(Contact, Contact.id == Phone.contact_id)
+        .where(Phone.e164.in_(wanted))
+        .order_by(Phone.e164, Phone.contact_id.is_(None), Phone.id)
+    )
+    cards: dict[str, Card] = {}
+    for e164, contact_id, company_id, contact_company in rows:
+        card = (contact_id, company_id if contact_id is None else contact_company)
+        cards.setdefault(str(e164), card)
+    return cards
+
+
+async def users_for_extensions(session: AsyncSession, extensions: Iterable[str]) -> dict[str, int]:
+    wanted = sorted({extension for extension in extensions if extension})
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(UserExtension.extension, UserExtension.user_id).where(
+            UserExtension.extension.in_(wanted)
+        )
+    )
+    return {extension: user_id for extension, user_id in rows}
+
+
+def known_match(
+    data: CallRecord, e164: str | None, card: Card, before: CallOut | None, agent_id: int | None
+) -> dict[str, Any]:
+    """What `match_fields` gives, from facts looked up beforehand."""
+    contact_id, company_id = card
+    if contact_id is None and company_id is None and before is not None:
+        contact_id, company_id = before.contact_id, before.company_id
+    return {
+        "caller": clean_typed(data.caller),
+        "callee": clean_typed(data.callee),
+        "external_e164": e164,
+        "contact_id": contact_id,
+        "company_id": company_id,
+        "agent_id": agent_id,
     }

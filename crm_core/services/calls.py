@@ -1,7 +1,8 @@
 """Calls: the CTI bridge registers each business call (upsert by linkedid); users read them.
 
 Extending: `CallService.add_hook(hook)` registers a coroutine run inside the registering transaction
-after each upsert, e.g. a rule creating a call-back task for a missed call (see `CallHook`).
+after each upsert, e.g. a rule creating a call-back task for a missed call (see `CallHook`). A hook
+with a batch form (call_followup_batch.batch_form: the follow-up rules) runs once per batch.
 """
 
 from __future__ import annotations
@@ -9,57 +10,28 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_core.errors import NotFoundError
 from crm_core.models import Call
 from crm_core.models.enums import AuditAction
-from crm_core.services.audit import diff, record
+from crm_core.services.audit import diff
 from crm_core.services.base import ServiceBase
-from crm_core.services.call_matching import match_fields
-from crm_core.services.call_states import delete_state
+from crm_core.services.bulk_rows import Audit, AuditRows
+from crm_core.services.call_batch import (
+    delete_states,
+    matched_rows,
+    numbers_of,
+    read_known,
+    unique_runs,
+    upsert_all,
+)
+from crm_core.services.call_followup_batch import BatchHook, batch_form
 from crm_core.services.dto import Actor, CallFilter, CallOut, CallRecord, Page
 
 CallHook = Callable[[AsyncSession, Actor, CallOut, CallOut | None], Awaitable[None]]
 """(session, actor, call now, call before or None when new), run in the registering transaction."""
-
-
-def _row_values(data: CallRecord) -> dict[str, Any]:
-    values = data.model_dump(exclude={"transfers", "agent_extension"})
-    values["transfers"] = [transfer.as_json() for transfer in data.transfers]
-    return values
-
-
-_UPSERTS: dict[tuple[str, tuple[str, ...]], Any] = {}
-
-
-def _upsert_statement(dialect: str, columns: tuple[str, ...]) -> Any:
-    """Built once per dialect and column set (building `excluded` costs ~1 ms a time); the
-    values come as execution parameters."""
-    statement = _UPSERTS.get((dialect, columns))
-    if statement is None:
-        table = Call.__table__
-        assert isinstance(table, Table)
-        insert = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
-        updates = {key: insert.excluded[key] for key in columns if key != "linkedid"}
-        statement = insert.on_conflict_do_update(index_elements=["linkedid"], set_=updates)
-        statement = _UPSERTS[(dialect, columns)] = statement.returning(table.c.id)
-    return statement
-
-
-async def _upsert(session: AsyncSession, values: dict[str, Any]) -> int:
-    statement = _upsert_statement(session.get_bind().dialect.name, tuple(values))
-    call_id = await session.scalar(statement, values)
-    assert isinstance(call_id, int)
-    return call_id
-
-
-async def _by_linkedid(session: AsyncSession, linkedid: str) -> CallOut | None:
-    row = await session.scalar(select(Call).where(Call.linkedid == linkedid))
-    return None if row is None else CallOut.model_validate(row)
 
 
 def _filter_conditions(filters: CallFilter, agent_id: int | None) -> list[ColumnElement[bool]]:
@@ -79,47 +51,56 @@ def _filter_conditions(filters: CallFilter, agent_id: int | None) -> list[Column
     return conditions
 
 
+def _audit(audit: Audit, before: CallOut | None, after: CallOut) -> None:
+    now = after.model_dump(mode="json")
+    if before is None:
+        audit(AuditAction.CREATE, "calls", after.id, now)
+        return
+    changes = diff(before.model_dump(mode="json"), now)
+    if changes:
+        audit(AuditAction.UPDATE, "calls", after.id, changes)
+
+
 class CallService(ServiceBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._hooks: list[CallHook] = []
+        self._hooks: list[tuple[CallHook, BatchHook | None]] = []
 
     def add_hook(self, hook: CallHook) -> None:
-        self._hooks.append(hook)
+        self._hooks.append((hook, batch_form(hook)))
 
     async def register(self, actor: Actor, data: CallRecord) -> CallOut:
         """Create or update the record of call `data.linkedid` (idempotent: never duplicates)."""
-        async with self._sessions.begin() as session:
-            return await self._register(session, actor, data)
+        return (await self.register_many(actor, [data]))[0]
 
     async def register_many(self, actor: Actor, records: Sequence[CallRecord]) -> Sequence[CallOut]:
-        """`register` each record in turn, in one transaction (one commit): all or none."""
+        """`register` each record in turn, in one transaction (one commit): all or none; a fixed
+        number of statements per batch (call_batch), not per call."""
         async with self._sessions.begin() as session:
-            return [await self._register(session, actor, data) for data in records]
+            stored: list[CallOut] = []
+            for run in unique_runs(records):
+                stored.extend(await self._register_run(session, actor, run))
+            return stored
 
-    async def _register(self, session: AsyncSession, actor: Actor, data: CallRecord) -> CallOut:
-        before = await _by_linkedid(session, data.linkedid)
-        values = _row_values(data) | await match_fields(session, data, self.region, before)
-        call_id = await _upsert(session, values)
-        if data.ended_at is not None:
-            await delete_state(session, data.linkedid)
-        session.expunge_all()
-        after = CallOut.model_validate(await session.get_one(Call, call_id))
-        self._audit(session, actor, before, after)
-        for hook in self._hooks:
-            await hook(session, actor, after, before)
-        return after
-
-    def _audit(
-        self, session: AsyncSession, actor: Actor, before: CallOut | None, after: CallOut
-    ) -> None:
-        now = after.model_dump(mode="json")
-        if before is None:
-            record(session, actor, AuditAction.CREATE, "calls", after.id, now)
-            return
-        changes = diff(before.model_dump(mode="json"), now)
-        if changes:
-            record(session, actor, AuditAction.UPDATE, "calls", after.id, changes)
+    async def _register_run(
+        self, session: AsyncSession, actor: Actor, records: Sequence[CallRecord]
+    ) -> list[CallOut]:
+        numbers = numbers_of(records, self.region)
+        known = await read_known(session, records, numbers)
+        afters = await upsert_all(session, matched_rows(records, numbers, known))
+        await delete_states(session, [r.linkedid for r in records if r.ended_at is not None])
+        changes = [(afters[r.linkedid], known.befores.get(r.linkedid)) for r in records]
+        for _hook, many in self._hooks:
+            if many is not None:
+                changes = await many(session, actor, changes)
+        audit = AuditRows()
+        for after, before in changes:
+            _audit(audit.add_for(actor), before, after)
+            for hook, many in self._hooks:
+                if many is None:
+                    await hook(session, actor, after, before)
+        await audit.write(session)
+        return [after for after, _ in changes]
 
     async def get(self, actor: Actor, call_id: int) -> CallOut:
         async with self._sessions() as session:

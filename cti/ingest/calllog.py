@@ -16,7 +16,7 @@ from crm_core.services import Services
 from crm_core.services.dto import Actor
 from crm_core.services.dto import CallRecord as CallRecordIn
 from cti.ami.metrics import Counters
-from cti.ingest.pipeline import merging
+from cti.ingest.pipeline import merging_up_to
 from cti.ingest.retry import write_through_outages
 from cti.logs import about
 from cti.state.records import CallEnded, CallEvent, CallRecord, CallStarted
@@ -71,8 +71,10 @@ class CallLogWriter:
     """Handles call events: the record is written when a call starts and again when it ends.
 
     Behind a merging stage (see `merging`) a backlog comes in one call: then only each call's
-    latest record is written, `batch_size` calls per transaction (one commit, not one per call);
-    a batch that fails for another reason than the connection is written again call by call.
+    latest record is written, `batch_size` calls per transaction (one commit, not one per call,
+    and a fixed number of statements: CallService.register_many); the further behind, the bigger
+    the batch. A batch that fails for another reason than the connection is written again call
+    by call.
     """
 
     def __init__(
@@ -80,14 +82,14 @@ class CallLogWriter:
         services: Services,
         metrics: Counters,
         retry_max_seconds: float = 5.0,
-        batch_size: int = 50,
+        batch_size: int = 500,
     ) -> None:
         self._services = services
         self._metrics = metrics
         self._retry_max = retry_max_seconds
         self._batch_size = batch_size
 
-    @merging
+    @merging_up_to(5_000)
     async def handle(self, events: Sequence[CallEvent]) -> None:
         latest: dict[str, CallRecord] = {}
         for event in events:

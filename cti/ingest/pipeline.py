@@ -24,12 +24,24 @@ Batch = Sequence[CallEvent]
 Sink = Callable[[Batch], Awaitable[None]]
 S = TypeVar("S", bound=Callable[..., Awaitable[None]])
 MERGES_BATCHES = "merges_batches"
+MERGE_LIMIT = "merge_limit"
+DEFAULT_MERGE_LIMIT = 200
 
 
 def merging(sink: S) -> S:
     """Marks a sink that may get the call events of many AMI events in one call (in order)."""
     setattr(sink, MERGES_BATCHES, True)
     return sink
+
+
+def merging_up_to(limit: int) -> Callable[[S], S]:
+    """`merging`, with up to `limit` AMI events' call events in one call."""
+
+    def mark(sink: S) -> S:
+        setattr(sink, MERGE_LIMIT, limit)
+        return merging(sink)
+
+    return mark
 
 
 def _concat(batches: list[Batch]) -> Batch:
@@ -54,7 +66,8 @@ class IngestPipeline:
         if merge is None:
             merge = bool(getattr(sink, MERGES_BATCHES, False))
         folding = _concat if merge else None
-        self.stages.append(Stage(name, sink, self.metrics, maxsize, merge=folding))
+        limit = getattr(sink, MERGE_LIMIT, DEFAULT_MERGE_LIMIT)
+        self.stages.append(Stage(name, sink, self.metrics, maxsize, folding, limit))
 
     def add_listener(self, listener: Callable[[Batch], None]) -> None:
         """A synchronous observer called inline (keep it cheap: counters, latency probes)."""
