@@ -26,12 +26,16 @@ from cti.web.supervisor_ws import supervisor_router
 from cti.web.telephony import telephony_router
 
 PUBLIC_STATUS = ("state", "active_calls")
+OPTIONAL_BEARER = {"security": [{}, {"HTTPBearer": []}]}
+"""OpenAPI's way to say a route answers anonymous callers too (a wrong token is still 401)."""
 
 
 def status_router(bridge: Bridge) -> APIRouter:
     router = APIRouter()
 
-    @router.get("/api/bridge/status", tags=["bridge"], responses=errors(401))
+    @router.get(
+        "/api/bridge/status", tags=["bridge"], responses=errors(401), openapi_extra=OPTIONAL_BEARER
+    )
     async def bridge_status(actor: OptionalActorDep) -> dict[str, object]:
         """Signed in: which Asterisk the bridge listens to, whether it is connected, and the
         pipeline counters. Anonymous (health checks): the AMI state and open calls only."""

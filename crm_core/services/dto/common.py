@@ -7,8 +7,18 @@ import unicodedata
 from typing import Annotated, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from pydantic.json_schema import SkipJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue, SkipJsonSchema
+from pydantic_core import core_schema
 
 from crm_core.models.enums import Role
 
@@ -21,23 +31,50 @@ NO_NUL = r"^[^\x00]*$"
 """A pattern for free text in a query string: PostgreSQL's text cannot hold NUL."""
 ZONE_NAMES = sorted(available_timezones() | {"UTC"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_INVISIBLE_CATEGORIES = ("C", "Z")  # control, format (zero-width, BOM, RTL marks), separators
+INVISIBLE_CATEGORIES = ("Cc", "Cf", "Zs", "Zl", "Zp")
+"""Controls, format characters (zero-width, BOM, direction marks) and separators: nothing a
+person sees. Unassigned and private-use code points are not among them (a font may draw them)."""
+INVISIBLE_CLASS = (
+    r"\x00-\x20\x7f-\xa0\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u1680\u180e"
+    r"\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u206f\u3000\ufeff\ufff9-\ufffb"
+    r"\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    r"\U000e0001\U000e0020-\U000e007f"
+)
+"""INVISIBLE_CATEGORIES as a regular-expression class (this Python's Unicode tables; a test
+keeps the two equal)."""
+_VISIBLE_CHAR = re.compile(f"[^{INVISIBLE_CLASS}]")
 
 
 def visible_or_empty(value: str) -> str:
     """Text that a person can see: refused when it is made of invisible characters only
     (zero-width space, BOM, NUL, direction marks ...); edge ones are trimmed."""
-    trimmed = value.strip("".join(ch for ch in set(value) if _invisible(ch)))
-    if value and not trimmed:
+    if value and not _VISIBLE_CHAR.search(value):
         raise ValueError("is made of invisible characters only")
-    return trimmed
+    return value.strip("".join(ch for ch in set(value) if _invisible(ch)))
 
 
 def _invisible(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in _INVISIBLE_CATEGORIES
+    return unicodedata.category(ch) in INVISIBLE_CATEGORIES
 
 
-VisibleText = AfterValidator(visible_or_empty)
+class _Visible:
+    """visible_or_empty as a validator, and told in the OpenAPI document as a pattern (empty,
+    or one visible character), so the schema says what the server accepts."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(visible_or_empty, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["pattern"] = f"^$|[^{INVISIBLE_CLASS}]"
+        return json_schema
+
+
+VisibleText = _Visible()
 """Add to a text field's Annotated: names, subjects, notes."""
 
 
