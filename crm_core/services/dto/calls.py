@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
 from crm_core.models.enums import Direction, Disposition
-from crm_core.services.dto.common import Dto, PageParams, RecordId
+from crm_core.services.dto.common import Dto, PageParams, RecordId, without_unstorable
 
 Short = Annotated[str, StringConstraints(max_length=64)]
 
@@ -25,6 +25,12 @@ class Transfer(Dto):
 
 class CallRecord(Dto):
     """One business call as the tracker sees it; registering it again updates the record."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul_characters(cls, data: Any) -> Any:
+        """What the PBX sent is never refused: characters a database cannot hold are dropped."""
+        return without_unstorable(data)
 
     linkedid: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     direction: Direction

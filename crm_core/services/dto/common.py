@@ -121,6 +121,17 @@ def _nul_free(value: Any) -> Any:
     return value
 
 
+def without_unstorable(value: Any) -> Any:
+    """The same data with NUL and lone surrogates dropped from every text in it."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("", value.replace("\x00", ""))
+    if isinstance(value, dict):
+        return {key: without_unstorable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_unstorable(item) for item in value]
+    return value
+
+
 class Dto(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
