@@ -149,7 +149,8 @@ def test_plain_events_reach_the_reader_as_parsed_dicts_without_panoramisk() -> N
     assert reader.answers == []
 
 
-def test_an_action_answer_goes_to_panoramisk_and_resolves_the_action() -> None:
+async def test_an_action_answer_goes_to_panoramisk_and_resolves_the_action() -> None:
+    # panoramisk makes the action's future on the current loop: a running one here
     reader = Reader()
     future = reader.protocol.send({"Action": "Ping", "ActionID": "p-1"})
     pong = b"Response: Success\r\nActionID: p-1\r\nPing: Pong\r\n\r\n"
