@@ -626,13 +626,15 @@ def _ringing_prefixes(scenarios: Sequence[Scenario]) -> list[tuple[Scenario, int
     for scenario in scenarios:
         tracker = Tracker(TrackerConfig(agent_regex=scenario.agents_regex))
         rw = Rewriter(0, 0.0)
-        cut, open_then = len(scenario.messages), 0
+        cut = len(scenario.messages)
         for i, message in enumerate(scenario.messages):
-            open_then = len(tracker)
+            open_then = len(tracker)  # after messages[:i]
             events = tracker.apply(AmiEvent(message.name, render_headers(message, rw), 0.0))
             if any(isinstance(e, CallAnswered | CallEnded) for e in events):
                 cut = i
                 break
+        else:  # never answered nor ended as a record (a refused click-to-dial): the whole stream
+            open_then = len(tracker)
         if open_then == 1:
             out.append((scenario, cut))
     return out
