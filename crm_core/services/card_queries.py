@@ -88,7 +88,13 @@ def build_card_queries(calls: int, tasks: int, notes: int, matches: int = 10) ->
     viewer: BindParameter[int] = bindparam("viewer_id", type_=Integer)
     recent_calls = (
         select(call)
-        .where(or_(bindparam("all_calls", type_=Boolean), call.c.agent_id == viewer))
+        .where(
+            or_(
+                bindparam("all_calls", type_=Boolean),
+                call.c.agent_id == viewer,
+                call.c.agent_id.is_(None),  # nobody's call: card_rights.calls_visible
+            )
+        )
         .order_by(call.c.started_at.desc())
         .limit(calls)
     )

@@ -1,6 +1,7 @@
 """Who may see and remove what (README "Security" states the same rule as a table).
 
-- Calls: an agent sees the calls that are theirs (`calls.agent_id`: who answered, or who dialled);
+- Calls: an agent sees the calls that are theirs (`calls.agent_id`: who answered, or who dialled)
+  and the calls that are nobody's (missed and abandoned calls, which call-backs come from);
   supervisors and admins see every call.
 - Tasks and call-backs: an agent sees the ones assigned to them; staff see all.
 - Cards (contacts, companies), their phones and notes: every signed-in user.
@@ -14,7 +15,7 @@ Every route returning calls, tasks or call-backs applies `calls_visible` / `task
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, or_, true
 
 from crm_core.errors import PermissionDeniedError
 from crm_core.models import Call, Company, Contact, Task
@@ -26,7 +27,7 @@ def calls_visible(actor: Actor | None) -> ColumnElement[bool]:
     """A WHERE clause: the calls `actor` may see (None: the system, everything)."""
     if actor is None or not actor.is_agent:
         return true()
-    return Call.agent_id == actor.id
+    return or_(Call.agent_id == actor.id, Call.agent_id.is_(None))
 
 
 def tasks_visible(actor: Actor | None) -> ColumnElement[bool]:
@@ -36,7 +37,7 @@ def tasks_visible(actor: Actor | None) -> ColumnElement[bool]:
 
 
 def may_see_call(actor: Actor, agent_id: int | None) -> bool:
-    return not actor.is_agent or agent_id == actor.id
+    return not actor.is_agent or agent_id in (None, actor.id)
 
 
 def may_see_task(actor: Actor, assignee_id: int) -> bool:

@@ -99,19 +99,20 @@ async def test_search_by_another_phone_spelling_opens_the_card(
     await expect(card.get_by_role("link", name="jana.novakova@tatralogistics.sk")).to_be_visible()
 
     timeline = card.get_by_role("list", name="Timeline, newest first")
-    # 4 calls, 2 tasks, 1 note; the missed call rang another agent only, so this agent may
-    # not see it (README "Security": one visibility rule)
-    await expect(timeline.locator("li.tl-item")).to_have_count(6)
-    await expect(timeline.locator("li.tl-call")).to_have_count(3)
+    await expect(timeline.locator("li.tl-item")).to_have_count(7)  # 4 calls, 2 tasks, 1 note
+    await expect(timeline.locator("li.tl-call")).to_have_count(4)
     await expect(timeline).to_contain_text("Incoming call answered")
-    await expect(timeline).not_to_contain_text("Incoming call missed")
+    await expect(timeline).to_contain_text("Incoming call missed")
     await expect(timeline).to_contain_text("Outgoing call busy")
     await expect(timeline).to_contain_text("talked 4 min 5 s")
-    await expect(timeline.locator("li.tl-call .reconstructed")).to_have_count(0)
+    rebuilt = timeline.locator("li.tl-call .reconstructed")
+    await expect(rebuilt).to_have_count(1)  # the missed call, settled after a gap
+    await expect(rebuilt).to_have_text("rebuilt after a gap")
+    await expect(rebuilt).to_have_attribute("title", re.compile("CEL"))
     await expect(timeline).to_contain_text("Send the updated price list and call back")
     await expect(timeline).to_contain_text("Prefers calls after 10:00.")
     # Each call has an icon beside its words.
-    await expect(timeline.locator("li.tl-call .tl-icon svg")).to_have_count(3)
+    await expect(timeline.locator("li.tl-call .tl-icon svg")).to_have_count(4)
 
     # Side panels: open tasks only, last calls, notes.
     open_tasks = card.get_by_role("region", name=re.compile("Open tasks"))
@@ -119,13 +120,13 @@ async def test_search_by_another_phone_spelling_opens_the_card(
     await expect(open_tasks).not_to_contain_text("Confirm the March delivery dates")
     await expect(
         card.get_by_role("region", name=re.compile("Last calls")).locator("li")
-    ).to_have_count(3)
+    ).to_have_count(4)
 
     # Filtering the timeline.
     await card.get_by_role("button", name=re.compile(r"^Notes \(1\)")).click()
     await expect(timeline.locator("li.tl-item")).to_have_count(1)
     await card.get_by_role("button", name=re.compile(r"^All")).click()
-    await expect(timeline.locator("li.tl-item")).to_have_count(6)
+    await expect(timeline.locator("li.tl-item")).to_have_count(7)
 
     DOCS.mkdir(exist_ok=True)
     await page.mouse.move(0, 0)
