@@ -81,7 +81,7 @@ async def read_known(
 def matched_rows(
     records: Sequence[CallRecord], numbers: Sequence[str | None], known: Known
 ) -> list[dict[str, Any]]:
-    """Each record's column values, its links matched as `match_fields` would."""
+    """Each record's column values, its links matched (`call_matching.known_match`)."""
     rows = []
     for record, number in zip(records, numbers, strict=True):
         card = known.cards.get(number, (None, None)) if number else (None, None)

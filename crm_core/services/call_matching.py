@@ -29,50 +29,6 @@ def agent_extension(data: CallRecord) -> str:
     return data.agent_extension or data.caller
 
 
-async def card_for(session: AsyncSession, e164: str) -> tuple[int | None, int | None]:
-    """(contact_id, company_id) of the card owning `e164`; a contact's company comes along."""
-    row = (
-        await session.execute(
-            select(Phone.contact_id, Phone.company_id, Contact.company_id.label("contact_company"))
-            .outerjoin(Contact, Contact.id == Phone.contact_id)
-            .where(Phone.e164 == e164)
-            .order_by(Phone.contact_id.is_(None), Phone.id)
-            .limit(1)
-        )
-    ).first()
-    if row is None:
-        return None, None
-    return row.contact_id, row.company_id if row.contact_id is None else row.contact_company
-
-
-async def user_for_extension(session: AsyncSession, extension: str) -> int | None:
-    if not extension:
-        return None
-    return await session.scalar(
-        select(UserExtension.user_id).where(UserExtension.extension == extension)
-    )
-
-
-async def match_fields(
-    session: AsyncSession, data: CallRecord, region: str, before: CallOut | None
-) -> dict[str, Any]:
-    """Column values derived from the record; a card matched earlier is kept if none matches now."""
-    number = external_number(data)
-    e164 = normalise_phone(number, region).e164 if number is not None else None
-    contact_id, company_id = await card_for(session, e164) if e164 else (None, None)
-    if contact_id is None and company_id is None and before is not None:
-        contact_id, company_id = before.contact_id, before.company_id
-    return {
-        "caller": clean_typed(data.caller),
-        "callee": clean_typed(data.callee),
-        "external_e164": e164,
-        "contact_id": contact_id,
-        "company_id": company_id,
-        "agent_id": await user_for_extension(session, agent_extension(data)),
-    }
-
-
-# -- the same, for many calls in one query each (CallService.register_many) ---------------------
 Card = tuple[int | None, int | None]
 
 
@@ -83,7 +39,8 @@ def e164_of(number: str, region: str) -> str | None:
 
 
 async def cards_for(session: AsyncSession, numbers: Iterable[str]) -> dict[str, Card]:
-    """`card_for` of each number, in one query: the same card (first by the same order)."""
+    """(contact_id, company_id) of the card owning each number, in one query: a contact before
+    a company's own phone, then the oldest phone; a contact's company comes along."""
     wanted = sorted(set(numbers))
     if not wanted:
         return {}
@@ -115,7 +72,8 @@ async def users_for_extensions(session: AsyncSession, extensions: Iterable[str])
 def known_match(
     data: CallRecord, e164: str | None, card: Card, before: CallOut | None, agent_id: int | None
 ) -> dict[str, Any]:
-    """What `match_fields` gives, from facts looked up beforehand."""
+    """A call's column values from facts looked up beforehand (`cards_for`,
+    `users_for_extensions`); a card matched earlier is kept if none matches now."""
     contact_id, company_id = card
     if contact_id is None and company_id is None and before is not None:
         contact_id, company_id = before.contact_id, before.company_id
