@@ -26,7 +26,7 @@ from cti.web.supervisor_ws import supervisor_router
 from cti.web.telephony import telephony_router
 
 PUBLIC_STATUS = ("state", "active_calls")
-OPTIONAL_BEARER = {"security": [{}, {"HTTPBearer": []}]}
+OPTIONAL_BEARER: dict[str, object] = {"security": [{}, {"HTTPBearer": []}]}
 """OpenAPI's way to say a route answers anonymous callers too (a wrong token is still 401)."""
 
 
