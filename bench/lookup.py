@@ -22,24 +22,21 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common.databases import temp_database
 from crm_core.db import create_engine
 from crm_core.migrate import upgrade
 from crm_core.models import Call, Contact, Note, Phone, Task, User
 from crm_core.services import Services, build_services
 from crm_core.settings import CrmSettings
 
-PG_HOST, PG_PORT = os.environ.get("CTI_BENCH_PG", "127.0.0.1:5432").split(":")
 CHUNK = 10_000
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,21 +44,6 @@ ROOT = Path(__file__).resolve().parent.parent
 def mobile(index: int) -> str:
     prefix = ("905", "911", "915")[index // 1_000_000]
     return f"+421{prefix}{index % 1_000_000:06d}"
-
-
-@asynccontextmanager
-async def temp_database(backend: str, workdir: Path) -> AsyncIterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{workdir / f'bench-{uuid.uuid4().hex[:6]}.db'}"
-        return
-    name = f"cti_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(host=PG_HOST, port=int(PG_PORT), user="postgres", database="test")
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+asyncpg://postgres@{PG_HOST}:{PG_PORT}/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 async def _bulk(services: Services, model: type, rows: list[dict[str, object]]) -> None:

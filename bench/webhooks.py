@@ -20,21 +20,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import asyncpg
 import httpx
 from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common.databases import temp_database
 from bench.common.webhook_receiver import free_port
 from crm_core.db import create_engine
 from crm_core.migrate import upgrade
@@ -49,7 +47,6 @@ from cti.ami.metrics import Counters
 from cti.webhooks.sender import WebhookSender
 from cti.webhooks.settings import WebhookSettings
 
-PG_HOST, PG_PORT = os.environ.get("CTI_BENCH_PG", "127.0.0.1:5432").split(":")
 SECRET = "bench-secret-bench-secret"
 SYSTEM = Actor.system("cti")
 RECEIVER_SCRIPT = Path(__file__).resolve().parent / "common" / "webhook_receiver.py"
@@ -91,21 +88,6 @@ class ReceiverProcess:
             assert self._reader is not None
             await self._reader
         self._process = None
-
-
-@asynccontextmanager
-async def temp_database(backend: str, workdir: Path) -> AsyncIterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{workdir / f'webhooks-{time.time_ns()}.db'}"
-        return
-    name = f"cti_bench_hooks_{time.time_ns()}"
-    admin = await asyncpg.connect(host=PG_HOST, port=int(PG_PORT), user="postgres", database="test")
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+asyncpg://postgres@{PG_HOST}:{PG_PORT}/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 def ringing(linkedid: str) -> CallRecord:
@@ -208,7 +190,7 @@ async def baseline(receiver: ReceiverProcess, bodies: list[bytes], concurrency: 
 
 
 async def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> None:
-    async with temp_database(backend, workdir) as url:
+    async with temp_database(backend, workdir, "hooks") as url:
         engine = create_engine(url)
         await upgrade(engine)
         services = build_services(CrmSettings(database_url=url, var_dir=workdir), engine=engine)
