@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import gc
 import hashlib
 import time
 from collections.abc import AsyncIterator
@@ -60,12 +61,19 @@ async def test_a_slow_hash_leaves_the_event_loop_free_and_is_rehashed_as_argon2i
             gaps.append(now - last)
             last = now
 
-    ticking = asyncio.create_task(ticker())
-    started = time.perf_counter()
-    response = await _login(api_client, user.login, password)
-    took = time.perf_counter() - started
-    stop.set()
-    await ticking
+    # A full garbage collection of a long test session's heap pauses the loop too (seen: 0.7 s
+    # in CI): it is kept out of the window, which measures the hashing alone.
+    gc.collect()
+    gc.disable()
+    try:
+        ticking = asyncio.create_task(ticker())
+        started = time.perf_counter()
+        response = await _login(api_client, user.login, password)
+        took = time.perf_counter() - started
+        stop.set()
+        await ticking
+    finally:
+        gc.enable()
     assert response.status_code == 200, response.text
     assert max(gaps) < took / 2, f"the loop stalled {max(gaps):.3f} s of a {took:.3f} s login"
     async with services.sessions() as session:
