@@ -17,12 +17,14 @@ Every setting, its environment variable and its default:
 - Sign-in protection (README "Security"): ``CTI_LOGIN_FREE_FAILURES`` (5) wrong passwords per
   login and ``CTI_LOGIN_ADDRESS_FREE_FAILURES`` (30) per address before a doubling wait (1 s up
   to ``CTI_LOGIN_MAX_WAIT_SECONDS``, 900); ``CTI_LOGIN_RATE`` (5) attempts a second per address
-  (bursts of ``CTI_LOGIN_BURST``, 20); ``CTI_HASH_WORKERS`` (2) password hashing threads with at
-  most ``CTI_HASH_QUEUE`` (16) waiting; ``CTI_MAX_BODY_BYTES`` (1 MiB) per request body.
+  (bursts of ``CTI_LOGIN_BURST``, 20); ``CTI_HASH_WORKERS`` (one less than the cores, at least
+  1) password hashing threads, run at a lower CPU priority than the event loop, with at most
+  ``CTI_HASH_QUEUE`` (16) waiting; ``CTI_MAX_BODY_BYTES`` (1 MiB) per request body.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -52,7 +54,10 @@ class CrmSettings(BaseSettings):
     login_max_wait_seconds: float = Field(900, gt=0, validation_alias="CTI_LOGIN_MAX_WAIT_SECONDS")
     login_rate: float = Field(5, gt=0, validation_alias="CTI_LOGIN_RATE")
     login_burst: int = Field(20, ge=1, validation_alias="CTI_LOGIN_BURST")
-    hash_workers: int = Field(2, ge=1, le=64, validation_alias="CTI_HASH_WORKERS")
+    hash_workers: int = Field(
+        default_factory=lambda: max(1, (os.cpu_count() or 2) - 1),
+        ge=1, le=64, validation_alias="CTI_HASH_WORKERS",
+    )  # fmt: skip
     hash_queue: int = Field(16, ge=0, validation_alias="CTI_HASH_QUEUE")
     max_body_bytes: int = Field(1024 * 1024, ge=1024, validation_alias="CTI_MAX_BODY_BYTES")
 

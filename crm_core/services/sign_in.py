@@ -41,6 +41,7 @@ class SignIn:
     async def check(self, login: str, password: str) -> SignedIn:
         """The active user with this login and password; AuthenticationError otherwise (its
         `args` are (WRONG, why, user id or 0), for the audit)."""
+        self._pool.refuse_when_full()
         async with self._sessions() as session:
             user = await load_user(session, login=login)
         stored = user.password_hash if user is not None else DUMMY_HASH

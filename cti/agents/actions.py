@@ -1,13 +1,17 @@
 """What an agent asks of Asterisk: join or leave a queue, pause or resume (AMI QueueAdd,
 QueueRemove, QueuePause on the agent's interface). Nothing here changes the registry: the
-resulting QueueMember* events do."""
+resulting QueueMember* events do.
+
+A member added as a Local channel (`Local/1001@agents/n`, as FreePBX does) is known to Asterisk
+by that interface only: leaving or pausing names it, queue by queue."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from crm_core.errors import ConflictError, InvalidFieldError
 from cti.agents.feed import ActionSender
+from cti.agents.registry import Member
 from cti.routing.settings import TelephonySettings
 
 
@@ -15,10 +19,24 @@ class AmiUnavailableError(Exception):
     """Asterisk is not connected: the request cannot be carried out now."""
 
 
+MembershipsOf = Callable[[str], list[Member]]
+
+
 class AgentActions:
-    def __init__(self, ami: ActionSender, settings: TelephonySettings) -> None:
+    def __init__(
+        self, ami: ActionSender, settings: TelephonySettings,
+        memberships: MembershipsOf = lambda _interface: [],
+    ) -> None:  # fmt: skip
         self.ami = ami
         self.settings = settings
+        self.memberships = memberships
+
+    def _member_interfaces(self, extension: str) -> tuple[str, list[Member]]:
+        """The device's interface, and its memberships under another interface (Local)."""
+        interface = self.settings.interface(extension)
+        device = interface.lower()
+        others = [m for m in self.memberships(interface) if m.interface.lower() != device]
+        return interface, others
 
     async def join(self, extension: str, queue: str, name: str) -> None:
         interface = self.settings.interface(extension)
@@ -27,8 +45,11 @@ class AgentActions:
         )
 
     async def leave(self, extension: str, queue: str) -> None:
-        interface = self.settings.interface(extension)
-        await self._send({"Action": "QueueRemove", "Queue": queue, "Interface": interface})
+        interface, others = self._member_interfaces(extension)
+        local = [m.interface for m in others if m.queue == queue]
+        await self._send(
+            {"Action": "QueueRemove", "Queue": queue, "Interface": local[0] if local else interface}
+        )
 
     async def pause(self, extension: str, reason: str) -> None:
         if reason not in self.settings.pause_reasons:
@@ -40,9 +61,15 @@ class AgentActions:
         await self._pause(extension, {"Paused": "false"})
 
     async def _pause(self, extension: str, fields: Mapping[str, str]) -> None:
-        """Without a Queue header QueuePause applies to every queue the interface is in."""
-        interface = self.settings.interface(extension)
-        await self._send({"Action": "QueuePause", "Interface": interface, **fields})
+        """Without a Queue header QueuePause applies to every queue the interface is in; a
+        Local membership is paused in its own queue."""
+        interface, others = self._member_interfaces(extension)
+        memberships = self.memberships(interface)
+        if not memberships or len(memberships) > len(others):  # a membership as the device
+            await self._send({"Action": "QueuePause", "Interface": interface, **fields})
+        for member in others:
+            action = {"Action": "QueuePause", "Queue": member.queue, "Interface": member.interface}
+            await self._send({**action, **fields})
 
     async def _send(self, action: Mapping[str, str]) -> None:
         await send_checked(self.ami, action)

@@ -29,6 +29,9 @@ class Member:
     pause_reason: str = ""
     status: str = "0"
     membership: str = "dynamic"
+    # The device whose state Asterisk follows: for `Local/1001@agents/n` (how FreePBX and
+    # most GUIs add members) that is PJSIP/1001, the phone the agent is known by.
+    state_interface: str = ""
 
     @property
     def reachable(self) -> bool:
@@ -46,6 +49,7 @@ class Member:
             pause_reason=reason if paused else "",
             status=headers.get("Status", "0"),
             membership=headers.get("Membership", "dynamic"),
+            state_interface=headers.get("StateInterface", ""),
         )
 
 
@@ -73,8 +77,13 @@ class AgentRegistry:
         self.version += 1
 
     def of_interface(self, interface: str) -> list[Member]:
+        """Memberships of this device: as the member's interface or as the state interface
+        of a Local channel member."""
         lowered = interface.lower()
-        found = (m for m in self._members.values() if m.interface.lower() == lowered)
+        found = (
+            m for m in self._members.values()
+            if lowered in (m.interface.lower(), m.state_interface.lower())
+        )  # fmt: skip
         return sorted(found, key=lambda member: member.queue)
 
     def members(self) -> list[Member]:

@@ -31,7 +31,7 @@ class TelephonyRuntime:
         self.settings = settings
         self.agents = AgentRegistry()
         self.feed = AgentFeed(self.agents, ami)
-        self.actions = AgentActions(ami, settings)
+        self.actions = AgentActions(ami, settings, self.agents.of_interface)
         self.router = RouteHandler(settings, services, tracker, self.agents)
         self.click_to_call = ClickToCall(ami, settings, tracker, services.cards)
         self.agi = FastAgiServer(

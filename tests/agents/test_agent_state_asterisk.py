@@ -21,6 +21,7 @@ from tests.fixtures.db import MakeUser
 
 pytestmark = pytest.mark.asterisk
 ME = "PJSIP/1007"  # no static queue member in queues.conf
+ME_LOCAL = "Local/1007@agents/n"  # how FreePBX and most GUIs add a member
 State = dict[str, Any]
 
 
@@ -31,6 +32,7 @@ async def simulator() -> AsyncIterator[AmiClient]:
     for queue in ("sales", "support"):  # leave the sandbox as queues.conf says
         with contextlib.suppress(Exception):
             await client.action("QueueRemove", Queue=queue, Interface=ME)
+            await client.action("QueueRemove", Queue=queue, Interface=ME_LOCAL)
     await client.close()
 
 
@@ -80,6 +82,22 @@ async def test_login_pause_unpause_logout_and_a_change_made_elsewhere(
 
         assert (await api.delete("/api/agents/me/queues/support")).status_code == 202
         await _until(api, lambda s: s["queues"] == [], "the logout")
+
+
+async def test_a_local_channel_membership_is_the_agents_own(
+    running_bridge: RunningBridge, services: Services, make_user: MakeUser, simulator: AmiClient
+) -> None:
+    await simulator.action(
+        "QueueAdd", Queue="support", Interface=ME_LOCAL, StateInterface=ME, MemberName="Gina"
+    )
+    async with await _client(running_bridge, services, make_user, ["1007"]) as api:
+        await _until(api, lambda s: [q["queue"] for q in s["queues"]] == ["support"], "support")
+        assert (await api.post("/api/agents/me/pause", json={"reason": "lunch"})).status_code == 202
+        await _until(api, _paused("lunch"), "the lunch pause of the Local member")
+        assert (await api.delete("/api/agents/me/pause")).status_code == 202
+        await _until(api, lambda s: not s["queues"][0]["paused"], "the end of the pause")
+        assert (await api.delete("/api/agents/me/queues/support")).status_code == 202
+        await _until(api, lambda s: s["queues"] == [], "the Local member's logout")
 
 
 async def test_a_user_without_an_extension_is_refused(

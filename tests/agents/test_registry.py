@@ -38,3 +38,15 @@ def test_other_events_are_ignored() -> None:
     agents = AgentRegistry()
     assert not agents.apply(AmiEvent("Newchannel", {"Channel": "PJSIP/1001-1"}, 0.0))
     assert agents.version == 0
+
+
+def test_a_local_channel_member_belongs_to_its_state_interface() -> None:
+    agents = AgentRegistry()
+    local = {"Interface": "Local/1007@agents/n", "StateInterface": "PJSIP/1007"}
+    agents.apply(event("QueueMemberAdded", **local))
+    agents.apply(event("QueueMemberAdded", Queue="sales"))
+    assert [(m.queue, m.interface) for m in agents.of_interface("PJSIP/1007")] == [
+        ("sales", "PJSIP/1007"),
+        ("support", "Local/1007@agents/n"),
+    ]
+    assert agents.of_interface("PJSIP/1001") == []
