@@ -69,14 +69,21 @@ async def test_a_paused_owner_is_skipped_and_the_queue_answers(
     contact_id = await _owned_client(services, make_user)
     agents = routing_bridge.bridge.telephony.agents
     async with open_world(SandboxSettings.from_env(), stub_agi=False) as world:
-        pause = {"Interface": "PJSIP/1002", "Queue": "sales", "Reason": "lunch"}
-        await world.ami.action("QueuePause", Paused="true", **pause)
+        # 1002 is in sales as its phone and in sales-local as a Local channel: paused in both
+        pauses = [
+            {"Interface": "PJSIP/1002", "Queue": "sales", "Reason": "lunch"},
+            {"Interface": "Local/1002@agents/n", "Queue": "sales-local", "Reason": "lunch"},
+        ]
+        for pause in pauses:
+            await world.ami.action("QueuePause", Paused="true", **pause)
         try:
-            await wait_until(lambda: agents.of_interface("PJSIP/1002")[0].paused, 10, "pause")
+            memberships = lambda: agents.of_interface("PJSIP/1002")  # noqa: E731
+            await wait_until(lambda: all(m.paused for m in memberships()), 10, "pause")
             world.phones.plans.update({"1001": talk(2), "1002": talk(2), "1003": NO_ANSWER})
             await _customer_calls(world)
         finally:
-            await world.ami.action("QueuePause", Paused="false", **pause)
+            for pause in pauses:
+                await world.ami.action("QueuePause", Paused="false", **pause)
     call = await _only_call(services, routing_bridge, contact_id)
     assert (call.answered_by, call.queue) == ("1001", "sales")
     assert "1002" not in call.agents_rang
