@@ -76,6 +76,10 @@ class Registry:
         old = self.call_of(channel)
         if old is not None:
             old.channels.pop(channel.uid, None)
+            if not old.channels and not old.started:
+                # A phone's dial taken over by another call before anyone was called (an
+                # agent dialling a parking space joins the parked caller's call).
+                old.suppressed = True
             self.touch(old)
         channel.linkedid = linkedid
         self._join_call(channel)

@@ -1,11 +1,8 @@
 """Call parking (res_parking.conf: lot 700, spaces 701-720): an agent parks the caller, another
-agent takes the call back by dialling the space. The record shows both steps in `transfers`
+agent takes the call back, by dialling the space from the phone or by an operator panel's AMI
+Originate of the agent's phone into the space. The record shows both steps in `transfers`
 (`park`: from the agent to the space; `retrieve`: from the space to the agent) and
-`answered_by` stays the agent who talked to the caller first.
-
-The call is taken back the way operator panels do it (AMI Originate of the agent's phone into
-the space): the sandbox's own phones are WebRTC legs without DTLS, and Asterisk 22.10 crashes
-(libssl) when such a leg dials a parking space itself."""
+`answered_by` stays the agent who talked to the caller first."""
 
 from __future__ import annotations
 
@@ -22,6 +19,7 @@ TALK_BEFORE, PARKED_FOR, TALK_AFTER = 3.0, 3.0, 4.0
 ANSWERS = AnswerPlan(answer_after=1)
 RING_AND_TALK = 1.0 + TALK_AFTER
 Parks = Callable[[World], Awaitable[None]]
+Retrieves = Callable[[World], Awaitable[None]]
 
 
 async def _by_transfer(world: World) -> None:
@@ -36,7 +34,19 @@ async def _by_park_action(world: World) -> None:
     await world.ami.action("Park", Channel=caller, TimeoutChannel=agent)
 
 
-def _parked_then_retrieved(parks: Parks) -> Callable[[World], Awaitable[None]]:
+async def _by_panel(world: World) -> None:
+    """The operator panel's "take parked call": 1002's phone rings into the space."""
+    await originate(world, f"PJSIP/{RETRIEVER}", SPACE, context="parkedcalls")
+
+
+async def _by_dialling(world: World) -> None:
+    """The agent dials the space from the phone ([agents] includes `parkedcalls`)."""
+    await world.phones.dial(RETRIEVER, SPACE)
+
+
+def _parked_then_retrieved(
+    parks: Parks, retrieves: Retrieves = _by_panel
+) -> Callable[[World], Awaitable[None]]:
     async def script(world: World) -> None:
         world.phones.plans.update({PARKER: AnswerPlan(answer_after=2), RETRIEVER: ANSWERS})
         dialog = await world.carrier.call(PARKER, CUSTOMER, CUSTOMER_NAME)
@@ -44,8 +54,7 @@ def _parked_then_retrieved(parks: Parks) -> Callable[[World], Awaitable[None]]:
         await asyncio.sleep(TALK_BEFORE)
         await parks(world)
         await asyncio.sleep(PARKED_FOR)
-        # The operator panel's "take parked call": 1002's phone rings into the space.
-        await originate(world, f"PJSIP/{RETRIEVER}", SPACE, context="parkedcalls")
+        await retrieves(world)
         await asyncio.sleep(RING_AND_TALK)
         await world.carrier.hang_up(dialog)
         await settle(world, 1)
@@ -84,6 +93,14 @@ PARKING_FLOWS = [
         " caller (AMI Park): space 701; 3 s later the panel rings 1002 into space 701 (AMI"
         " Originate), 1002 answers after 1 s and talks 4 s until the customer hangs up.",
         _parked_then_retrieved(_by_park_action),
+        _record(),
+    ),
+    Scenario(
+        "park_retrieved_by_dialling",
+        "A customer dials 1001 directly; 1001 answers and after 3 s transfers the call to the"
+        " parking lot (AMI BlindTransfer to 700): space 701; 3 s later agent 1002 dials 701 from"
+        " the phone, takes the caller and talks 5 s until the customer hangs up.",
+        _parked_then_retrieved(_by_transfer, _by_dialling),
         _record(),
     ),
 ]

@@ -31,8 +31,9 @@ FIELD_ORDER = (
 
 def call_linkedids(raw: bytes) -> list[str]:
     """Linkedids of the calls in order of their first channel. Left out: Local plumbing, a
-    pickup's helper (the picker's dial of `*8` is no business call), and an Originate that rang
-    only its own first leg (refused, or a party brought into another call's conference)."""
+    pickup's helper (the picker's dial of `*8` is no business call), a parking retriever's dial
+    of the space, and an Originate that rang only its own first leg (refused, or a party
+    brought into another call's conference)."""
     messages = [parse_message(block) for block in raw.split(TERMINATOR)]
     found: list[str] = []
     local_owners: set[str] = set()
@@ -41,6 +42,8 @@ def call_linkedids(raw: bytes) -> list[str]:
         event, linkedid = message.get("Event"), message.get("Linkedid", "")
         if event == "Pickup":
             helpers.add(linkedid)
+        if event == "UnParkedCall":
+            helpers.add(message.get("RetrieverLinkedid", ""))
         if event != "Newchannel" or not linkedid:
             continue
         own = linkedid == message.get("Uniqueid")
