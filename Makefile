@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SOFTPHONE := web_softphone
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint typecheck fmt venv provision browser softphone clean bench
+.PHONY: run test lint typecheck fmt venv provision browser softphone types clean bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,10 +28,21 @@ provision: $(STAMP) softphone
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-softphone:
-	@if [ -f $(SOFTPHONE)/package.json ]; then \
-	  cd $(SOFTPHONE) && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build; \
-	fi
+# npm ci again whenever package-lock.json changed since the last install (a new devDependency).
+NODE_MODULES := $(SOFTPHONE)/node_modules/.package-lock.json
+$(NODE_MODULES): $(SOFTPHONE)/package-lock.json
+	cd $(SOFTPHONE) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+softphone: $(NODE_MODULES)
+	cd $(SOFTPHONE) && npm run --silent build
+
+# The page's API types from the app's OpenAPI document (tests/contract/test_page_types.py
+# fails when the committed src/generated/openapi.d.ts is stale).
+types: $(STAMP) $(NODE_MODULES)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/cti openapi --output "$$tmp/openapi.json" && \
+	$(SOFTPHONE)/node_modules/.bin/openapi-typescript "$$tmp/openapi.json" --output $(SOFTPHONE)/src/generated/openapi.d.ts
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

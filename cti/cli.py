@@ -20,6 +20,7 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
     ("cti.commands.simulate", "simulate"),
     ("cti.commands.record", "record"),
     ("cti.commands.replay", "replay"),
+    ("cti.commands.openapi", "openapi"),
 )
 
 

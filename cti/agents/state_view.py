@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from cti.agents.registry import AgentRegistry, Member
 from cti.routing.settings import TelephonySettings
@@ -21,6 +21,9 @@ class QueueState(BaseModel):
 
 
 class AgentState(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+    """Always sent whole: every field is required in the OpenAPI answer (the page's types)."""
+
     extension: str
     interface: str
     queues: list[QueueState]

@@ -18,7 +18,7 @@ import { activeCall, ringingCall } from "./phone/current";
 import { SoftPhone } from "./phone/softphone";
 import { PhoneWidget } from "./phone/widget";
 import { parseRoute, routeHash, type Route } from "./router";
-import type { Contact, Phone, User } from "./types";
+import type { Contact, DialTarget, User } from "./types";
 import { renderContactEdit } from "./views/contactEdit";
 import { renderLogin } from "./views/login";
 import { createSearchView, type SearchView } from "./views/search";
@@ -204,7 +204,7 @@ export class App {
 
   /** Click-to-call from a card: through the browser phone when it is registered; otherwise the
    * bridge rings the agent's own (desk) phone first, then the client (AMI Originate). */
-  private dial(phone: Phone): boolean {
+  private dial(phone: DialTarget): boolean {
     const number = phone.e164 ?? phone.raw ?? "";
     if (!number) return false;
     if (this.phoneWidget?.dialNumber(number)) return true;

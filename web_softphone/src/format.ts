@@ -2,7 +2,7 @@
 // Pure functions (no DOM) so they are unit-tested under node.
 
 import type { IconName } from "./icons";
-import type { Call, Card, Contact, Owner, Phone } from "./types";
+import type { Call, CardView, Contact, Owner, Phone } from "./types";
 
 export function contactName(c: Pick<Contact, "first_name" | "last_name"> & { full_name?: string | undefined }): string {
   const joined = [c.first_name, c.last_name].filter((p) => p && p.trim()).join(" ");
@@ -10,7 +10,7 @@ export function contactName(c: Pick<Contact, "first_name" | "last_name"> & { ful
 }
 
 /** The name a card is known by: the contact's, or the company's for a company-only card. */
-export function cardName(card: Card): string {
+export function cardName(card: CardView): string {
   if (card.contact) return contactName(card.contact);
   return card.company?.name || card.phone || "Unknown caller";
 }
@@ -33,8 +33,7 @@ export function initials(name: string): string {
  * How to show a stored number: as it was typed when that spelling is already grouped
  * ("+421 900 123 456"), otherwise its E.164 form; the raw text if it could not be parsed.
  */
-export function phoneDisplay(p: Phone): string {
-  if (p.display) return p.display;
+export function phoneDisplay(p: Pick<Phone, "e164" | "raw">): string {
   const raw = (p.raw ?? "").trim();
   if (!p.e164) return raw;
   if (raw && /[\s\-/().]/.test(raw) && raw.replace(/\D/g, "").length >= 6) return raw;

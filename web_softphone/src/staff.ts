@@ -3,12 +3,10 @@
 // extension (a card's history, a pop's outcome, the supervisor's tables) asks here, so the
 // same person reads the same everywhere: "Anna Horváthová (ext. 1001)".
 
-export interface StaffName {
-  extension: string;
-  user_id: number;
-  login: string;
-  display_name: string;
-}
+import type { components } from "./generated/openapi";
+
+/** GET /api/users/directory items. */
+export type StaffName = components["schemas"]["StaffName"];
 
 const names = new Map<string, StaffName>();
 

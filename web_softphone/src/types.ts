@@ -1,194 +1,74 @@
-// JSON shapes of the CTI Bridge REST API (/api), after crm_core/services/dto.
-// Kept in one place so the card page, the softphone and the live screen-pops share them.
+// The page's names for the CTI Bridge REST API's shapes (/api). Each is the generated type of
+// the app's OpenAPI document (src/generated/openapi.d.ts, `make types`; a test fails when it is
+// stale), so a field the server renames or drops fails `npm run typecheck`. Only what no route
+// documents is written here by hand: the /ws/agent frames (docs/asyncapi.yaml), and the pop's
+// `external` card from the other CRM.
 
-export type Role = "agent" | "supervisor" | "admin" | string;
-export type ContactStatus = "lead" | "client" | "partner" | "former" | string;
-export type PhoneKind = "mobile" | "fixed" | "fax" | "other";
-export type CallDirection = "inbound" | "outbound" | "internal" | string;
-export type CallDisposition = "answered" | "missed" | "abandoned" | "busy" | "failed" | string;
-export type TaskKind = "callback" | "meeting" | "todo" | string;
+import type { components } from "./generated/openapi";
 
-export interface User {
-  id: number;
-  login: string;
-  display_name?: string;
-  role: Role;
-  extensions: string[];
-  active?: boolean;
-}
+type Schemas = components["schemas"];
 
-export interface LoginResponse {
-  access_token: string;
-  token_type: "bearer" | string;
-  user: User;
-}
+export type Role = Schemas["Role"];
+export type ContactStatus = Schemas["ContactStatus"];
+export type PhoneKind = Schemas["PhoneKind"];
+export type CallDirection = Schemas["Direction"];
+export type CallDisposition = Schemas["Disposition"];
+export type TaskKind = Schemas["TaskKind"];
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  limit: number;
-  offset: number;
-}
+export type User = Schemas["UserOut"];
+export type LoginResponse = Schemas["LoginResult"];
+
+/** Every paged list (`Page_ContactOut_`, `Page_CallOut_`, ...) has this shape. */
+export type Page<T> = Omit<Schemas["Page_ContactOut_"], "items"> & { items: T[] };
 
 /** UserBrief */
-export interface Owner {
-  id: number;
-  login?: string;
-  display_name?: string | null;
-}
+export type Owner = Schemas["UserBrief"];
+export type CompanyBrief = Schemas["CompanyBrief"];
+export type Phone = Schemas["PhoneOut"];
+export type Contact = Schemas["ContactOut"];
+export type Company = Schemas["CompanyOut"];
+export type Call = Schemas["CallOut"];
+export type Task = Schemas["TaskOut"];
+export type Note = Schemas["NoteOut"];
+export type CardRef = Schemas["CardRef"];
+export type TimelineItem = Schemas["TimelineItem"];
+export type ContactPatch = Schemas["ContactUpdate"];
+export type ContactCreate = Schemas["ContactCreate"];
+export type NewPhone = Schemas["PhoneIn"];
+export type TaskPatch = Schemas["TaskUpdate"];
+export type TaskCreate = Schemas["TaskCreate"];
+/** GET /api/me/sip (cti/web/sip_credentials.py). */
+export type SipAccount = Schemas["SipAccount"];
+/** GET /api/admin/webhooks items. */
+export type WebhookSubscription = Schemas["SubscriptionOut"];
+/** GET /api/admin/webhooks/dead items: a delivery given up on, with the event as it was sent. */
+export type DeadLetter = Schemas["DeadLetter"];
+export type Replayed = Schemas["Replayed"];
 
-export interface CompanyBrief {
-  id: number;
+/** The other CRM's card (CTI_LOOKUP_URL), in a pop's card only: README "External card lookup". */
+export interface ExternalCard {
   name: string;
-}
-
-export interface Phone {
-  id?: number;
-  /** Normalised form used for lookups; null when the number could not be parsed. */
-  e164: string | null;
-  raw?: string | null;
-  kind?: PhoneKind | string | null;
-  label?: string | null;
-  /** Not sent by the server; a formatted form if some client adds one. */
-  display?: string | null;
-}
-
-export interface Contact {
-  id: number;
-  first_name: string;
-  last_name: string;
-  full_name?: string;
-  company: CompanyBrief | null;
-  position: string;
-  email: string;
-  owner: Owner | null;
-  status: ContactStatus;
-  source?: string;
-  created_from_call_id?: number | null;
-  phones: Phone[];
-  created_at?: string;
-  updated_at?: string;
-}
-
-export interface Company {
-  id: number;
-  name: string;
-  owner?: Owner | null;
-  tags?: string[];
-  notes?: string;
-  phones?: Phone[];
-  created_at?: string;
-  updated_at?: string;
-}
-
-export interface Call {
-  id: number;
-  linkedid?: string;
-  direction: CallDirection;
-  disposition: CallDisposition | null;
-  caller?: string;
-  callee?: string;
-  external_e164?: string | null;
-  contact_id?: number | null;
-  company_id?: number | null;
-  agent_id?: number | null;
-  queue?: string;
-  answered_by?: string;
-  started_at: string;
-  answered_at?: string | null;
-  ended_at?: string | null;
-  wait_seconds?: number;
-  talk_seconds?: number;
-  routing_reason?: string;
-  /** Settled after the bridge missed part of the call (a restart, an AMI gap); `note` says how. */
-  reconstructed?: boolean;
-  note?: string;
-}
-
-export interface Task {
-  id: number;
-  kind: TaskKind;
-  subject: string;
-  due_at?: string | null;
-  done_at?: string | null;
-  result?: string;
-  assignee_id?: number;
-  contact_id?: number | null;
-  call_id?: number | null;
-  created_at?: string;
-}
-
-export interface Note {
-  id: number;
-  contact_id?: number;
-  author_id?: number | null;
-  call_id?: number | null;
-  body: string;
-  created_at: string;
-}
-
-export interface CardRef {
-  kind: "contact" | "company" | string;
-  id: number;
-  name: string;
+  company: string;
+  owner_extension: string;
+  /** http(s) URL of the client in the other CRM, or "". */
+  link: string;
+  /** The other CRM's name (CTI_LOOKUP_CRM_NAME), for "Open in <name>". */
+  crm: string;
 }
 
 /**
- * The client card (the screen-pop payload of GET /api/lookup). The card page builds
- * one from a contact (cardFromContact); then the lists are left out and come from the timeline.
+ * The client card (GET /api/lookup, and the card of a screen-pop, which may carry the other
+ * CRM's card in `external`). The card page builds one from a contact (cardFromContact).
  */
-export interface Card {
-  phone?: string;
-  contact: Contact | null;
-  company: Company | CompanyBrief | null;
-  owner: Owner | null;
-  last_calls?: Call[];
-  open_tasks?: Task[];
-  last_notes?: Note[];
-  other_matches?: CardRef[];
-}
+export type Card = Schemas["Card"] & { external?: ExternalCard };
 
-export interface TimelineItem {
-  kind: "call" | "task" | "note";
-  at: string;
-  call?: Call | null;
-  task?: Task | null;
-  note?: Note | null;
-}
+type CardLists = "phone" | "last_calls" | "open_tasks" | "last_notes" | "other_matches";
+/** What the card component shows: a whole card, or one the card page builds from a contact
+ * (cardFromContact: the company as the contact names it; the lists come from the timeline). */
+export type CardView = Omit<Card, CardLists | "company"> & Partial<Pick<Card, CardLists>> & { company: Company | CompanyBrief | null };
 
-export interface ContactPatch {
-  first_name?: string;
-  last_name?: string;
-  email?: string | null;
-  position?: string;
-  status?: ContactStatus;
-  company_id?: number | null;
-}
-
-export interface ContactCreate extends ContactPatch {
-  phones?: NewPhone[];
-}
-
-export interface NewPhone {
-  number: string;
-  kind?: PhoneKind;
-  label?: string;
-}
-
-export interface TaskPatch {
-  subject?: string;
-  due_at?: string | null;
-  done?: boolean;
-  result?: string;
-}
-
-export interface TaskCreate {
-  kind: TaskKind;
-  subject: string;
-  due_at?: string | null;
-  contact_id?: number | null;
-  call_id?: number | null;
-}
+/** What a click-to-call needs of a number. */
+export type DialTarget = Pick<Phone, "e164" | "raw">;
 
 // ---- /ws/agent: live screen-pops (cti/screenpop/messages.py) ----------------
 
@@ -231,11 +111,3 @@ export type ServerMessage =
   | { type: "withdraw"; linkedid: string; reason: string }
   | { type: "error"; reason: string };
 
-/** GET /api/me/sip (cti/web/sip_credentials.py). */
-export interface SipAccount {
-  extension: string;
-  uri: string;
-  password: string;
-  ws_servers: string[];
-  display_name: string;
-}

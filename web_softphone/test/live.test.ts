@@ -29,9 +29,17 @@ function call(linkedid: string, fields: Partial<LiveCall> = {}): LiveCall {
 }
 
 const JANA: Card = {
-  contact: { id: 7, first_name: "Jana", last_name: "Nováková", company: null, position: "", email: "", owner: null, status: "client", phones: [] },
+  phone: "+421900123456",
+  contact: {
+    id: 7, first_name: "Jana", last_name: "Nováková", full_name: "Jana Nováková", company: null, position: "", email: "", owner: null, status: "client",
+    source: "manual", created_from_call_id: null, phones: [], created_at: "2024-05-01T09:00:00+00:00", updated_at: "2024-05-01T09:00:00+00:00",
+  },
   company: null,
   owner: null,
+  last_calls: [],
+  open_tasks: [],
+  last_notes: [],
+  other_matches: [],
 };
 
 function pop(type: PopMessage["type"], linkedid: string, card: Card | null = JANA, fields: Partial<LiveCall> = {}): PopMessage {

@@ -133,7 +133,12 @@ def without_unstorable(value: Any) -> Any:
 
 
 class Dto(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    # An answer always holds every field (defaults too): the OpenAPI document says so, and the
+    # page's generated types (web_softphone/src/generated/openapi.d.ts) need no `?` for them.
+    # Request bodies are described in validation mode, where a default stays optional.
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_serialization_defaults_required=True
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -91,6 +91,9 @@ class ReportRow(BaseModel):
     per pause reason, "" for a pause without one), null on the queue and timeline reports.
     """
 
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+    """Always sent whole: every field is required in the OpenAPI answer (the page's types)."""
+
     key: str
     label: str = ""
     offered: int | None = 0
@@ -110,6 +113,9 @@ class ReportRow(BaseModel):
 
 
 class Report(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+    """Always sent whole: every field is required in the OpenAPI answer (the page's types)."""
+
     kind: ReportKind
     start: datetime = Field(serialization_alias="from")
     end: datetime = Field(serialization_alias="to")

@@ -1,53 +1,19 @@
 // Scheduled call-backs and agent state: the shapes of /api/callbacks, /api/agents/me/state and
-// their /ws/agent frames (crm_core/services/dto/callbacks.py, cti/agents/state_view.py).
+// their /ws/agent frames (crm_core/services/dto/callbacks.py, cti/agents/state_view.py): the REST
+// shapes are the generated OpenAPI types, the frames are written here (docs/asyncapi.yaml).
 
-export interface Callback {
-  id: number;
-  kind: string;
-  subject: string;
-  due_at: string | null;
-  done_at: string | null;
-  result: string;
-  contact_id: number | null;
-  call_id: number | null;
-  assignee_id: number;
-  assignee_login: string;
-  contact_name: string;
-  phone: string | null;
-  scheduled: boolean;
-  auto_dial: boolean;
-  notified_at: string | null;
-  dialed_at: string | null;
-  overdue: boolean;
-}
+import type { components } from "../generated/openapi";
 
-export interface CallbackPlan {
-  contact_id: number;
-  subject: string;
-  due_at: string;
-  auto_dial: boolean;
-  call_id?: number | null;
-}
+type Schemas = components["schemas"];
 
-export interface QueueState {
-  queue: string;
-  paused: boolean;
-  pause_reason: string;
-  status: string;
-  membership: string;
-}
-
-export interface AgentState {
-  extension: string;
-  interface: string;
-  queues: QueueState[];
-  on_call: boolean;
-  ringing: boolean;
-  pause_reasons: string[];
-  available_queues: string[];
-  /** Epoch seconds: the automatic wrap-up after a queue call ends then. */
-  wrapup_until: number;
-}
+/** GET /api/callbacks items: the task plus `contact_name`, `phone`, `overdue`. */
+export type Callback = Schemas["CallbackOut"];
+/** POST /api/callbacks. */
+export type CallbackPlan = Schemas["CallbackCreate"];
+export type QueueState = Schemas["QueueState"];
+/** GET /api/agents/me/state, and the body of the `agent_state` frame. `wrapup_until` (epoch
+ * seconds): the automatic wrap-up after a queue call ends then. */
+export type AgentState = Schemas["AgentState"];
 
 export type CallbackFrameKind = "callback_due" | "callback_waiting" | "callback_dialing";
 

@@ -15,7 +15,7 @@ import { dueLabel } from "../callbacks/when";
 import { h, icon, mount, uid } from "../dom";
 import { cardName, formatFull, formatWhen, initials, ownerName, phoneDisplay, phoneKindLabel, statusLabel } from "../format";
 import { ICONS } from "../icons";
-import type { Call, Card, CardRef, Contact, Note, Phone, Task } from "../types";
+import type { Call, Card, CardRef, CardView, Contact, DialTarget, Note, Phone, Task } from "../types";
 import { formAlert, showAlert } from "./form";
 import { loadingBlock, withBusy } from "./loading";
 import { callIcon, callSummary, type Entry, normalizeTimeline, noteSummary, renderTimeline, taskSummary } from "./timeline";
@@ -24,11 +24,11 @@ export interface CardOptions {
   /** The timeline (GET /api/contacts/{id}/timeline), or a promise of it: shown loading until it resolves. */
   timeline?: Entry[] | Promise<unknown>;
   /** Show the Edit button. */
-  onEdit?: (card: Card) => void;
+  onEdit?: (card: CardView) => void;
   /** Show the "add a note" box; resolve when saved, reject with an Error to show its message. */
   onAddNote?: (text: string) => Promise<void>;
   /** Click-to-call (the browser phone): return true when it dialled; false lets the tel: link act. */
-  onDial?: (phone: Phone) => boolean;
+  onDial?: (phone: DialTarget) => boolean;
   /** Where a link to another card goes (other matches); without it they are plain text. */
   hrefFor?: (ref: CardRef) => string | null;
   /** How many last calls / notes to list in the side panels. */
@@ -43,8 +43,13 @@ export interface CardHandle {
   setTimeline(items: Entry[]): void;
 }
 
+/** The whole card of a contact just created, for when the lookup does not find it yet. */
+export function cardOfNew(contact: Contact, phone: string): Card {
+  return { phone, contact, company: null, owner: contact.owner, last_calls: [], open_tasks: [], last_notes: [], other_matches: [] };
+}
+
 /** The card of a contact as the card page shows it (lists come from the timeline). */
-export function cardFromContact(contact: Contact): Card {
+export function cardFromContact(contact: Contact): CardView {
   return { contact, company: contact.company, owner: contact.owner };
 }
 
@@ -53,7 +58,7 @@ function panel(title: string, ...content: (Node | null)[]): HTMLElement {
   return h("section", { class: "panel", "aria-labelledby": id }, h("h3", { id, class: "panel-title" }, title), ...content);
 }
 
-function phoneItem(phone: Phone, ringing: string | undefined, onDial?: (p: Phone) => boolean): HTMLLIElement {
+function phoneItem(phone: Phone, ringing: string | undefined, onDial?: (p: DialTarget) => boolean): HTMLLIElement {
   const shown = phoneDisplay(phone);
   const kind = phoneKindLabel(phone);
   const target = phone.e164 ?? phone.raw ?? "";
@@ -133,7 +138,7 @@ function noteComposer(onAddNote: (text: string) => Promise<void>): HTMLFormEleme
   return form;
 }
 
-export function renderCard(container: HTMLElement, card: Card, opts: CardOptions = {}): CardHandle {
+export function renderCard(container: HTMLElement, card: CardView, opts: CardOptions = {}): CardHandle {
   const contact = card.contact;
   const company = card.company;
   const name = cardName(card);

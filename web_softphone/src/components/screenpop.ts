@@ -25,9 +25,9 @@ import { callLook, contactName, formatDuration, TASK_KIND_LABELS } from "../form
 import { ICONS } from "../icons";
 import { callerLabel, clock, type Pop, type PopChange, routeLabel, secondsSince } from "../live/pops";
 import { type PopMode, PopViewPrefs } from "../live/popView";
-import type { Card, Contact, ContactPatch, Phone } from "../types";
+import type { Card, Contact, ContactPatch, DialTarget, TaskKind } from "../types";
 import { agentLabel } from "../staff";
-import { renderCard } from "./card";
+import { cardOfNew, renderCard } from "./card";
 import { formAlert, formValue, showAlert, showFieldErrors, textareaField, textField } from "./form";
 import { withBusy } from "./loading";
 
@@ -41,7 +41,7 @@ export interface PopStackOptions {
   onCardCreated: (linkedid: string, card: Card) => void;
   toast: (message: string) => void;
   /** Click-to-call on the pop's card. */
-  onDial?: (phone: Phone) => boolean;
+  onDial?: (phone: DialTarget) => boolean;
   /** What the browser phone can do for this pop's call now (the compact bar's buttons). */
   phoneActions?: (pop: Pop) => PopPhoneActions;
   /** Where the collapsed/expanded choice is kept (tests: a fresh one). */
@@ -372,7 +372,7 @@ export class PopStack {
       try {
         const card = await withBusy(button, "Creating…", async () => {
           const contact = await this.createContact(form, number);
-          return (await this.opts.api.lookup(number)) ?? { phone: number, contact, company: null, owner: contact.owner };
+          return (await this.opts.api.lookup(number)) ?? cardOfNew(contact, number);
         });
         this.opts.toast(`Card created for ${contactName(card.contact ?? { first_name: "", last_name: "" })}.`);
         this.opts.onCardCreated(view.pop.linkedid, card);
@@ -403,7 +403,7 @@ export class PopStack {
     } else {
       contact = await this.createContact(form, number);
     }
-    const card = (await api.lookup(number)) ?? { contact, company: null, owner: contact.owner };
+    const card = (await api.lookup(number)) ?? cardOfNew(contact, number);
     this.opts.onCardCreated(pop.linkedid, card);
     return contact;
   }
@@ -515,7 +515,7 @@ export class PopStack {
     const note = formValue(form, "note").trim();
     const date = formValue(form, "due_date");
     const time = formValue(form, "due_time") || "09:00";
-    const kind = formValue(form, "kind") || "callback";
+    const kind = (formValue(form, "kind") || "callback") as TaskKind;
     const subjectTyped = formValue(form, "subject").trim();
     if (!date && subjectTyped) throw new ApiError(422, "Please correct the highlighted fields.", { due_date: "Pick the date of the next contact." });
     if (!note && !date) return "";

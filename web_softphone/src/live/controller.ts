@@ -9,7 +9,7 @@ import { CallbackNotices } from "../callbacks/notices";
 import { isAgentStateFrame, isCallbackFrame } from "../callbacks/types";
 import { type PopPhoneActions, PopStack } from "../components/screenpop";
 import { h } from "../dom";
-import type { Card, Phone, ServerMessage, User } from "../types";
+import type { Card, DialTarget, ServerMessage, User } from "../types";
 import { type Pop, PopStore } from "./pops";
 import { type LiveStatus, LiveSocket } from "./socket";
 import { TitleBlinker } from "./title";
@@ -26,7 +26,7 @@ export interface LiveOptions {
   /** The server refused the token: check the session (a 401 signs the page out). */
   onAuthFailed: () => void;
   /** Click-to-call from a pop's card (the browser phone). */
-  onDial?: (phone: Phone) => boolean;
+  onDial?: (phone: DialTarget) => boolean;
   /** What the browser phone can do for a pop's call (the collapsed bar's Answer / Hang up). */
   phoneActions?: (pop: Pop) => PopPhoneActions;
   /** Override for tests/dev: the websocket URL. */

@@ -1,40 +1,14 @@
 // /api/reports shapes (crm_core/services/dto/reports.py) and the pure helpers of the reports page.
 
+import type { components } from "../generated/openapi";
 import { clock } from "../supervisor/model";
 
-export type Bucket = "hour" | "day" | "week";
+type Schemas = components["schemas"];
 
-export interface ReportRow {
-  key: string;
-  label: string;
-  offered: number | null;
-  answered: number;
-  abandoned: number | null;
-  answered_within: number;
-  service_level: number | null;
-  abandon_wait: number | null;
-  asa: number | null;
-  aht: number | null;
-  longest_wait: number | null;
-  talk_seconds: number;
-  pause_seconds: number | null;
-  /** Agent report only: seconds paused per reason ("" = paused without a reason). */
-  pause_reasons?: Record<string, number> | null;
-  login_seconds?: number | null;
-  missed_callbacks: number;
-}
-
-export interface Report {
-  kind: "queues" | "agents" | "timeline";
-  from: string;
-  to: string;
-  bucket: Bucket | null;
-  tz: string;
-  threshold: number;
-  rows: ReportRow[];
-  totals: ReportRow;
-  notes: string[];
-}
+export type Bucket = Schemas["Bucket"];
+/** One line of a report (pause, login time and `pause_reasons` on the agent report only). */
+export type ReportRow = Schemas["ReportRow"];
+export type Report = Schemas["Report"];
 
 export interface ReportParams {
   from: string; // YYYY-MM-DD, first day

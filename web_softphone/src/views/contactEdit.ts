@@ -8,7 +8,7 @@ import { contactName, PHONE_KIND_LABELS, phoneDisplay, phoneKindLabel, STATUS_LA
 import { ICONS } from "../icons";
 import { formAlert, formValue, selectField, showAlert, showFieldErrors, textareaField, textField } from "../components/form";
 import { withBusy } from "../components/loading";
-import type { Contact, ContactPatch, PhoneKind } from "../types";
+import type { Contact, ContactPatch, ContactStatus, PhoneKind } from "../types";
 
 export interface EditCallbacks {
   /** Details saved: show the card. */
@@ -79,7 +79,7 @@ export function renderContactEdit(container: HTMLElement, initial: Contact, api:
       last_name: formValue(detailsForm, "last_name").trim(),
       email: formValue(detailsForm, "email").trim(),
       position: formValue(detailsForm, "position").trim(),
-      status: formValue(detailsForm, "status"),
+      status: formValue(detailsForm, "status") as ContactStatus,
     };
     const errors: Record<string, string> = {};
     if (!values.first_name && !values.last_name) errors.last_name = "Please enter a first or a last name.";
