@@ -11,18 +11,21 @@ import type {
   Contact,
   ContactCreate,
   ContactPatch,
+  DeadLetter,
   LoginResponse,
   NewPhone,
   Note,
   Page,
   Phone,
   Call,
+  Replayed,
   SipAccount,
   Task,
   TaskCreate,
   TaskPatch,
   TimelineItem,
   User,
+  WebhookSubscription,
 } from "./types";
 
 export const TOKEN_KEY = "cti.token";
@@ -426,5 +429,27 @@ export class Api {
 
   updateTask(id: number, patch: TaskPatch): Promise<Task> {
     return this.request("PATCH", `/tasks/${id}`, { body: patch });
+  }
+
+  // ---- admins: webhooks ------------------------------------------------
+
+  /** Every webhook subscription with its `pending` and `dead` deliveries. */
+  webhookSubscriptions(): Promise<WebhookSubscription[]> {
+    return this.request("GET", "/admin/webhooks");
+  }
+
+  /** Deliveries given up on after every retry, oldest first. */
+  deadLetters(limit = 1000): Promise<DeadLetter[]> {
+    return this.request("GET", "/admin/webhooks/dead", { query: { limit } });
+  }
+
+  /** Send one dead letter again from now (404 when it is no longer dead). */
+  replayDeadLetter(deliveryId: number): Promise<Replayed> {
+    return this.request("POST", `/admin/webhooks/dead/${deliveryId}/replay`);
+  }
+
+  /** Send every dead letter again from now. */
+  replayAllDeadLetters(): Promise<Replayed> {
+    return this.request("POST", "/admin/webhooks/dead/replay");
   }
 }

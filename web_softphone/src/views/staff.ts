@@ -1,11 +1,12 @@
-// The full-width pages inside the signed-in shell: the agent's call-backs (#/callbacks, everyone)
-// and the supervisors' pages (#/supervisor, #/wallboard, #/reports):
+// The full-width pages inside the signed-in shell: the agent's call-backs (#/callbacks, everyone),
+// the supervisors' pages (#/supervisor, #/wallboard, #/reports) and the admins' (#/dead-letters):
 // they take the whole workspace (the search column is hidden, `shell.root[data-view]`), and the
-// top bar gets their links for supervisors and admins only (staffNav). One page at a time; it is
+// top bar gets their links for the roles they are for only (staffNav). One page at a time; it is
 // torn down when the route changes or the shell goes away (sign-out).
 
 import { h } from "../dom";
 import { renderCallbacksPage } from "./callbacks";
+import { renderDeadLetters } from "./deadLetters";
 import type { Route } from "../router";
 import type { User } from "../types";
 import { renderReports } from "./reports";
@@ -14,11 +15,13 @@ import { renderSupervisor, type StaffView, type StaffViewContext } from "./super
 import { renderWallboard } from "./wallboard";
 
 export const STAFF_ROLES = ["supervisor", "admin"];
+export const ADMIN_ROLES = ["admin"];
 const PAGES = {
-  supervisor: { title: "Live queues", render: renderSupervisor },
-  wallboard: { title: "Wallboard", render: renderWallboard },
-  reports: { title: "Reports", render: renderReports },
-  callbacks: { title: "Call-backs", render: null },
+  supervisor: { title: "Live queues", render: renderSupervisor, roles: STAFF_ROLES },
+  wallboard: { title: "Wallboard", render: renderWallboard, roles: STAFF_ROLES },
+  reports: { title: "Reports", render: renderReports, roles: STAFF_ROLES },
+  "dead-letters": { title: "Dead letters", render: renderDeadLetters, roles: ADMIN_ROLES },
+  callbacks: { title: "Call-backs", render: null, roles: null },
 } as const;
 type PageName = keyof typeof PAGES;
 export type StaffRoute = Extract<Route, { name: PageName }>;
@@ -32,7 +35,8 @@ export function staffNav(user: User): HTMLElement | null {
   const link = (href: string, label: string, name: string) => h("a", { href, class: "nav-link", "data-nav": name }, label);
   const mine = [link("#/", "Contacts", "search"), link("#/callbacks", "Call-backs", "callbacks")];
   if (!isStaff(user)) return h("nav", { class: "staff-nav", "aria-label": "Pages" }, mine);
-  return h("nav", { class: "staff-nav", "aria-label": "Supervisor pages" }, mine, link("#/supervisor", "Live queues", "supervisor"), link("#/wallboard", "Wallboard", "wallboard"), link("#/reports", "Reports", "reports"));
+  const admin = user.role === "admin" ? [link("#/dead-letters", "Dead letters", "dead-letters")] : [];
+  return h("nav", { class: "staff-nav", "aria-label": "Supervisor pages" }, mine, link("#/supervisor", "Live queues", "supervisor"), link("#/wallboard", "Wallboard", "wallboard"), link("#/reports", "Reports", "reports"), ...admin);
 }
 
 let current: { name: PageName; view: StaffView; root: HTMLElement } | null = null;
@@ -68,8 +72,10 @@ export function renderStaffPage(route: Route, shell: Shell, ctx: StaffViewContex
   document.title = `${PAGES[name].title} — CTI Bridge`;
   if (current?.name === name && current.root.isConnected && shell.cardPane.contains(current.root)) return true;
   stop();
-  if (!isStaff(user) && name !== "callbacks") {
-    shell.cardPane.replaceChildren(h("div", { class: "placeholder error" }, h("h2", null, "For supervisors"), h("p", { role: "alert" }, "This page is for supervisors and admins.")));
+  const roles: readonly string[] | null = PAGES[name].roles;
+  if (roles && !(user && roles.includes(user.role))) {
+    const admins = roles === ADMIN_ROLES;
+    shell.cardPane.replaceChildren(h("div", { class: "placeholder error" }, h("h2", null, admins ? "For admins" : "For supervisors"), h("p", { role: "alert" }, admins ? "This page is for admins." : "This page is for supervisors and admins.")));
     return true;
   }
   const root = h("div", { class: "staff-root" });
