@@ -2,7 +2,8 @@
 
 Both are asked at once; the local card waits as it always did, the other CRM at most its
 budget. The result is the local card (or an empty one for an unknown number) with `external`
-set to the other CRM's card, or left out when it did not answer.
+set to the other CRM's card and its name (`crm`, CTI_LOOKUP_CRM_NAME), or left out when it did
+not answer.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ def _empty_card(e164: str) -> Message:
             "open_tasks": [], "last_notes": [], "other_matches": []}  # fmt: skip
 
 
-def _merged(local: Message | None, external: ExternalCard | None, e164: str) -> Message | None:
+def _merged(
+    local: Message | None, external: ExternalCard | None, e164: str, crm: str
+) -> Message | None:
     if external is None:
         return local
     card = dict(local) if local is not None else _empty_card(e164)
-    card["external"] = external.model_dump()
+    card["external"] = external.model_dump() | {"crm": crm}
     return card
 
 
@@ -49,6 +52,6 @@ def with_external(local: CardLookup, external: ExternalLookup, region: str) -> C
             if theirs is None:
                 raise mine
             mine = None
-        return _merged(mine, theirs, e164)
+        return _merged(mine, theirs, e164, external.settings.crm_name)
 
     return lookup

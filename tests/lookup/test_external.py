@@ -115,12 +115,13 @@ async def test_the_pop_card_carries_the_other_crms_card_beside_the_local_one(
         return local_card if number == KNOWN else None
 
     pop_lookup = with_external(local, lookup, "SK")
-    assert await pop_lookup(KNOWN) == local_card | {"external": CARD}
+    named = CARD | {"crm": "the other CRM"}  # CTI_LOOKUP_CRM_NAME's default
+    assert await pop_lookup(KNOWN) == local_card | {"external": named}
     typed_locally = await pop_lookup("0900 111 222")  # no local card; the other CRM's, by E.164
     assert typed_locally is not None
     assert typed_locally["contact"] is None
     assert typed_locally["phone"] == KNOWN
-    assert typed_locally["external"] == CARD
+    assert typed_locally["external"] == named
     assert await pop_lookup("+421900999222") is None
     started = time.monotonic()
     assert await pop_lookup(SLOW) is None  # neither knows it; the pop waited the budget only

@@ -28,6 +28,7 @@ import { type PopMode, PopViewPrefs } from "../live/popView";
 import type { Card, Contact, ContactPatch, DialTarget, TaskKind } from "../types";
 import { agentLabel } from "../staff";
 import { cardOfNew, renderCard } from "./card";
+import { externalCard } from "./externalCard";
 import { formAlert, formValue, showAlert, showFieldErrors, textareaField, textField } from "./form";
 import { withBusy } from "./loading";
 
@@ -296,7 +297,14 @@ export class PopStack {
     if (pop.phase === "ended") {
       const wrapUp = this.wrapUpForm(view);
       view.wrapUp = wrapUp;
-      mount(view.body, this.outcome(pop), this.identity(pop), wrapUp);
+      mount(view.body, this.outcome(pop), this.identity(pop), this.external(pop), wrapUp);
+      return;
+    }
+    const local = pop.card && (pop.card.contact || pop.card.company) ? pop.card : null;
+    if (pop.card?.external && !local) {
+      // Known to the other CRM only: its card, and the form to make a local one.
+      view.createForm ??= this.createCardForm(view);
+      mount(view.body, this.external(pop), view.createForm);
       return;
     }
     if (pop.card) {
@@ -311,11 +319,16 @@ export class PopStack {
         hrefFor: (ref) => (ref.kind === "contact" ? this.opts.hrefForContact(ref.id) : null),
         ...(this.opts.onDial ? { onDial: this.opts.onDial } : {}),
       });
-      mount(view.body, slot);
+      mount(view.body, this.external(pop), slot);
       return;
     }
     view.createForm ??= this.createCardForm(view);
     mount(view.body, view.createForm);
+  }
+
+  /** The other CRM's card, first in the pop when it answered in time. */
+  private external(pop: Pop): HTMLElement | null {
+    return pop.card?.external ? externalCard(pop.card.external) : null;
   }
 
   private fullCardLink(card: Card | null): HTMLElement | null {

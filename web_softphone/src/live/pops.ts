@@ -129,8 +129,10 @@ export function clock(seconds: number): string {
   return h ? `${h}:${two(m)}:${two(s % 60)}` : `${two(m)}:${two(s % 60)}`;
 }
 
-/** Who is calling, as words: the card's name, else the caller ID name, else the number. */
+/** Who is calling, as words: the other CRM's name for them (it holds the client's truth), the
+ * local card's, else the caller ID name, else the number. */
 export function callerLabel(pop: Pick<Pop, "call" | "card">): string {
+  if (pop.card?.external?.name) return pop.card.external.name;
   const contact = pop.card?.contact;
   if (contact) {
     const name = [contact.first_name, contact.last_name].filter(Boolean).join(" ") || contact.full_name;

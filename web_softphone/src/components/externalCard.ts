@@ -1,0 +1,29 @@
+// The other CRM's card on a screen-pop (CTI_LOOKUP_URL, README "External card lookup"): the
+// name, company and owner it knows, and "Open in <CRM>" to the client there. Marked as coming
+// from that CRM; the local card (when there is one) follows it in the pop.
+
+import { h, icon } from "../dom";
+import { ICONS } from "../icons";
+import { agentLabel } from "../staff";
+import type { ExternalCard } from "../types";
+
+/** Only http(s) links open (the bridge checks the same; a page never trusts a foreign URL). */
+export function safeLink(link: string): string | null {
+  return /^https?:\/\/\S+$/i.test(link) ? link : null;
+}
+
+export function externalCard(card: ExternalCard): HTMLElement {
+  const crm = card.crm || "the other CRM";
+  const link = safeLink(card.link);
+  return h(
+    "section",
+    { class: "ext-card", "data-testid": "pop-external", "aria-label": `Card from ${crm}` },
+    h("p", { class: "ext-source" }, icon(ICONS.company), h("span", null, `From ${crm}`)),
+    h("h3", { class: "ext-name", "data-testid": "external-name" }, card.name),
+    card.company ? h("p", { class: "ext-company", "data-testid": "external-company" }, card.company) : null,
+    card.owner_extension ? h("p", { class: "ext-owner", "data-testid": "external-owner" }, `Owner: ${agentLabel(card.owner_extension)}`) : null,
+    link
+      ? h("a", { class: "btn btn-small ext-open", href: link, target: "_blank", rel: "noopener noreferrer", "data-testid": "external-link" }, h("span", null, `Open in ${crm}`), icon(ICONS.back, "icon flip"))
+      : null,
+  );
+}
