@@ -25,6 +25,7 @@ from crm_core.services.dto import Actor, ContactCreate, PhoneIn, UserCreate
 from cti.ami.metrics import Counters
 from cti.webhooks.sender import WebhookSender
 from tests.fixtures.browser import WEB_DB, BridgeServer
+from tests.web.axe import assert_accessible
 from tests.webhooks.conftest import SECRET, fast_settings, subscribe
 
 pytestmark = [pytest.mark.browser, WEB_DB]
@@ -104,6 +105,7 @@ async def test_dead_letters_are_listed_replayed_and_gone(
     await expect(first).to_contain_text("HTTP 503")
     await expect(first.locator("time")).not_to_be_empty()
     await page.screenshot(path=str(SCREENSHOT), animations="disabled")
+    await assert_accessible(page, "dead letters")
 
     refusing_receiver.refuse = False  # the receiver is healthy again
     await first.get_by_role("button", name=re.compile("^Replay contact.created")).click()
@@ -117,6 +119,7 @@ async def test_dead_letters_are_listed_replayed_and_gone(
     await expect(progress).to_contain_text("Delivered: nothing waiting.")
     await expect(page.get_by_test_id("dead-empty")).to_contain_text("No dead letters")
     await expect(rows).to_have_count(0)
+    await assert_accessible(page, "no dead letters")
     await expect(page.get_by_role("button", name="Replay all")).to_be_disabled()
     assert sorted(r.event["data"]["contact"]["first_name"] for r in refusing_receiver.received) == [
         "Eva",

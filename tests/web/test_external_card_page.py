@@ -32,6 +32,7 @@ from tests.fixtures.browser import (
     seed_demo,
     serve_in_loop,
 )
+from tests.web.axe import assert_accessible
 from tests.web.test_screenpop_page import JANA, Phone, new_call, pop_of, sign_in
 
 pytestmark = [pytest.mark.browser, WEB_DB]
@@ -120,6 +121,7 @@ async def test_the_pop_shows_the_other_crms_card_above_the_local_one(
     ).to_be_visible()
     await expect(pop.get_by_role("link", name="Open full card")).to_be_visible()
     await page.screenshot(path=str(SCREENSHOT), animations="disabled")
+    await assert_accessible(page, "pop with the other CRM's card")
     assert other_crm[0].asked == [JANA]
     await phone.end("missed")
 
