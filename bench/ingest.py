@@ -295,8 +295,13 @@ async def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -
 
 
 def fed(bridge: Bridge) -> int:
-    """Items the ingest task has handed to the tracker (events and resyncs)."""
-    return bridge.metrics.get("tracker.events") + bridge.metrics.get("tracker.errors")
+    """Items the ingest task has handed to the tracker (events and resyncs), and the VarSets the
+    reader dropped unparsed (variables the bridge does not read)."""
+    metrics = bridge.metrics
+    return (
+        metrics.get("tracker.events") + metrics.get("tracker.errors")
+        + metrics.get("ami_varsets_skipped")
+    )  # fmt: skip
 
 
 async def until_connected(bridge: Bridge) -> None:

@@ -111,7 +111,10 @@ async def reader_and_tracker(server: AmiServer, path: Path, stream: Stream) -> f
     pipeline.start(client.events())
     await client.start()
     try:
-        applied = lambda: metrics.get("tracker.events") + metrics.get("tracker.errors")  # noqa: E731
+        applied = lambda: (  # noqa: E731
+            metrics.get("tracker.events") + metrics.get("tracker.errors")
+            + metrics.get("ami_varsets_skipped")  # read and dropped unparsed: consumed too
+        )  # fmt: skip
         await wait_until(lambda: client.state.value == "connected" and applied() >= 1, 15, "AMI")
         before = applied()
         start = time.perf_counter()

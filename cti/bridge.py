@@ -33,6 +33,7 @@ from cti.screenpop.messages import Message
 from cti.screenpop.publisher import ScreenPopPublisher
 from cti.screenpop.registry import PopRegistry
 from cti.settings import BridgeSettings
+from cti.state.channels import VARIABLES_READ
 from cti.state.config import TrackerConfig
 from cti.state.tracker import Tracker
 from cti.stats.queue_config import queue_config
@@ -53,6 +54,7 @@ def ami_config(settings: BridgeSettings) -> AmiConfig:
         username=settings.ami_user,
         secret=settings.ami_secret,
         ping_interval=settings.ami_ping_interval,
+        variables=VARIABLES_READ,
     )
 
 

@@ -123,7 +123,7 @@ class AmiClient:
         intake = self._intake
         factory = partial(
             CtiAmiProtocol, self.counters, intake.on_message, cfg.max_message_chars,
-            intake.on_fields,
+            intake.on_fields, cfg.variables,
         )  # fmt: skip
         manager = SupervisedManager(
             on_lost=lambda exc: lost.set(), host=cfg.host, port=cfg.port,

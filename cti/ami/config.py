@@ -20,3 +20,5 @@ class AmiConfig:
     action_timeout: float = 10.0
     queue_size: int = 20_000
     max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
+    # VarSet events of other variables are dropped unparsed (None: all are read)
+    variables: frozenset[str] | None = None

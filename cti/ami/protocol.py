@@ -36,14 +36,18 @@ class CtiAmiProtocol(AMIProtocol):  # type: ignore[misc]
         on_message: MessageHook | None = None,
         max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
         on_event: EventHook | None = None,
+        variables: frozenset[str] | None = None,
     ) -> None:
         self.counters = counters or Counters()
         self.on_message = on_message
         self.on_event = on_event
-        self.framer = MessageFramer(max_message_chars)
+        self.framer = MessageFramer(max_message_chars, variables=variables)
 
     def data_received(self, data: bytes) -> None:
-        garbled, oversized = self.framer.garbled_lines, self.framer.oversized_messages
+        framer = self.framer
+        garbled, oversized, skipped = (
+            framer.garbled_lines, framer.oversized_messages, framer.skipped_varsets
+        )  # fmt: skip
         on_event = self.on_event
         for fields in self.framer.feed(data):
             if on_event is not None and "Event" in fields and _no_action_id(fields):
@@ -51,6 +55,8 @@ class CtiAmiProtocol(AMIProtocol):  # type: ignore[misc]
             else:
                 self._through_panoramisk(fields)
         self._count(garbled, oversized)
+        if framer.skipped_varsets != skipped:
+            self.counters.inc("ami_varsets_skipped", framer.skipped_varsets - skipped)
         if getattr(self, "version", None) is None and self.framer.banner:
             self.version = self.framer.banner.partition("/")[2].strip()
 

@@ -13,10 +13,11 @@ from cti.state.events import AmiEvent
 StreamFormat = Literal["ami", "json"]
 
 
-def parse_ami_text(data: bytes | str) -> list[AmiEvent]:
-    """Every `Event:` message of a raw AMI capture; responses, banner and junk are skipped."""
+def parse_ami_text(data: bytes | str, variables: frozenset[str] | None = None) -> list[AmiEvent]:
+    """Every `Event:` message of a raw AMI capture; responses, banner and junk are skipped (and
+    VarSets of variables not in `variables`, as the live reader drops them)."""
     raw = data.encode() if isinstance(data, str) else data
-    framer = MessageFramer(max_message_chars=1 << 20)
+    framer = MessageFramer(max_message_chars=1 << 20, variables=variables)
     messages = framer.feed(raw + b"\r\n\r\n")
     return [_event(fields) for fields in messages if "Event" in fields]
 

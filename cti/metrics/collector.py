@@ -52,6 +52,9 @@ class IngestLag:
             self.seconds = max(0.0, time.time() - stamped)
 
 
+VARSETS_SKIPPED_HELP = "VarSet events of variables the bridge does not read, dropped unparsed"
+
+
 class BridgeCollector(Collector):
     def __init__(self, bridge: BridgeParts, lag: IngestLag, clients: Mapping[str, int]) -> None:
         self._bridge, self._lag, self._clients = bridge, lag, clients
@@ -61,6 +64,8 @@ class BridgeCollector(Collector):
         connected = self._bridge.ami.state is ConnectionState.CONNECTED
         yield _gauge("cti_ami_connected", "1 while the AMI session is up", float(connected))
         yield _counter("cti_ami_events", "AMI events read", counts.get("ami_events", 0))
+        skipped = counts.get("ami_varsets_skipped", 0)
+        yield _counter("cti_ami_varsets_skipped", VARSETS_SKIPPED_HELP, skipped)
         applied = counts.get("tracker.events", 0)
         yield _counter("cti_tracker_events", "events the tracker applied", applied)
         yield _gauge("cti_ingest_lag_seconds", LAG_HELP, self._lag.seconds)

@@ -10,6 +10,8 @@ _UNKNOWN = frozenset({"", "<unknown>", "<Unknown>"})
 # Channel variables the dialplan sets for the call record.
 _RECORDING_VARS = frozenset({"MIXMONITOR_FILENAME", "CTI_RECORDING"})
 _ROUTE_REASON_VAR = "CTI_ROUTE_REASON"
+# Every VarSet the tracker reads: the AMI reader may drop the rest unparsed.
+VARIABLES_READ = _RECORDING_VARS | {_ROUTE_REASON_VAR}
 
 
 def on_newchannel(reg: Registry, event: AmiEvent) -> None:

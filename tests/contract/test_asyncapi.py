@@ -19,7 +19,7 @@ from crm_core.models import WebhookEvent
 from crm_core.services import Services
 from cti.bridge import Bridge
 from tests.crm_core.conftest import SYSTEM
-from tests.fixtures.bridge import agent_socket, wait_until
+from tests.fixtures.bridge import agent_socket, consumed, wait_until
 from tests.fixtures.db import LoginAs
 from tests.metrics.test_metrics import fake_asterisk, served
 from tests.webhooks.conftest import whole_call
@@ -71,8 +71,7 @@ async def test_websocket_frames_match_the_document(
         agent_socket(f"{ws}/ws/supervisor", boss.token) as stats,
     ):
         await bridge.ami.send_action({"Action": "BenchStream", "File": str(path), "Rate": "0"})
-        await wait_until(lambda: bridge.metrics.get("tracker.events") >= stream.events, 60,
-                             "traffic")  # fmt: skip
+        await wait_until(lambda: consumed(bridge) >= stream.events, 60, "traffic")
         agent_frames, supervisor_frames = await asyncio.gather(collect(pops, 3), collect(stats, 3))
     assert {"hello", "snapshot"} <= check("agent", agent_frames)
     assert {"hello", "snapshot"} <= check("supervisor", supervisor_frames)

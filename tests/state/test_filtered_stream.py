@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from cti.ami.recorded import parse_ami_text
+from cti.state.channels import VARIABLES_READ
 from cti.state.events import AmiEvent
 from tests.state.helpers import ended_records
-from tests.state.scenarios import load, scenario_names
+from tests.state.scenarios import SCENARIOS, load, scenario_names
 
 MANAGER_CONF = Path(__file__).resolve().parents[2] / "dialplans" / "asterisk" / "manager.conf"
 _NAME = re.compile(r"^eventfilter\(name\((\w+)\)\)\s*=", re.M)
@@ -40,3 +42,17 @@ def test_filtered_stream_gives_the_same_records(name: str) -> None:
     filtered = seen_by_bridge(scenario.events)
     assert len(filtered) < len(scenario.events)
     assert [r.as_dict() for r in ended_records(filtered, scenario.config)] == full
+
+
+@pytest.mark.parametrize("name", scenario_names())
+def test_the_readers_varset_skip_gives_the_same_records(name: str) -> None:
+    """The live reader drops VarSets the tracker does not read (a PBX without the filter)."""
+    scenario = load(name)
+    full = [r.as_dict() for r in ended_records(scenario.events, scenario.config)]
+    raw = (SCENARIOS / f"{name}.ami").read_bytes()
+    kept = parse_ami_text(raw, VARIABLES_READ)
+    unread = [
+        e for e in scenario.events if e.name == "VarSet" and e.get("Variable") not in VARIABLES_READ
+    ]
+    assert len(kept) < len(scenario.events) or not unread
+    assert [r.as_dict() for r in ended_records(kept, scenario.config)] == full
