@@ -13,6 +13,8 @@ from fastapi import FastAPI
 
 from crm_core.services import Services
 from crm_core.services.call_followup import FollowUpRules
+from crm_core.services.dto.queue_callbacks import QueueCallbackPolicy
+from crm_core.services.queue_callback_rules import QueueCallbackRules
 from crm_core.webhooks.call_events import CallWebhookEvents
 from cti.agents.event_log import AgentEventLog
 from cti.ami.client import AmiClient
@@ -27,6 +29,7 @@ from cti.ingest.tracking_store import TrackingStore
 from cti.lookup.external import ExternalLookup
 from cti.lookup.pop_card import with_external
 from cti.lookup.settings import LookupSettings
+from cti.queue_callbacks.runtime import build_dialler
 from cti.routing.runtime import TelephonyRuntime
 from cti.routing.settings import TelephonySettings
 from cti.screenpop.messages import Message
@@ -99,6 +102,15 @@ class Bridge:
         self.telephony.feed.listeners.append(self.agent_log)
         self.agent_page = AgentPageRuntime(settings, services, bus, self.telephony, self.stats)
         services.calls.add_hook(FollowUpRules(lead_policy=settings.lead_policy))
+        policy = QueueCallbackPolicy(
+            attempts=settings.queue_callback_attempts,
+            retry_seconds=settings.queue_callback_retry_seconds,
+        )
+        services.calls.add_hook(QueueCallbackRules(policy))
+        self.queue_callbacks = build_dialler(
+            settings, services, self.telephony, self.stats, self.agent_page.states,
+            self.tracker, self.ami,
+        )  # fmt: skip
         self.webhook_settings = webhooks or WebhookSettings()
         self.webhooks = self._webhooks(self.webhook_settings)
 
@@ -127,6 +139,8 @@ class Bridge:
         await self.telephony.start()
         await self.ami.start()
         self.agent_page.start()
+        if self.settings.queue_callback_enabled:
+            self.queue_callbacks.start()
         if self.webhook_settings.enabled:
             self.webhooks.start()
         log.info("bridge started; AMI %s:%s", self.settings.ami_host, self.settings.ami_port)
@@ -134,6 +148,7 @@ class Bridge:
     async def stop(self) -> None:
         """Stop reading, then give the sinks SHUTDOWN_DRAIN_SECONDS to write what they hold."""
         steps = (
+            self.queue_callbacks.stop,
             self.agent_page.stop,
             self.ami.stop,
             self.telephony.stop,

@@ -36,6 +36,13 @@ class BridgeSettings(BaseSettings):
     # bridge may dial an auto-dial call-back itself when the agent is free.
     callback_poll_seconds: float = Field(2.0, gt=0)
     callback_auto_dial: bool = True
+    # Queue call-back (cti/queue_callbacks/): a caller who pressed the key is called back when
+    # their kept place reaches the head of the queue and a member is free; a caller who does not
+    # answer is tried `attempts` times, `retry_seconds` apart, then gets a call-back task.
+    queue_callback_enabled: bool = True
+    queue_callback_poll_seconds: float = Field(1.0, gt=0)
+    queue_callback_attempts: int = Field(3, ge=1, le=10)
+    queue_callback_retry_seconds: float = Field(120.0, ge=0)
     # The PBX's CEL log as JSON lines (dialplans/asterisk/cel_custom.conf), read after a restart
     # or an AMI gap to settle the calls missed meanwhile; empty: settle from the listing alone.
     # `make run` on the sandbox sets it to the sandbox's file.

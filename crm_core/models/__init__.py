@@ -9,6 +9,7 @@ from crm_core.models.company import Company
 from crm_core.models.contact import Contact
 from crm_core.models.note import Note
 from crm_core.models.phone import Phone
+from crm_core.models.queue_callback import QueueCallback
 from crm_core.models.routing import RoutingRule, RoutingState
 from crm_core.models.task import Task
 from crm_core.models.user import User, UserExtension
@@ -25,6 +26,7 @@ __all__ = [
     "Note",
     "OpenCallState",
     "Phone",
+    "QueueCallback",
     "RoutingRule",
     "RoutingState",
     "Task",

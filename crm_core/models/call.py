@@ -39,7 +39,7 @@ class Call(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     wait_seconds: Mapped[int] = mapped_column(Integer, default=0)
     talk_seconds: Mapped[int] = mapped_column(Integer, default=0)
-    disposition: Mapped[str | None] = mapped_column(String(16), index=True)
+    disposition: Mapped[str | None] = mapped_column(String(32), index=True)
     recording: Mapped[str] = mapped_column(String(500), default="")
     routing_reason: Mapped[str] = mapped_column(String(200), default="")
     transfers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
@@ -47,3 +47,7 @@ class Call(Base):
     # says what is unknown.
     reconstructed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     note: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Queue call-back (migration 0010): when the caller joined the queue, and on a call-back
+    # call the linkedid of the call whose caller asked for it.
+    queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    callback_of: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)

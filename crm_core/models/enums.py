@@ -37,6 +37,17 @@ class Disposition(StrEnum):
     ABANDONED = "abandoned"
     BUSY = "busy"
     FAILED = "failed"
+    # the caller left the queue with the call-back key: the bridge calls back (queue_callbacks)
+    CALLBACK_REQUESTED = "callback_requested"
+
+
+class QueueCallbackStatus(StrEnum):
+    """A queue call-back's life: waiting for its turn, being dialled, done."""
+
+    WAITING = "waiting"  # the virtual place in the queue (also between attempts)
+    DIALING = "dialing"  # the agent's phone rings, then the caller's
+    ANSWERED = "answered"  # the caller answered the call-back
+    TASK = "task"  # every attempt failed: a call-back task for the queue
 
 
 class TaskKind(StrEnum):

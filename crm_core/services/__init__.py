@@ -24,6 +24,7 @@ from crm_core.services.contacts import ContactService
 from crm_core.services.due_callbacks import DueCallbacks
 from crm_core.services.merge import MergeService
 from crm_core.services.notes import NoteService
+from crm_core.services.queue_callbacks import QueueCallbackService
 from crm_core.services.routing import RoutingService
 from crm_core.services.tasks import TaskService, insert_task
 from crm_core.services.users import UserService
@@ -52,6 +53,7 @@ class Services:
     agent_events: AgentEventService
     callbacks: CallbackService
     due_callbacks: DueCallbacks
+    queue_callbacks: QueueCallbackService
     webhooks: WebhookService
     webhook_deliveries: DeliveryStore
 
@@ -85,6 +87,7 @@ def build_services(settings: CrmSettings, engine: AsyncEngine | None = None) -> 
         agent_events=AgentEventService(sessions, settings),
         callbacks=CallbackService(sessions, settings),
         due_callbacks=DueCallbacks(sessions, settings),
+        queue_callbacks=QueueCallbackService(sessions, settings),
         webhooks=WebhookService(sessions, settings),
         webhook_deliveries=DeliveryStore(sessions, settings),
     )

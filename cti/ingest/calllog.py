@@ -54,6 +54,8 @@ def to_crm(call: CallRecord) -> CallRecordIn:
             "routing_reason": _short(call.route_reason, 200),
             "reconstructed": call.reconstructed,
             "note": _short(call.note, 200),
+            "queued_at": _time(call.queued_at),
+            "callback_of": _short(call.callback_of),
             "transfers": [
                 {
                     "kind": t.kind,

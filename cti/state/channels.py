@@ -10,8 +10,10 @@ _UNKNOWN = frozenset({"", "<unknown>", "<Unknown>"})
 # Channel variables the dialplan sets for the call record.
 _RECORDING_VARS = frozenset({"MIXMONITOR_FILENAME", "CTI_RECORDING"})
 _ROUTE_REASON_VAR = "CTI_ROUTE_REASON"
+_QUEUE_CALLBACK_VAR = "CTI_QUEUE_CALLBACK"  # cti-queue-callback: the caller pressed the key
+_CALLBACK_OF_VAR = "CTI_CALLBACK_OF"  # set by the bridge's Originate of a queue call-back
 # Every VarSet the tracker reads: the AMI reader may drop the rest unparsed.
-VARIABLES_READ = _RECORDING_VARS | {_ROUTE_REASON_VAR}
+VARIABLES_READ = _RECORDING_VARS | {_ROUTE_REASON_VAR, _QUEUE_CALLBACK_VAR, _CALLBACK_OF_VAR}
 
 
 def on_newchannel(reg: Registry, event: AmiEvent) -> None:
@@ -72,3 +74,7 @@ def on_varset(reg: Registry, event: AmiEvent) -> None:
         call.recording = value
     elif variable == _ROUTE_REASON_VAR and value:
         call.route_reason = value
+    elif variable == _QUEUE_CALLBACK_VAR and call.caller_uid == event.get("Uniqueid"):
+        call.callback_requested = value or call.queue or ""
+    elif variable == _CALLBACK_OF_VAR and value:
+        call.callback_of = value

@@ -13,6 +13,8 @@ FAILED_DIAL = frozenset({"CHANUNAVAIL", "CONGESTION"})
 def disposition_of(call: Call) -> Disposition:
     if call.answered:
         return "answered"
+    if call.callback_requested is not None:
+        return "callback_requested"  # left the queue by choice: the bridge calls back
     if call.queue is not None:
         return _queued(call)
     if call.dial_status == "BUSY" or (call.caller_cause in BUSY_CAUSES and not call.ring_seen):

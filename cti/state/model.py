@@ -56,6 +56,8 @@ class Call:
         "agents_rang",
         "answered_at",
         "answered_by",
+        "callback_of",
+        "callback_requested",
         "callee",
         "caller",
         "caller_cause",
@@ -70,6 +72,7 @@ class Call:
         "note",
         "originated",
         "queue",
+        "queued_at",
         "reconstructed",
         "recording",
         "ring_seen",
@@ -94,6 +97,10 @@ class Call:
         self.dialled = ""
         self.direction: Direction = "internal"
         self.queue: str | None = None
+        self.queued_at: float | None = None  # when the caller joined the queue
+        # the queue the caller left with the call-back key (cti-queue-callback)
+        self.callback_requested: str | None = None
+        self.callback_of: str | None = None  # a queue call-back: the linkedid of the call it serves
         self.agents_rang: list[str] = []
         self.wave_start = 0
         self.ringing: tuple[str, ...] = ()

@@ -11,6 +11,7 @@ def on_queue_caller_join(reg: Registry, event: AmiEvent) -> None:
     queue = event.get("Queue")
     if call is not None and queue and call.queue is None:
         call.queue = queue
+        call.queued_at = reg.now
         reg.touch(call)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Direction = Literal["inbound", "outbound", "internal"]
-Disposition = Literal["answered", "missed", "abandoned", "busy", "failed"]
+Disposition = Literal["answered", "missed", "abandoned", "busy", "failed", "callback_requested"]
 TransferKind = Literal[
     "blind", "attended", "blonde", "pickup", "forward", "park", "retrieve", "conference"
 ]
@@ -50,6 +50,8 @@ class CallRecord:
     route_reason: str | None
     note: str | None = None
     reconstructed: bool = False
+    queued_at: float | None = None
+    callback_of: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         fields = {name: getattr(self, name) for name in self.__slots__}

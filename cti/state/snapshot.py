@@ -31,6 +31,8 @@ def snapshot(call: Call, ended_at: float | None = None) -> CallRecord:
         route_reason=call.route_reason,
         note=call.note,
         reconstructed=call.reconstructed,
+        queued_at=call.queued_at,
+        callback_of=call.callback_of,
     )
 
 

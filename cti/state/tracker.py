@@ -173,6 +173,10 @@ class Tracker:
                 found[linkedid] = (caller.uid, caller.name, caller.exten)
         return found
 
+    def callback_calls(self) -> dict[str, str]:
+        """Open queue call-back calls: the linkedid they call back -> their own linkedid."""
+        return {c.callback_of: c.linkedid for c in self._reg.calls.values() if c.callback_of}
+
     def channel_names(self) -> dict[str, str]:
         return {uid: channel.name for uid, channel in self._reg.channels.items()}
 

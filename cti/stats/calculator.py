@@ -47,6 +47,8 @@ class QueueStats:
         self.agents: dict[str, Agent] = {}
         # the CRM's display name per extension (StatsRuntime reads it); None until first read
         self.directory: dict[str, str] | None = None
+        # callers who left a queue with the call-back key, their places kept (the dialler sets it)
+        self.virtual: dict[str, list[dict[str, Any]]] = {}
         self._joins: OrderedDict[tuple[str, str], float] = OrderedDict()
         # QueueCallerAbandon also fires when Queue() times out: it is an abandon only if the
         # caller's channel hangs up next, a timeout if it goes on to dial someone (the fallback).
@@ -109,7 +111,7 @@ class QueueStats:
 
     def snapshot(self, now: float) -> dict[str, Any]:
         self.refresh(now)
-        names = sorted(set(self.days) | set(self.live))
+        names = sorted(set(self.days) | set(self.live) | set(self.virtual))
         return {
             "type": "snapshot",
             "at": now,
@@ -138,6 +140,7 @@ class QueueStats:
                 {"linkedid": w.linkedid, "caller": w.caller, "waited": now - w.joined_at}
                 for w in sorted(live.waiting.values(), key=lambda w: w.joined_at)
             ],
+            "virtual_callers": list(self.virtual.get(name, ())),
             "agents": counts,
             "paused_reasons": sorted({m.reason for m in live.members.values() if m.paused}),
             "asterisk": dict(live.asterisk),

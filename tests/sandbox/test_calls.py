@@ -117,5 +117,8 @@ async def test_the_cti_user_gets_only_filtered_events(world: World, sandbox: San
     assert {"Newchannel", "AgentConnect", "Hangup", "BridgeEnter"} <= filtered.names()
     variables = {event["Variable"] for event in filtered.named("VarSet")}
     assert "MIXMONITOR_FILENAME" in variables
-    assert variables <= {"MIXMONITOR_FILENAME", "CTI_ROUTE_REASON", "CTI_ROUTE_TARGET"}
+    assert variables <= {
+        "MIXMONITOR_FILENAME", "CTI_ROUTE_REASON", "CTI_ROUTE_TARGET", "CTI_QUEUE_CALLBACK",
+        "CTI_CALLBACK_OF",
+    }  # fmt: skip
     assert len(filtered.events) < len(everything.events) / 2

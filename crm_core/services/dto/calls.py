@@ -51,6 +51,8 @@ class CallRecord(Dto):
     transfers: list[Transfer] = Field(default_factory=list)
     reconstructed: bool = False
     note: Annotated[str, StringConstraints(max_length=200)] = ""
+    queued_at: AwareDatetime | None = Field(None, description="when the caller joined the queue")
+    callback_of: Short = Field("", description="a queue call-back: the call it calls back")
 
 
 class CallOut(Dto):
@@ -77,6 +79,8 @@ class CallOut(Dto):
     transfers: list[dict[str, Any]]
     reconstructed: bool = False
     note: str = ""
+    queued_at: datetime | None = None
+    callback_of: str = ""
 
 
 class CallFilter(PageParams):

@@ -116,6 +116,8 @@ class UserAgent(asyncio.DatagramProtocol):
             dialog = self.dialogs.get(response.call_id)
             if dialog is not None:
                 dialog.early(response)
+                if response.status == 183 and sdp.media_address(response.body) is not None:
+                    dialog.start_media(response.body)  # early media: prompts, DTMF both ways
                 dialog.ringing.set()
         future = self._pending.get((response.call_id, number, method))
         if response.status >= 200 and future is not None and not future.done():

@@ -62,6 +62,8 @@ class Dialog:
     # (message/sipfrag), and whether its subscription ended.
     refer_status: int = 0
     refer_done: asyncio.Event = field(default_factory=asyncio.Event)
+    # the payload type the other side's SDP gave RFC 4733 events (None: it takes no DTMF)
+    dtmf_payload: int | None = None
 
     @classmethod
     def incoming(cls, invite: SipMessage, me: Contact) -> Dialog:
@@ -79,8 +81,17 @@ class Dialog:
     def start_media(self, remote_sdp: str) -> None:
         """Send our audio where the other side's SDP says (again after a re-INVITE)."""
         address = sdp.media_address(remote_sdp)
+        self.dtmf_payload = sdp.telephone_event(remote_sdp)
         if self.media is not None and address is not None:
             self.media.start(address)
+
+    async def press(self, keys: str) -> None:
+        """Press keys on this call's keypad: RFC 4733 events in the media stream (plain legs)."""
+        if self.media is None or self.dtmf_payload is None or self.media.remote is None:
+            raise RuntimeError("this call leg carries no RFC 4733 DTMF")
+        for key in keys:
+            await self.media.send_dtmf(key, self.dtmf_payload)
+            await asyncio.sleep(0.1)
 
     @property
     def local_tag(self) -> str:

@@ -1,6 +1,7 @@
 """Real media for plain RTP legs: PCMU/8000 in 20 ms packets of a 400 Hz tone, for the life of a
 call, sent from the port announced in our SDP to the one in the remote SDP; what arrives is
-counted.
+counted. A key press is sent as RFC 4733 telephone events in the same stream (`send_dtmf`): the
+tone pauses while the event's packets go out, as a phone's audio does.
 
 Only plain RTP/AVP legs (the carrier's trunk) get media. WebRTC legs (DTLS-SRTP, the agents'
 endpoints) get none: this user agent cannot do DTLS.
@@ -9,13 +10,13 @@ endpoints) get none: this user agent cannot do DTLS.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import math
 import secrets
 import struct
 from typing import cast
 
 PCMU, PCMA = 0, 8
+DTMF_EVENTS = {key: code for code, key in enumerate("0123456789*#")}
 FRAME_SECONDS = 0.02
 SAMPLES_PER_FRAME = 160  # 20 ms at 8 kHz
 
@@ -46,6 +47,10 @@ class RtpStream(asyncio.DatagramProtocol):
         self._transport: asyncio.DatagramTransport | None = None
         self._sender: asyncio.Task[None] | None = None
         self._ssrc = secrets.randbits(32)
+        self._sequence = 0
+        self._timestamp = 0
+        self._pressing = False
+        self.dtmf_sent = ""  # the keys sent so far
 
     @classmethod
     async def open(cls, host: str) -> RtpStream:
@@ -79,18 +84,41 @@ class RtpStream(asyncio.DatagramProtocol):
     async def _send_loop(self) -> None:
         loop = asyncio.get_running_loop()
         due = loop.time()
-        for sequence in range(1 << 62):
-            self._send(sequence)
+        while True:
+            if not self._pressing:
+                self.sent += self._send_packet(PCMU, TONE, marker=self._sequence == 0)
+                self._timestamp += SAMPLES_PER_FRAME
             due += FRAME_SECONDS
             await asyncio.sleep(max(0.0, due - loop.time()))
 
-    def _send(self, sequence: int) -> None:
+    async def send_dtmf(self, digit: str, payload_type: int, seconds: float = 0.2) -> None:
+        """One key as RFC 4733 events: a packet every 20 ms with the duration so far (the first
+        marked), then the end packet three times; all carry the event's start timestamp."""
+        event = DTMF_EVENTS[digit]
+        self._pressing = True
+        try:
+            frames = max(1, round(seconds / FRAME_SECONDS))
+            for frame in range(1, frames + 1):
+                body = struct.pack("!BBH", event, 10, frame * SAMPLES_PER_FRAME)
+                self._send_packet(payload_type, body, marker=frame == 1)
+                await asyncio.sleep(FRAME_SECONDS)
+            end = struct.pack("!BBH", event, 0x80 | 10, frames * SAMPLES_PER_FRAME)
+            for _ in range(3):
+                self._send_packet(payload_type, end, marker=False)
+            self._timestamp += frames * SAMPLES_PER_FRAME
+            self.dtmf_sent += digit
+        finally:
+            self._pressing = False
+
+    def _send_packet(self, payload_type: int, body: bytes, marker: bool) -> bool:
         if self._transport is None or self.remote is None or self._transport.is_closing():
-            return
-        marker = 0x80 if sequence == 0 else 0
-        timestamp = (sequence * SAMPLES_PER_FRAME) & 0xFFFFFFFF
-        sequence &= 0xFFFF
-        header = struct.pack("!BBHII", 0x80, marker | PCMU, sequence, timestamp, self._ssrc)
-        with contextlib.suppress(OSError):
-            self._transport.sendto(header + TONE, self.remote)
-            self.sent += 1
+            return False
+        timestamp = self._timestamp & 0xFFFFFFFF
+        first = (0x80 if marker else 0) | payload_type
+        header = struct.pack("!BBHII", 0x80, first, self._sequence & 0xFFFF, timestamp, self._ssrc)
+        self._sequence += 1
+        try:
+            self._transport.sendto(header + body, self.remote)
+        except OSError:
+            return False
+        return True
