@@ -451,6 +451,11 @@ export interface components {
       answered_at: string | null;
       /** Answered By */
       answered_by: string;
+      /**
+       * Callback Of
+       * @default
+       */
+      callback_of: string;
       /** Callee */
       callee: string;
       /** Caller */
@@ -476,6 +481,8 @@ export interface components {
       note: string;
       /** Queue */
       queue: string;
+      /** Queued At */
+      queued_at: string | null;
       /**
        * Reconstructed
        * @default false
@@ -863,7 +870,7 @@ export interface components {
      * Disposition
      * @enum {string}
      */
-    Disposition: "answered" | "missed" | "abandoned" | "busy" | "failed";
+    Disposition: "answered" | "missed" | "abandoned" | "busy" | "failed" | "callback_requested";
     /** ErrorOut */
     ErrorOut: {
       card?: components["schemas"]["CardRef"] | null;
