@@ -60,6 +60,7 @@ class Services:
     async def dispose(self) -> None:
         self.cards.close()
         self.users.close()
+        self.routing.close()
         await self.engine.dispose()
 
 
@@ -83,7 +84,7 @@ def build_services(settings: CrmSettings, engine: AsyncEngine | None = None) -> 
         tasks=TaskService(sessions, settings),
         notes=NoteService(sessions, settings),
         audit=AuditService(sessions, settings),
-        routing=RoutingService(sessions, settings),
+        routing=RoutingService(sessions, settings, engine),
         agent_events=AgentEventService(sessions, settings),
         callbacks=CallbackService(sessions, settings),
         due_callbacks=DueCallbacks(sessions, settings),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm_core.db import Sessions
 from crm_core.errors import InvalidFieldError, NotFoundError
@@ -19,14 +20,15 @@ from crm_core.services import routing_store as store
 from crm_core.services.audit import diff, record
 from crm_core.services.base import STAFF, ServiceBase, require_role
 from crm_core.services.dto import Actor
-from crm_core.services.routing_caller import CallerProfile, caller_profile
+from crm_core.services.routing_caller import CallerLookup, CallerProfile
 from crm_core.services.routing_dto import RuleOut, RulePatch, RuleSet, RuleSpec
 from crm_core.settings import CrmSettings
 
 
 class RoutingService(ServiceBase):
-    def __init__(self, sessions: Sessions, settings: CrmSettings) -> None:
+    def __init__(self, sessions: Sessions, settings: CrmSettings, engine: AsyncEngine) -> None:
         super().__init__(sessions, settings)
+        self._callers = CallerLookup(engine, self.region)
         self.changes = 0  # changes made through this process
         self._queues: Callable[[], Iterable[str]] = lambda: store.DEFAULT_QUEUES
 
@@ -62,8 +64,10 @@ class RoutingService(ServiceBase):
         return True
 
     async def caller(self, number: str) -> CallerProfile:
-        async with self._sessions() as session:
-            return await caller_profile(session, number, self.region)
+        return await self._callers.profile(number)
+
+    def close(self) -> None:
+        self._callers.close()
 
     async def list(self, actor: Actor) -> list[RuleOut]:
         require_role(actor, *STAFF)
