@@ -47,7 +47,7 @@ def view(standing: Standing, now: float) -> dict[str, object]:
     return {
         "linkedid": place.call_linkedid,
         "caller": place.number,
-        "name": place.contact_name,
+        "name": "" if place.contact_name == place.number else place.contact_name,  # a lead card
         "position": standing.position,
         "waited": max(0.0, now - place.queued_at.timestamp()),
         "status": str(place.status),

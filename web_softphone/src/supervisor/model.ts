@@ -18,8 +18,26 @@ export interface WaitingCaller {
   waited: number;
 }
 
+/** A caller who pressed 1 and left the queue: their place is kept (cti/queue_callbacks/places.py). */
+export interface VirtualCaller {
+  linkedid: string;
+  caller: string;
+  name: string;
+  /** 1: the head of the queue, counting the callers on the line who joined earlier. */
+  position: number;
+  /** Seconds since the caller joined the queue (the place kept). */
+  waited: number;
+  status: "waiting" | "dialing" | string;
+  attempts: number;
+  /** The agent dialled last (while dialing: whose phone rings). */
+  extension: string;
+  next_attempt_at: number;
+}
+
 export interface QueueView {
   name: string;
+  /** Callers waiting virtually for a call-back, in queue order. */
+  virtual_callers?: VirtualCaller[];
   service_level_seconds: number;
   waiting: number;
   longest_wait: number;

@@ -31,6 +31,7 @@ import {
 } from "../supervisor/model";
 import { SpyControl } from "../supervisor/spy";
 import { type Column, sortableTable } from "../supervisor/table";
+import { renderVirtualCallers } from "../supervisor/virtual";
 
 export interface StaffViewContext {
   api: Api;
@@ -173,6 +174,7 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
   }
 
   const summary = h("div", { class: "sup-summary", "data-testid": "sup-summary" });
+  const virtual = h("div", { class: "virtual-callers" });
   const updated = h("span", { class: "muted small", "data-testid": "sup-updated" });
   const root = h(
     "section",
@@ -185,6 +187,7 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
     ),
     summary,
     h("div", { class: "panel" }, h("h2", { class: "panel-title" }, "Queues"), editor, queues.element),
+    h("div", { class: "panel", "data-testid": "virtual-panel" }, h("h2", { class: "panel-title" }, "Waiting for a call-back"), virtual),
     h("div", { class: "panel" }, h("h2", { class: "panel-title" }, "Agents"), spy.status, agents.element),
   );
   pane.replaceChildren(root);
@@ -201,6 +204,7 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
         : h("div", { class: "ok-banner" }, list.length ? "All queues within their thresholds." : "Waiting for the first queue figures…"),
     );
     queues.update(list);
+    renderVirtualCallers(virtual, list, age());
     agents.update(snapshot.agents);
     updated.textContent = `Updated ${new Date(receivedAt).toLocaleTimeString()}`;
   }
