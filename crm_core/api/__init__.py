@@ -15,6 +15,7 @@ from crm_core.api import (
     companies,
     contacts,
     reports,
+    rotation,
     routing,
     tasks,
     webhooks,
@@ -26,6 +27,7 @@ def api_router() -> APIRouter:
     router = APIRouter(prefix="/api")
     modules = (
         auth,
+        rotation,  # before contacts: /contacts/stale.csv is not a /contacts/{id}
         contacts,
         companies,
         calls,

@@ -1,4 +1,5 @@
-"""/api/contacts: list and search, CRUD, phones, timeline, notes, promotion, merging."""
+"""/api/contacts: list and search, CRUD, phones, timeline, notes, promotion, merging (the
+rotation's /api/contacts/stale... routes are crm_core.api.rotation)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ from crm_core.services.dto import (
 )
 from crm_core.services.dto.common import NO_NUL
 
-MAX_STALE_DAYS = 36_500
 router = APIRouter(prefix="/contacts", tags=["contacts"], responses=errors(400, 401, 403, 404, 409))
 
 
@@ -34,17 +34,6 @@ async def list_contacts(
 ) -> Page[ContactOut]:
     """Contacts matching `q` (name, company, email, or a phone in any spelling)."""
     return await services.search.search(q, page)
-
-
-@router.get("/stale")
-async def stale_clients(
-    _actor: ActorDep,
-    services: ServicesDep,
-    page: PageDep,
-    days: Annotated[int, Query(ge=1, le=MAX_STALE_DAYS)] = 30,
-) -> Page[ContactOut]:
-    """Clients nobody has called for `days` days (at most a century)."""
-    return await services.search.stale_clients(days, page)
 
 
 @router.post("", status_code=201)

@@ -25,6 +25,7 @@ from crm_core.services.due_callbacks import DueCallbacks
 from crm_core.services.merge import MergeService
 from crm_core.services.notes import NoteService
 from crm_core.services.queue_callbacks import QueueCallbackService
+from crm_core.services.rotation import RotationService
 from crm_core.services.routing import RoutingService
 from crm_core.services.tasks import TaskService, insert_task
 from crm_core.services.users import UserService
@@ -41,6 +42,7 @@ class Services:
     users: UserService
     contacts: ContactService
     search: ContactSearch
+    rotation: RotationService
     merge: MergeService
     companies: CompanyService
     cards: CardService
@@ -76,6 +78,7 @@ def build_services(settings: CrmSettings, engine: AsyncEngine | None = None) -> 
         users=UserService(sessions, settings, signer),
         contacts=ContactService(sessions, settings),
         search=ContactSearch(sessions, settings),
+        rotation=RotationService(sessions, settings),
         merge=MergeService(sessions, settings),
         companies=CompanyService(sessions, settings),
         cards=CardService(sessions, settings, engine),

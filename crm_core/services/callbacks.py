@@ -8,6 +8,8 @@ Agents see and change their own call-backs only (another's is 404); staff see ev
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +36,37 @@ PAST_GRACE = timedelta(seconds=90)
 def _require_future(due_at: datetime, now: datetime) -> None:
     if due_at < now - PAST_GRACE:
         raise InvalidFieldError("due_at", "is in the past; pick a time from now on")
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    contact_id: int
+    assignee_id: int
+    due_at: datetime
+
+
+async def insert_callbacks(
+    session: AsyncSession, actor: Actor, plans: Sequence[Planned], subject: str, auto_dial: bool
+) -> list[CallbackOut]:
+    """Many call-backs in an open transaction (the rotation's bulk plan), each audited as one
+    planned on a card; the cards and assignees are known to exist."""
+    tasks = [
+        Task(
+            kind=TaskKind.CALLBACK.value, scheduled=True, subject=subject, auto_dial=auto_dial,
+            contact_id=plan.contact_id, assignee_id=plan.assignee_id, due_at=plan.due_at,
+        )
+        for plan in plans
+    ]  # fmt: skip
+    session.add_all(tasks)
+    await session.flush()
+    for task in tasks:
+        changes = {
+            "contact_id": task.contact_id, "assignee_id": task.assignee_id, "subject": subject,
+            "due_at": task.due_at.isoformat() if task.due_at else None, "auto_dial": auto_dial,
+        }  # fmt: skip
+        record(session, actor, AuditAction.CREATE, "tasks", task.id, changes)
+    statement = rows.callbacks().where(Task.id.in_([task.id for task in tasks]))
+    return await rows.read(session, statement, datetime.now(UTC))
 
 
 class CallbackService(ServiceBase):

@@ -1,13 +1,10 @@
-"""Reading many contacts: search by name/company/email/phone, clients gone quiet."""
+"""Reading many contacts: search by name/company/email/phone (cards gone quiet: rotation.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
-
-from crm_core.models import Call, Company, Contact, Phone
-from crm_core.models.enums import ContactStatus
+from crm_core.models import Company, Contact, Phone
 from crm_core.phones import normalise_phone
 from crm_core.services.base import ServiceBase
 from crm_core.services.contacts import CONTACT_LOAD
@@ -23,17 +20,6 @@ class ContactSearch(ServiceBase):
         statement = select(Contact).where(Contact.archived_at.is_(None))
         if query and query.strip():
             statement = statement.where(self._matches(query.strip()))
-        return await self._page(statement, page)
-
-    async def stale_clients(self, days: int, page: PageParams) -> Page[ContactOut]:
-        """Clients with no call in the last `days` days."""
-        since = datetime.now(UTC) - timedelta(days=days)
-        recent_call = exists().where(Call.contact_id == Contact.id, Call.started_at >= since)
-        statement = select(Contact).where(
-            Contact.status == ContactStatus.CLIENT.value,
-            Contact.archived_at.is_(None),
-            ~recent_call,
-        )
         return await self._page(statement, page)
 
     def _matches(self, query: str) -> ColumnElement[bool]:

@@ -45,6 +45,10 @@ def test_the_table_lists_every_route(live: LiveApp) -> None:
 def _fill(value: Any, live: LiveApp) -> Any:
     if isinstance(value, dict):
         return {key: _fill(item, live) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fill(item, live) for item in value]
+    if value == "{tomorrow_date}":
+        return (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
     if value == "{tomorrow}":
         return (datetime.now(UTC) + timedelta(days=1)).isoformat()
     if isinstance(value, str) and value.startswith("{") and value.endswith("}"):

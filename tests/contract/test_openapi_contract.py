@@ -41,6 +41,11 @@ SEMANTIC_RULES = (
     "before it opens",  # business hours: each opening ends after it starts
     "is not like 100 or 100@default",  # after hours: the target's form depends on the action
     "is in the past",  # due times are compared with now
+    "is more than a year ahead",  # the rotation's spread call-backs (first_day)
+    "window has passed",  # ... today's window from now on
+    "must be after day_start",
+    "unknown or removed cards",  # bulk actions name cards that must exist
+    "no active user",
     "cannot merge a card into itself",
     "password policy",  # length, the login, the list of common passwords (issue 13)
     "is made of invisible characters only",  # a name of zero-width spaces, BOMs, marks

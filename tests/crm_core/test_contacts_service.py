@@ -1,4 +1,4 @@
-"""Contacts and companies through the services: search, audit, promote, merge, stale clients."""
+"""Contacts and companies through the services: search, audit, promote, merge."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from crm_core.errors import ConflictError, InvalidFieldError, NotFoundError, Pho
 from crm_core.models import AuditEntry, Phone
 from crm_core.services import Services
 from crm_core.services.dto import CompanyCreate, ContactUpdate, NoteCreate, PageParams, PhoneIn
-from tests.crm_core.conftest import SYSTEM, AddContact, call_record, minutes_ago
+from tests.crm_core.conftest import SYSTEM, AddContact, call_record
 
 PAGE = PageParams()
 
@@ -121,22 +121,6 @@ async def test_lead_becomes_client_once(services: Services, add_contact: AddCont
     assert (await services.contacts.promote_to_client(SYSTEM, contact.id)).status == "client"
     with pytest.raises(ConflictError):
         await services.contacts.promote_to_client(SYSTEM, contact.id)
-
-
-async def test_clients_not_contacted_for_n_days(
-    services: Services, add_contact: AddContact
-) -> None:
-    quiet = await add_contact("Quiet", "Client", "+421900000001", status="client")
-    await add_contact("Busy", "Client", "+421900000002", status="client")
-    await add_contact("Just", "Lead", "+421900000003")
-    await services.calls.register(
-        SYSTEM, call_record("q.1", "+421900000001", started_at=minutes_ago(60 * 24 * 40))
-    )
-    await services.calls.register(
-        SYSTEM, call_record("b.1", "+421900000002", started_at=minutes_ago(60))
-    )
-    stale = await services.search.stale_clients(30, PAGE)
-    assert [item.id for item in stale.items] == [quiet.id]
 
 
 async def test_merge_cards_sharing_a_phone(services: Services, add_contact: AddContact) -> None:
