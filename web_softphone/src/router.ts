@@ -5,6 +5,7 @@
 //   #/contacts/12/edit     the card's edit form
 //   #/supervisor, #/wallboard, #/reports   supervisors' pages (views/staff.ts)
 //   #/callbacks            the agent's call-backs and calendar (views/staff.ts too)
+//   #/rotation             cards nobody contacted for N days, with bulk actions (views/staff.ts too)
 //   #/dead-letters         admins: webhook deliveries given up on, to replay (views/staff.ts too)
 // Later: #/pop/<call-id> for a live screen-pop.
 
@@ -12,7 +13,7 @@ export type Route =
   | { name: "search"; q: string }
   | { name: "card"; id: number; q: string }
   | { name: "edit"; id: number; q: string }
-  | { name: "supervisor" | "wallboard" | "reports" | "callbacks" | "dead-letters"; q: string };
+  | { name: "supervisor" | "wallboard" | "reports" | "callbacks" | "rotation" | "dead-letters"; q: string };
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, "");
@@ -24,7 +25,7 @@ export function parseRoute(hash: string): Route {
     if (parts[2] === "edit") return { name: "edit", id, q };
     return { name: "card", id, q };
   }
-  if (parts[0] === "supervisor" || parts[0] === "wallboard" || parts[0] === "reports" || parts[0] === "callbacks" || parts[0] === "dead-letters") return { name: parts[0], q: "" };
+  if (parts[0] === "supervisor" || parts[0] === "wallboard" || parts[0] === "reports" || parts[0] === "callbacks" || parts[0] === "rotation" || parts[0] === "dead-letters") return { name: parts[0], q: "" };
   return { name: "search", q };
 }
 

@@ -44,6 +44,11 @@ export type WebhookSubscription = Schemas["SubscriptionOut"];
 /** GET /api/admin/webhooks/dead items: a delivery given up on, with the event as it was sent. */
 export type DeadLetter = Schemas["DeadLetter"];
 export type Replayed = Schemas["Replayed"];
+/** GET /api/contacts/stale items: a card nobody contacted for a while, with its last contact. */
+export type StaleContact = Schemas["StaleContact"];
+export type ContactKind = Schemas["ContactKind"];
+export type BulkAssigned = Schemas["BulkAssigned"];
+export type BulkCallbacks = Schemas["BulkCallbacks"];
 
 /** The other CRM's card (CTI_LOOKUP_URL), in a pop's card only: README "External card lookup". */
 export interface ExternalCard {

@@ -113,14 +113,6 @@ export interface paths {
     /** Me */
     get: operations["me_api_auth_me_get"];
   };
-  "/api/auth/me/preferences": {
-    /**
-     * Set Preferences
-     * @description The signed-in user's own settings: `language` is the page's language for them
-     * (null: the browser's). Any role, for themselves only.
-     */
-    put: operations["set_preferences_api_auth_me_preferences_put"];
-  };
   "/api/bridge/status": {
     /**
      * Bridge Status
@@ -198,10 +190,34 @@ export interface paths {
   };
   "/api/contacts/stale": {
     /**
-     * Stale Clients
-     * @description Clients nobody has called for `days` days (at most a century).
+     * Stale Contacts
+     * @description Leads and clients (`status`, repeatable) nobody contacted — answered call either way, note,
+     * completed task — for `days` days, the longest-quiet first; `tag`: the company's tag; `queue`:
+     * a call of theirs went through it. Agents: their own cards (another `owner_id`: 403).
      */
-    get: operations["stale_clients_api_contacts_stale_get"];
+    get: operations["stale_contacts_api_contacts_stale_get"];
+  };
+  "/api/contacts/stale.csv": {
+    /**
+     * Stale Contacts Csv
+     * @description The same rows as CSV, streamed: all that match, or only the `contact_id`s among them.
+     */
+    get: operations["stale_contacts_csv_api_contacts_stale_csv_get"];
+  };
+  "/api/contacts/stale/assign": {
+    /**
+     * Assign
+     * @description Give the cards to `owner_id` (audited per card); agents: only cards they own.
+     */
+    post: operations["assign_api_contacts_stale_assign_post"];
+  };
+  "/api/contacts/stale/callbacks": {
+    /**
+     * Plan Callbacks
+     * @description A call-back on each card for its owner, spread evenly over `days` days from `first_day`
+     * between `day_start` and `day_end` (`time_zone`), weekdays only unless told otherwise.
+     */
+    post: operations["plan_callbacks_api_contacts_stale_callbacks_post"];
   };
   "/api/contacts/{contact_id}": {
     /** Get Contact */
@@ -411,6 +427,70 @@ export interface components {
      * @enum {string}
      */
     Bucket: "hour" | "day" | "week";
+    /** BulkAssign */
+    BulkAssign: {
+      /** Contact Ids */
+      contact_ids: number[];
+      /** Owner Id */
+      owner_id: number;
+    };
+    /** BulkAssigned */
+    BulkAssigned: {
+      /** Assigned */
+      assigned: number;
+      /** Unchanged */
+      unchanged: number;
+    };
+    /**
+     * BulkCallbacks
+     * @description Plan one call-back per card, spread evenly over `days` days from `first_day`, between
+     * `day_start` and `day_end` local time (`time_zone`); each for the card's owner (the planner
+     * when the card has none).
+     */
+    BulkCallbacks: {
+      /**
+       * Auto Dial
+       * @default false
+       */
+      auto_dial?: boolean;
+      /** Contact Ids */
+      contact_ids: number[];
+      /**
+       * Day End
+       * Format: time
+       * @default 17:00:00
+       */
+      day_end?: string;
+      /**
+       * Day Start
+       * Format: time
+       * @default 09:00:00
+       */
+      day_start?: string;
+      /**
+       * Days
+       * @default 5
+       */
+      days?: number;
+      /**
+       * First Day
+       * Format: date
+       */
+      first_day: string;
+      /** Subject */
+      subject: string;
+      /**
+       * Time Zone
+       * @default Europe/Bratislava
+       * @enum {string}
+       */
+      time_zone?: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Asmera" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Timbuktu" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/ComodRivadavia" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Atka" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Buenos_Aires" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Catamarca" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Coral_Harbour" | "America/Cordoba" | "America/Costa_Rica" | "America/Coyhaique" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Ensenada" | "America/Fort_Nelson" | "America/Fort_Wayne" | "America/Fortaleza" | "America/Glace_Bay" | "America/Godthab" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indianapolis" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Jujuy" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Knox_IN" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Louisville" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Mendoza" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montreal" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nipigon" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Pangnirtung" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Acre" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rainy_River" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Rosario" | "America/Santa_Isabel" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Shiprock" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Thunder_Bay" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Virgin" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "America/Yellowknife" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/South_Pole" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Ashkhabad" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Calcutta" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Chongqing" | "Asia/Chungking" | "Asia/Colombo" | "Asia/Dacca" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Harbin" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Istanbul" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kashgar" | "Asia/Kathmandu" | "Asia/Katmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macao" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Rangoon" | "Asia/Riyadh" | "Asia/Saigon" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Tel_Aviv" | "Asia/Thimbu" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ujung_Pandang" | "Asia/Ulaanbaatar" | "Asia/Ulan_Bator" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faeroe" | "Atlantic/Faroe" | "Atlantic/Jan_Mayen" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/ACT" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Canberra" | "Australia/Currie" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/LHI" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/NSW" | "Australia/North" | "Australia/Perth" | "Australia/Queensland" | "Australia/South" | "Australia/Sydney" | "Australia/Tasmania" | "Australia/Victoria" | "Australia/West" | "Australia/Yancowinna" | "Brazil/Acre" | "Brazil/DeNoronha" | "Brazil/East" | "Brazil/West" | "CET" | "CST6CDT" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Canada/Saskatchewan" | "Canada/Yukon" | "Chile/Continental" | "Chile/EasterIsland" | "Cuba" | "EET" | "EST" | "EST5EDT" | "Egypt" | "Eire" | "Etc/GMT" | "Etc/GMT+0" | "Etc/GMT+1" | "Etc/GMT+10" | "Etc/GMT+11" | "Etc/GMT+12" | "Etc/GMT+2" | "Etc/GMT+3" | "Etc/GMT+4" | "Etc/GMT+5" | "Etc/GMT+6" | "Etc/GMT+7" | "Etc/GMT+8" | "Etc/GMT+9" | "Etc/GMT-0" | "Etc/GMT-1" | "Etc/GMT-10" | "Etc/GMT-11" | "Etc/GMT-12" | "Etc/GMT-13" | "Etc/GMT-14" | "Etc/GMT-2" | "Etc/GMT-3" | "Etc/GMT-4" | "Etc/GMT-5" | "Etc/GMT-6" | "Etc/GMT-7" | "Etc/GMT-8" | "Etc/GMT-9" | "Etc/GMT0" | "Etc/Greenwich" | "Etc/UCT" | "Etc/UTC" | "Etc/Universal" | "Etc/Zulu" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belfast" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kiev" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Nicosia" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Tiraspol" | "Europe/Ulyanovsk" | "Europe/Uzhgorod" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zaporozhye" | "Europe/Zurich" | "Factory" | "GB" | "GB-Eire" | "GMT" | "GMT+0" | "GMT-0" | "GMT0" | "Greenwich" | "HST" | "Hongkong" | "Iceland" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Iran" | "Israel" | "Jamaica" | "Japan" | "Kwajalein" | "Libya" | "MET" | "MST" | "MST7MDT" | "Mexico/BajaNorte" | "Mexico/BajaSur" | "Mexico/General" | "NZ" | "NZ-CHAT" | "Navajo" | "PRC" | "PST8PDT" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Enderbury" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Johnston" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Ponape" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Samoa" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Truk" | "Pacific/Wake" | "Pacific/Wallis" | "Pacific/Yap" | "Poland" | "Portugal" | "ROC" | "ROK" | "Singapore" | "Turkey" | "UCT" | "US/Alaska" | "US/Aleutian" | "US/Arizona" | "US/Central" | "US/East-Indiana" | "US/Eastern" | "US/Hawaii" | "US/Indiana-Starke" | "US/Michigan" | "US/Mountain" | "US/Pacific" | "US/Samoa" | "UTC" | "Universal" | "W-SU" | "WET" | "Zulu" | "localtime";
+      /**
+       * Weekdays Only
+       * @default true
+       */
+      weekdays_only?: boolean;
+    };
     /**
      * BusinessHours
      * @description `queue` is open during `weekly` hours in `timezone`, closed on `closed_dates`; otherwise
@@ -737,6 +817,12 @@ export interface components {
     } | {
       last_name: string;
     });
+    /**
+     * ContactKind
+     * @description What the last contact was: an answered call (by direction), a note, a completed task.
+     * @enum {string}
+     */
+    ContactKind: "call_inbound" | "call_outbound" | "call_internal" | "note" | "task";
     /** ContactOut */
     ContactOut: {
       company: components["schemas"]["CompanyBrief"] | null;
@@ -882,21 +968,8 @@ export interface components {
     /** ErrorOut */
     ErrorOut: {
       card?: components["schemas"]["CardRef"] | null;
-      /**
-       * Code
-       * @description Stable reason (crm_core.errors): the page shows its catalogue's text for it
-       * @default error
-       */
-      code?: string;
       /** Detail */
       detail: string;
-      /**
-       * Params
-       * @description The words the code's text names (a number, a name)
-       */
-      params?: {
-        [key: string]: string | number;
-      };
     };
     /** HTTPValidationError */
     HTTPValidationError: {
@@ -1030,6 +1103,17 @@ export interface components {
       /** Total */
       total: number;
     };
+    /** Page[StaleContact] */
+    Page_StaleContact_: {
+      /** Items */
+      items: components["schemas"]["StaleContact"][];
+      /** Limit */
+      limit: number;
+      /** Offset */
+      offset: number;
+      /** Total */
+      total: number;
+    };
     /** Page[TaskOut] */
     Page_TaskOut_: {
       /** Items */
@@ -1073,14 +1157,6 @@ export interface components {
       label: string;
       /** Raw */
       raw: string;
-    };
-    /**
-     * PreferencesUpdate
-     * @description The signed-in user's own settings: `language` null goes back to the browser's language.
-     */
-    PreferencesUpdate: {
-      /** Language */
-      language: string | null;
     };
     /**
      * Priority
@@ -1307,6 +1383,48 @@ export interface components {
       login: string;
       /** User Id */
       user_id: number;
+    };
+    /**
+     * StaleContact
+     * @description A card of the rotation list: the contact, and when and how it was last contacted.
+     */
+    StaleContact: {
+      company: components["schemas"]["CompanyBrief"] | null;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /** Created From Call Id */
+      created_from_call_id: number | null;
+      /** Days Since */
+      days_since: number;
+      /** Email */
+      email: string;
+      /** First Name */
+      first_name: string;
+      /** Full Name */
+      full_name: string;
+      /** Id */
+      id: number;
+      /** Last Contact At */
+      last_contact_at: string | null;
+      last_contact_kind: components["schemas"]["ContactKind"] | null;
+      /** Last Name */
+      last_name: string;
+      owner: components["schemas"]["UserBrief"] | null;
+      /** Phones */
+      phones: components["schemas"]["PhoneOut"][];
+      /** Position */
+      position: string;
+      /** Source */
+      source: string;
+      status: components["schemas"]["ContactStatus"];
+      /**
+       * Updated At
+       * Format: date-time
+       */
+      updated_at: string;
     };
     /** SubscriptionCreate */
     SubscriptionCreate: {
@@ -1540,11 +1658,6 @@ export interface components {
       extensions: string[];
       /** Id */
       id: number;
-      /**
-       * Language
-       * @description The interface language chosen; null: the browser's
-       */
-      language: string | null;
       /** Login */
       login: string;
       role: components["schemas"]["Role"];
@@ -2618,44 +2731,6 @@ export interface operations {
     };
   };
   /**
-   * Set Preferences
-   * @description The signed-in user's own settings: `language` is the page's language for them
-   * (null: the browser's). Any role, for themselves only.
-   */
-  set_preferences_api_auth_me_preferences_put: {
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["PreferencesUpdate"];
-      };
-    };
-    responses: {
-      /** @description Successful Response */
-      200: {
-        content: {
-          "application/json": components["schemas"]["UserOut"];
-        };
-      };
-      /** @description The request body is not JSON */
-      400: {
-        content: {
-          "application/json": components["schemas"]["ErrorOut"];
-        };
-      };
-      /** @description Not signed in, or the bearer token is wrong or expired */
-      401: {
-        content: {
-          "application/json": components["schemas"]["ErrorOut"];
-        };
-      };
-      /** @description Validation Error */
-      422: {
-        content: {
-          "application/json": components["schemas"]["HTTPValidationError"];
-        };
-      };
-    };
-  };
-  /**
    * Bridge Status
    * @description Signed in: which Asterisk the bridge listens to, whether it is connected, and the
    * pipeline counters. Anonymous (health checks): the AMI state and open calls only.
@@ -3459,13 +3534,19 @@ export interface operations {
     };
   };
   /**
-   * Stale Clients
-   * @description Clients nobody has called for `days` days (at most a century).
+   * Stale Contacts
+   * @description Leads and clients (`status`, repeatable) nobody contacted — answered call either way, note,
+   * completed task — for `days` days, the longest-quiet first; `tag`: the company's tag; `queue`:
+   * a call of theirs went through it. Agents: their own cards (another `owner_id`: 403).
    */
-  stale_clients_api_contacts_stale_get: {
+  stale_contacts_api_contacts_stale_get: {
     parameters: {
       query?: {
         days?: number;
+        owner_id?: number | null;
+        status?: components["schemas"]["ContactStatus"][] | null;
+        tag?: string | null;
+        queue?: string | null;
         limit?: number;
         offset?: number;
       };
@@ -3474,7 +3555,7 @@ export interface operations {
       /** @description Successful Response */
       200: {
         content: {
-          "application/json": components["schemas"]["Page_ContactOut_"];
+          "application/json": components["schemas"]["Page_StaleContact_"];
         };
       };
       /** @description The request body is not JSON */
@@ -3501,8 +3582,155 @@ export interface operations {
           "application/json": components["schemas"]["ErrorOut"];
         };
       };
-      /** @description The change clashes with existing data or the current state */
-      409: {
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Stale Contacts Csv
+   * @description The same rows as CSV, streamed: all that match, or only the `contact_id`s among them.
+   */
+  stale_contacts_csv_api_contacts_stale_csv_get: {
+    parameters: {
+      query?: {
+        contact_id?: number[] | null;
+        days?: number;
+        owner_id?: number | null;
+        status?: components["schemas"]["ContactStatus"][] | null;
+        tag?: string | null;
+        queue?: string | null;
+      };
+    };
+    responses: {
+      /** @description CSV rows */
+      200: {
+        content: {
+          "text/csv": string;
+        };
+      };
+      /** @description The request body is not JSON */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The caller's role does not allow this */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Assign
+   * @description Give the cards to `owner_id` (audited per card); agents: only cards they own.
+   */
+  assign_api_contacts_stale_assign_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["BulkAssign"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["BulkAssigned"];
+        };
+      };
+      /** @description The request body is not JSON */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The caller's role does not allow this */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Plan Callbacks
+   * @description A call-back on each card for its owner, spread evenly over `days` days from `first_day`
+   * between `day_start` and `day_end` (`time_zone`), weekdays only unless told otherwise.
+   */
+  plan_callbacks_api_contacts_stale_callbacks_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["BulkCallbacks"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        content: {
+          "application/json": components["schemas"]["CallbackOut"][];
+        };
+      };
+      /** @description The request body is not JSON */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The caller's role does not allow this */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
         content: {
           "application/json": components["schemas"]["ErrorOut"];
         };

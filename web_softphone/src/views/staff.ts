@@ -1,4 +1,5 @@
 // The full-width pages inside the signed-in shell: the agent's call-backs (#/callbacks, everyone),
+// the rotation (#/rotation, everyone: cards nobody contacted for N days),
 // the supervisors' pages (#/supervisor, #/wallboard, #/reports) and the admins' (#/dead-letters):
 // they take the whole workspace (the search column is hidden, `shell.root[data-view]`), and the
 // top bar gets their links for the roles they are for only (staffNav). One page at a time; it is
@@ -10,6 +11,7 @@ import { renderDeadLetters } from "./deadLetters";
 import type { Route } from "../router";
 import type { User } from "../types";
 import { renderReports } from "./reports";
+import { renderRotation } from "./rotation";
 import type { Shell } from "./shell";
 import { renderSupervisor, type StaffView, type StaffViewContext } from "./supervisor";
 import { renderWallboard } from "./wallboard";
@@ -22,6 +24,7 @@ const PAGES = {
   reports: { title: "Reports", render: renderReports, roles: STAFF_ROLES },
   "dead-letters": { title: "Dead letters", render: renderDeadLetters, roles: ADMIN_ROLES },
   callbacks: { title: "Call-backs", render: null, roles: null },
+  rotation: { title: "Rotation", render: renderRotation, roles: null },
 } as const;
 type PageName = keyof typeof PAGES;
 export type StaffRoute = Extract<Route, { name: PageName }>;
@@ -33,7 +36,7 @@ export function isStaff(user: User | null): boolean {
 /** The top bar's links: contacts and call-backs for everyone, the staff pages for staff. */
 export function staffNav(user: User): HTMLElement | null {
   const link = (href: string, label: string, name: string) => h("a", { href, class: "nav-link", "data-nav": name }, label);
-  const mine = [link("#/", "Contacts", "search"), link("#/callbacks", "Call-backs", "callbacks")];
+  const mine = [link("#/", "Contacts", "search"), link("#/callbacks", "Call-backs", "callbacks"), link("#/rotation", "Rotation", "rotation")];
   if (!isStaff(user)) return h("nav", { class: "staff-nav", "aria-label": "Pages" }, mine);
   const admin = user.role === "admin" ? [link("#/dead-letters", "Dead letters", "dead-letters")] : [];
   return h("nav", { class: "staff-nav", "aria-label": "Supervisor pages" }, mine, link("#/supervisor", "Live queues", "supervisor"), link("#/wallboard", "Wallboard", "wallboard"), link("#/reports", "Reports", "reports"), ...admin);
