@@ -87,6 +87,11 @@ async def test_bad_filters_are_422_naming_the_field(
             "day_end",
         ),
         ("callbacks", {"contact_ids": "{card}", "time_zone": "Mars/Olympus"}, "time_zone"),
+        (
+            "callbacks",
+            {"contact_ids": "{card}", "day_start": "12:00+01:00", "day_end": "08:00"},
+            "day_end",
+        ),
         ("callbacks", {"contact_ids": [999_999]}, "contact_ids"),
     ],
 )

@@ -75,6 +75,12 @@ class BulkCallbacks(Dto):
     weekdays_only: bool = True
     auto_dial: bool = False
 
+    @field_validator("day_start", "day_end")
+    @classmethod
+    def _wall_clock(cls, value: time) -> time:
+        """A time of day in `time_zone`: an offset given with it is dropped."""
+        return value.replace(tzinfo=None)
+
     @field_validator("day_end")
     @classmethod
     def _after_start(cls, value: time, info: ValidationInfo) -> time:
