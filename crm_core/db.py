@@ -46,6 +46,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return engine
 
 
+def autocommit_reads(engine: AsyncEngine) -> AsyncEngine:
+    """The same pool without a transaction around each read: on PostgreSQL a hot-path lookup is
+    its queries alone, not BEGIN, the queries and the ROLLBACK of the connection's return."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 def create_sessionmaker(engine: AsyncEngine) -> Sessions:
     return async_sessionmaker(engine, expire_on_commit=False)
 

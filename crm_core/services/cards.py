@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Executable, RowMapping, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from crm_core.db import Sessions, sync_sqlite_twin
+from crm_core.db import Sessions, autocommit_reads, sync_sqlite_twin
 from crm_core.models import Call, Note, Task
 from crm_core.phones import normalise_phone
 from crm_core.services.base import ServiceBase
@@ -38,7 +38,7 @@ def _sight(viewer: Actor | None) -> Sight:
 class CardService(ServiceBase):
     def __init__(self, sessions: Sessions, settings: CrmSettings, engine: AsyncEngine) -> None:
         super().__init__(sessions, settings)
-        self._engine = engine
+        self._engine = autocommit_reads(engine)
         self._queries = build_card_queries(LAST_CALLS, OPEN_TASKS, LAST_NOTES)
         self._sqlite = sync_sqlite_twin(engine) if engine.dialect.name == "sqlite" else None
 

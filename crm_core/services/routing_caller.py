@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from crm_core.db import sync_sqlite_twin
+from crm_core.db import autocommit_reads, sync_sqlite_twin
 from crm_core.models import Company, Contact, Phone
 from crm_core.phones import normalise_phone
 
@@ -45,7 +45,7 @@ _PROFILE = (
 
 class CallerLookup:
     def __init__(self, engine: AsyncEngine, region: str) -> None:
-        self._engine = engine
+        self._engine = autocommit_reads(engine)
         self._region = region
         self._sqlite = sync_sqlite_twin(engine) if engine.dialect.name == "sqlite" else None
 
