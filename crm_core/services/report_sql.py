@@ -31,13 +31,16 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
 
 
 def measures(threshold: int) -> list[KeyedColumnElement[Any]]:
-    """offered, answered, abandoned, answered_within, abandon_wait, asa, aht, longest, talk."""
+    """offered, answered, abandoned, callback_requested, answered_within, abandon_wait, asa, aht,
+    longest, talk."""
     answered = Call.disposition == Disposition.ANSWERED.value
     abandoned = Call.disposition == Disposition.ABANDONED.value
+    callback = Call.disposition == Disposition.CALLBACK_REQUESTED.value
     return [
         func.count(Call.id).label("offered"),
         _count_if(answered).label("answered"),
         _count_if(abandoned).label("abandoned"),
+        _count_if(callback).label("callback_requested"),
         _count_if(and_(answered, Call.wait_seconds <= threshold)).label("answered_within"),
         func.avg(case((abandoned, Call.wait_seconds))).label("abandon_wait"),
         func.avg(case((answered, Call.wait_seconds))).label("asa"),

@@ -3,6 +3,8 @@
 Definitions (the live stats' ones, cti.stats, applied to the stored calls of the period):
   offered      calls that entered a queue (calls.queue != '') and started in [from, to)
   answered     offered with disposition 'answered'; abandoned: disposition 'abandoned'
+  callback_requested  offered whose caller left the queue with the call-back key (the call-back
+               calls are outbound records of their own, `callback_of`)
   abandon_wait mean wait of the abandoned calls (seconds)
   service level = answered within `threshold` s (wait_seconds <= threshold) / answered
   ASA          mean wait of the answered calls; AHT: mean talk of the answered calls
@@ -48,6 +50,7 @@ def _row(key: str, values: Any, label: str = "") -> ReportRow:
         offered=int(values.offered),
         answered=answered,
         abandoned=int(values.abandoned),
+        callback_requested=int(values.callback_requested),
         answered_within=within,
         service_level=within / answered if answered else None,
         abandon_wait=_number(values.abandon_wait),
@@ -75,6 +78,7 @@ def combine(rows: list[ReportRow], missed: int) -> ReportRow:
         offered=sum(r.offered or 0 for r in rows),
         answered=answered,
         abandoned=sum(r.abandoned or 0 for r in rows),
+        callback_requested=sum(r.callback_requested or 0 for r in rows),
         answered_within=within,
         service_level=within / answered if answered else None,
         abandon_wait=_weighted(rows, "abandon_wait", "abandoned"),
@@ -87,7 +91,8 @@ def combine(rows: list[ReportRow], missed: int) -> ReportRow:
 
 
 def _agent_row(row: ReportRow) -> ReportRow:
-    return row.model_copy(update={"offered": None, "abandoned": None, "abandon_wait": None})
+    unowned = {"offered": None, "abandoned": None, "callback_requested": None, "abandon_wait": None}
+    return row.model_copy(update=unowned)
 
 
 class ReportService(ServiceBase):

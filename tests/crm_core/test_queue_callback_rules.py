@@ -13,9 +13,11 @@ from sqlalchemy import func, select
 from crm_core.models import QueueCallback, Task
 from crm_core.models.enums import Role
 from crm_core.services import Services
-from crm_core.services.dto import CallFilter
+from crm_core.services.dto import Actor, CallFilter
 from crm_core.services.dto.queue_callbacks import QueueCallbackPolicy
+from crm_core.services.dto.reports import ReportQuery
 from crm_core.services.queue_callback_rules import QueueCallbackRules
+from crm_core.services.reports import ReportService
 from tests.crm_core.conftest import SYSTEM, call_record, minutes_ago
 from tests.fixtures.db import MakeUser
 
@@ -101,3 +103,26 @@ async def test_unanswered_call_backs_retry_then_leave_a_task(
     assert (task.kind, task.assignee_id, tasks) == ("callback", supervisor.id, 1)
     await _call_back(rules, "back-2", "busy")  # the same record again: nothing more
     assert [p.attempts for p in await _places(rules)] == [2]
+
+
+async def test_the_queue_report_counts_call_backs_asked_as_their_own_outcome(
+    rules: Services, make_user: MakeUser
+) -> None:
+    supervisor, _ = await make_user(Role.SUPERVISOR)
+    await _press_one(rules)
+    await _call_back(rules, "back-1", "answered")
+    abandoned = call_record(
+        "gave-up", queue="sales", ended_at=minutes_ago(7), disposition="abandoned"
+    )
+    await rules.calls.register(SYSTEM, abandoned)
+    staff = Actor(id=supervisor.id, login=supervisor.login, role=supervisor.role)
+    period = ReportQuery.model_validate({"from": minutes_ago(60), "to": minutes_ago(-1)})
+    report = await ReportService(rules.sessions, rules.settings).queues(staff, period)
+    [sales] = [row for row in report.rows if row.key == "sales"]
+    assert (sales.offered, sales.answered, sales.abandoned, sales.callback_requested) == (
+        2,
+        0,
+        1,
+        1,
+    )
+    assert report.totals.callback_requested == 1

@@ -99,6 +99,8 @@ class ReportRow(BaseModel):
     offered: int | None = 0
     answered: int = 0
     abandoned: int | None = 0
+    # the caller left the queue with the call-back key (queue call-back); null for an agent
+    callback_requested: int | None = 0
     answered_within: int = 0
     service_level: float | None = None
     abandon_wait: float | None = None

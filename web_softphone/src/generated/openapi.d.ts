@@ -1276,6 +1276,11 @@ export interface components {
       answered_within: number;
       /** Asa */
       asa: number | null;
+      /**
+       * Callback Requested
+       * @default 0
+       */
+      callback_requested: number | null;
       /** Key */
       key: string;
       /**

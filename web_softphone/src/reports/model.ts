@@ -65,9 +65,9 @@ export function shortBucket(key: string, bucket: Bucket, multiDay: boolean): str
   return `${d}.${m}`;
 }
 
-/** Calls that were neither answered nor abandoned (timed out to a fallback, missed…). */
+/** Calls neither answered, abandoned nor left for a call-back (timed out to a fallback, missed…). */
 export function otherCalls(row: ReportRow): number {
-  return Math.max(0, (row.offered ?? 0) - row.answered - (row.abandoned ?? 0));
+  return Math.max(0, (row.offered ?? 0) - row.answered - (row.abandoned ?? 0) - (row.callback_requested ?? 0));
 }
 
 /** A bucket key as a table shows it: "2024-03-04 09:00", "2024-03-04", "Week of 2024-03-04". */

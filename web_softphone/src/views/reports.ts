@@ -43,6 +43,7 @@ function columns(kind: Kind, bucket: Bucket): Column<ReportRow>[] {
     { key: "offered", label: "Offered", numeric: true, value: (r) => r.offered, render: (r) => n(r.offered) },
     { key: "answered", label: "Answered", numeric: true, value: (r) => r.answered },
     { key: "abandoned", label: "Abandoned", numeric: true, value: (r) => r.abandoned, render: (r) => n(r.abandoned) },
+    { key: "callback_requested", label: "Call-back asked", numeric: true, value: (r) => r.callback_requested, render: (r) => n(r.callback_requested), title: "Callers who pressed 1 in the queue to be called back" },
     { key: "abandon_wait", label: "Wait before abandon", numeric: true, value: (r) => r.abandon_wait, render: (r) => clock(r.abandon_wait) },
     { key: "service_level", label: "Service level", numeric: true, value: (r) => r.service_level, render: (r) => percent(r.service_level) },
     { key: "asa", label: "ASA", numeric: true, value: (r) => r.asa, render: (r) => clock(r.asa), title: "Mean wait of the answered calls" },
@@ -53,7 +54,7 @@ function columns(kind: Kind, bucket: Bucket): Column<ReportRow>[] {
   ];
   if (kind !== "agents") return cols;
   return [
-    ...cols.filter((c) => !["offered", "abandoned", "abandon_wait"].includes(c.key)),
+    ...cols.filter((c) => !["offered", "abandoned", "callback_requested", "abandon_wait"].includes(c.key)),
     { key: "pause_seconds", label: "Pause time", numeric: true, value: (r) => r.pause_seconds, render: (r) => pauseCell(r), title: "Paused in at least one queue; by reason" },
     { key: "login_seconds", label: "Logged in", numeric: true, value: (r) => r.login_seconds ?? null, render: (r) => clock(r.login_seconds ?? null), title: "Logged in to at least one queue" },
   ];
@@ -202,10 +203,11 @@ export function renderReports(pane: HTMLElement, ctx: StaffViewContext): StaffVi
           "div",
           { class: "panel chart-panel", "data-testid": "chart-calls" },
           stackedBars(
-            timeline.rows.map((r) => ({ label: bucketLabel(r.key, params.bucket), values: [r.answered, r.abandoned ?? 0, otherCalls(r)] })),
+            timeline.rows.map((r) => ({ label: bucketLabel(r.key, params.bucket), values: [r.answered, r.abandoned ?? 0, r.callback_requested ?? 0, otherCalls(r)] })),
             [
               { name: "Answered", cls: "c-answered" },
               { name: "Abandoned", cls: "c-abandoned" },
+              { name: "Call-back asked", cls: "c-callback" },
               { name: "Other (timed out, missed)", cls: "c-other" },
             ],
             { caption: `Calls ${params.bucket === "hour" ? "per hour" : params.bucket === "day" ? "per day" : "per week"}, by outcome`, shortLabel: short },
