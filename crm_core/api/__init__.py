@@ -14,6 +14,7 @@ from crm_core.api import (
     calls,
     companies,
     contacts,
+    lead_rules,
     reports,
     rotation,
     routing,
@@ -36,6 +37,7 @@ def api_router() -> APIRouter:
         admin,
         reports,
         routing,
+        lead_rules,
         webhooks,
     )
     for module in modules:

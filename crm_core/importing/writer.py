@@ -10,7 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm_core.importing.rows import RejectedRow, RowError, ValidRow
 from crm_core.models import AuditEntry, Company, Contact, Phone, User
 from crm_core.models.base import utcnow
+from crm_core.models.enums import ContactStatus
 from crm_core.services.dto import Actor
+from crm_core.services.lead_distribution import distribute
+from crm_core.services.lead_rules_dto import LeadFacts
 from crm_core.text import fold, search_text
 
 CHUNK = 5000
@@ -132,4 +135,10 @@ class BulkWriter:
         for start in range(0, len(phones), CHUNK):
             await self._session.execute(insert(Phone), phones[start : start + CHUNK])
         await self._audit("contacts", contact_ids)
+        await distribute(self._session, self._actor, [
+            LeadFacts(contact_id=contact_id, source="import",
+                      e164=row.phones[0][0] if row.phones else None)
+            for row, contact_id in zip(rows, contact_ids, strict=True)
+            if row.status == ContactStatus.LEAD.value and not row.owner
+        ])  # fmt: skip
         return created

@@ -7,6 +7,7 @@ from crm_core.models.call import Call
 from crm_core.models.call_state import IngestCursor, OpenCallState
 from crm_core.models.company import Company
 from crm_core.models.contact import Contact
+from crm_core.models.lead_rule import LeadAssignment, LeadDistribution, LeadRule
 from crm_core.models.note import Note
 from crm_core.models.phone import Phone
 from crm_core.models.queue_callback import QueueCallback
@@ -23,6 +24,9 @@ __all__ = [
     "Company",
     "Contact",
     "IngestCursor",
+    "LeadAssignment",
+    "LeadDistribution",
+    "LeadRule",
     "Note",
     "OpenCallState",
     "Phone",

@@ -26,6 +26,8 @@ from crm_core.models.enums import (
 from crm_core.phones import phone_kind
 from crm_core.services.audit import record
 from crm_core.services.dto import Actor, CallOut, TaskCreate
+from crm_core.services.lead_distribution import distribute
+from crm_core.services.lead_rules_dto import LeadFacts
 from crm_core.services.tasks import insert_task
 from crm_core.webhooks.outbox import emit
 
@@ -119,7 +121,14 @@ async def _create_lead(session: AsyncSession, actor: Actor, call: CallOut) -> in
     await session.execute(update(Call).where(Call.id == call.id).values(contact_id=lead.id))
     record(session, actor, AuditAction.CREATE, "contacts", lead.id, {"created_from_call": call.id})
     _emit_lead(session, lead.id, call)
+    await distribute(session, actor, [lead_facts(lead.id, call)])
     return lead.id
+
+
+def lead_facts(contact_id: int, call: CallOut) -> LeadFacts:
+    """What the lead rules know of a lead a call made: the caller's number and the DID dialled."""
+    return LeadFacts(contact_id=contact_id, source="call", e164=call.external_e164,
+                     did=call.callee or None, call_id=call.id)  # fmt: skip
 
 
 def _emit_lead(session: AsyncSession, lead_id: int, call: CallOut) -> None:

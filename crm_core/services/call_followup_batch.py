@@ -9,7 +9,7 @@ call-back stops a second one, an answered call closes a call-back made earlier i
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -29,8 +29,10 @@ from crm_core.services.call_followup import (
     FollowUpRules,
     _emit_lead,
     _first_staff,
+    lead_facts,
 )
 from crm_core.services.dto import Actor, CallOut, TaskCreate
+from crm_core.services.lead_distribution import distribute
 
 BatchHook = Callable[[AsyncSession, Actor, Sequence[Change]], Awaitable[list[Change]]]
 """A call hook's batch form: the batch's changes in order -> the changes as they now stand."""
@@ -54,11 +56,11 @@ async def follow_up_many(
     if not finished:
         return list(changes)
     audit = AuditRows()
-    leads = await _make_leads(rules, session, changes, audit.add_for(actor))
+    leads = await _make_leads(rules, session, actor, changes, audit.add_for(actor))
     changes = await _join_later_calls(session, changes, leads)
     book = await CallbackBook.read(session, finished)
     staff = StaffPicker(rules.queue_supervisors)
-    staff.know_unowned(leads.by_number.values())
+    staff.know_owners(leads.owners)
     for call in (c for c, b in changes if just_finished(c, b) and c.external_e164 is not None):
         await _follow_up(call, leads.contact_of(call), book, staff, session)
     await book.write(session, audit.add_for(actor))
@@ -73,6 +75,7 @@ class Leads:
 
     by_number: dict[str, int] = field(default_factory=dict)
     made_by: dict[str, CallOut] = field(default_factory=dict)
+    owners: dict[int, int | None] = field(default_factory=dict)  # what the lead rules gave
 
     def contact_of(self, call: CallOut) -> int | None:
         if call.contact_id is not None:
@@ -90,8 +93,9 @@ def _wants_lead(rules: FollowUpRules, call: CallOut) -> bool:
 
 
 async def _make_leads(
-    rules: FollowUpRules, session: AsyncSession, changes: Sequence[Change], audit: Audit
-) -> Leads:
+    rules: FollowUpRules, session: AsyncSession, actor: Actor, changes: Sequence[Change],
+    audit: Audit,
+) -> Leads:  # fmt: skip
     leads = Leads()
     for call, before in changes:
         number = call.external_e164
@@ -114,6 +118,10 @@ async def _make_leads(
         lead_id = leads.by_number[number]
         audit(AuditAction.CREATE, "contacts", lead_id, {"created_from_call": call.id})
         _emit_lead(session, lead_id, call)
+    leads.owners = dict.fromkeys(leads.by_number.values())
+    facts = [lead_facts(leads.by_number[n], call) for n, call in leads.made_by.items()]
+    for decision in await distribute(session, actor, facts):
+        leads.owners[decision.contact_id] = decision.user_id
     return leads
 
 
@@ -246,9 +254,9 @@ class StaffPicker:
     _logins: dict[str, int | None] = field(default_factory=dict)
     _first: list[int | None] = field(default_factory=list)
 
-    def know_unowned(self, contact_ids: Iterable[int]) -> None:
-        """Cards made in this batch (leads) have no owner yet."""
-        self._owners.update(dict.fromkeys(contact_ids))
+    def know_owners(self, owners: dict[int, int | None]) -> None:
+        """Cards made in this batch (leads): the owner the lead rules gave them, or none."""
+        self._owners.update(owners)
 
     async def assignee(
         self, session: AsyncSession, contact_id: int | None, queue: str

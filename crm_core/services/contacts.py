@@ -17,6 +17,8 @@ from crm_core.services.base import ServiceBase
 from crm_core.services.card_archive import archive_contact
 from crm_core.services.card_rights import check_may_remove_contact
 from crm_core.services.dto import Actor, ContactCreate, ContactOut, ContactUpdate, PhoneIn, PhoneOut
+from crm_core.services.lead_distribution import distribute
+from crm_core.services.lead_rules_dto import LeadFacts
 from crm_core.services.phone_ops import attach_phones, raise_phone_taken
 from crm_core.text import search_text
 from crm_core.webhooks.outbox import emit
@@ -94,7 +96,14 @@ class ContactService(ServiceBase):
             session.add(contact)
             await session.flush()
             record(session, actor, AuditAction.CREATE, "contacts", contact.id, snapshot(data))
-            await attach_phones(session, actor, self.region, data.phones, contact_id=contact.id)
+            phones = await attach_phones(
+                session, actor, self.region, data.phones, contact_id=contact.id
+            )
+            if data.owner_id is None and data.status == ContactStatus.LEAD:
+                e164 = next((phone.e164 for phone in phones if phone.e164), None)
+                facts = LeadFacts(contact_id=contact.id, source="api", e164=e164,
+                                  language=data.language)  # fmt: skip
+                await distribute(session, actor, [facts])
             created = await self._out(session, contact.id)
             emit(session, "contact.created", {"contact": created.model_dump(mode="json")},
                  f"contact:{created.id}")  # fmt: skip
@@ -155,6 +164,8 @@ class ContactService(ServiceBase):
             field = "first_name" if "first_name" in changes else "last_name"
             raise InvalidFieldError(field, "a contact needs a first or a last name")
         refresh_search_text(contact)
+        if "owner_id" in changes and changes["owner_id"] != before["owner_id"]:
+            contact.assignment_reason = f"owner set on the card by {actor.login}"
         await session.flush()
         after = {key: getattr(contact, key) for key in changes}
         record(session, actor, AuditAction.UPDATE, "contacts", contact.id, diff(before, after))

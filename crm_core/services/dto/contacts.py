@@ -21,6 +21,7 @@ from crm_core.services.dto.phones import PhoneIn, PhoneOut
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), VisibleText]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 Email = Annotated[EmailStr, StringConstraints(max_length=254)]
+Language = Annotated[str, Field(pattern=r"^([a-z]{2})?$", description="ISO 639-1, e.g. sk")]
 NAMED: list[JsonValue] = [
     {"required": [field], "properties": {field: {"type": "string", "pattern": r"\S"}}}
     for field in ("first_name", "last_name")
@@ -39,6 +40,7 @@ class ContactCreate(Dto):
     status: ContactStatus = ContactStatus.LEAD
     source: Short = ""
     created_from_call_id: RecordId | None = None
+    language: Language = ""
     phones: list[PhoneIn] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
@@ -59,6 +61,7 @@ class ContactUpdate(Dto):
     owner_id: RecordId | None = None
     status: Unchanged[ContactStatus] = None
     source: Unchanged[Short] = None
+    language: Unchanged[Language] = None
 
 
 class ContactOut(Dto):
@@ -73,6 +76,8 @@ class ContactOut(Dto):
     status: ContactStatus
     source: str
     created_from_call_id: int | None
+    language: str
+    assignment_reason: str
     phones: list[PhoneOut]
     created_at: datetime
     updated_at: datetime
