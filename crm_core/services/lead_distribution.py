@@ -268,7 +268,7 @@ async def _write(
     ids = [d.contact_id for d, _ in decisions]
     owners = dict((await session.execute(
         select(Contact.id, Contact.owner_id).where(Contact.id.in_(ids))
-    )).tuples().all())  # fmt: skip
+    )).all())  # fmt: skip
     now = datetime.now(UTC)
     contact_rows: list[dict[str, Any]] = []
     audit_rows: list[dict[str, Any]] = []

@@ -123,7 +123,7 @@ class LeadRuleService(ServiceBase):
                 select(Contact.id, Contact.owner_id)
                 .where(Contact.id.in_(wanted), Contact.archived_at.is_(None))
                 .with_for_update()
-            )).tuples().all())  # fmt: skip
+            )).all())  # fmt: skip
             missing = [i for i in wanted if i not in found]
             if missing:
                 shown = ", ".join(map(str, missing[:10]))
