@@ -33,6 +33,7 @@ from crm_core.services.dto import (
     UserCreate,
 )
 from crm_core.services.dto.callbacks import CallbackCreate
+from crm_core.services.lead_rules_dto import LeadRuleSpec, QueuePool
 from crm_core.services.routing_dto import DidQueue
 from crm_core.services.webhook_deliveries import Outcome
 from crm_core.settings import CrmSettings
@@ -169,6 +170,9 @@ async def _objects(services: Services, user_ids: dict[str, int]) -> dict[str, in
     )
     queue = services.routing.known_queues()[0]
     rule = await services.routing.create(system, DidQueue(did="700", queue=queue), None)
+    lead_rule = await services.lead_rules.create(
+        system, LeadRuleSpec(name="Sales", pool=QueuePool(queue=queue), enabled=False)
+    )
     webhook, dead_letter = await _webhook_with_a_dead_letter(services)
     return {
         "company": company.id,
@@ -179,6 +183,7 @@ async def _objects(services: Services, user_ids: dict[str, int]) -> dict[str, in
         "callback": callback.id,
         "call": call.id,
         "rule": rule.id,
+        "lead_rule": lead_rule.id,
         "webhook": webhook,
         "dead_letter": dead_letter,
     } | {f"user:{who}": user_id for who, user_id in user_ids.items()}

@@ -142,7 +142,8 @@ async def test_did_country_prefix_and_language_choose_the_rule(
     assert [owner for owner, _ in owners[:4]] == [petr.id, jana.id, ivan.id, eva.id]
     assert "by rule 'Line 200'" in owners[3][1]
     assert owners[4] == (
-        None, "not assigned: no lead rule matches (source api, country AT, language de)"
+        None,
+        "not assigned: no lead rule matches (source api, country AT, language de)",
     )
 
 

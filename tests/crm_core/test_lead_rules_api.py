@@ -48,8 +48,8 @@ async def test_create_insert_switch_move_replace_delete_and_audit(
                                headers=admin.headers)  # fmt: skip
     assert put.json()["rule"]["daily_cap"] == 9
     assert (await api_client.delete(rule_url, headers=admin.headers)).status_code == 204
-    audit = await api_client.get("/api/audit", params={"table": "lead_rules",
-                                 "record_id": first.json()["id"]}, headers=admin.headers)  # fmt: skip
+    where = {"table": "lead_rules", "record_id": first.json()["id"]}
+    audit = await api_client.get("/api/audit", params=where, headers=admin.headers)
     entries = [(e["action"], e["changes"]) for e in audit.json()["items"]]
     assert [action for action, _ in entries] == ["delete", "update", "update", "create"]
     assert entries[1][1] == {"daily_cap": [5, 9]}
@@ -97,7 +97,8 @@ async def test_only_admins_change_rules_supervisors_read_them(
         patch = await api_client.patch(f"{URL}/{made['id']}", json={"enabled": False},
                                        headers=me.headers)  # fmt: skip
         assert patch.status_code == 403
-        assert (await api_client.delete(f"{URL}/{made['id']}", headers=me.headers)).status_code == 403
+        gone = await api_client.delete(f"{URL}/{made['id']}", headers=me.headers)
+        assert gone.status_code == 403
     assert (await api_client.get(URL)).status_code == 401
     assert (await api_client.patch(f"{URL}/999", json={"enabled": False},
                                    headers=admin.headers)).status_code == 404  # fmt: skip

@@ -12,6 +12,11 @@ import type {
   ContactCreate,
   ContactPatch,
   DeadLetter,
+  LeadRow,
+  LeadRuleOut,
+  LeadRuleSpec,
+  Reassigned,
+  RulePatch,
   LoginResponse,
   NewPhone,
   Note,
@@ -451,5 +456,38 @@ export class Api {
   /** Send every dead letter again from now. */
   replayAllDeadLetters(): Promise<Replayed> {
     return this.request("POST", "/admin/webhooks/dead/replay");
+  }
+
+  /** Lead rules in order (supervisors read them, admins change them). */
+  leadRules(): Promise<LeadRuleOut[]> {
+    return this.request("GET", "/admin/lead-rules");
+  }
+
+  createLeadRule(rule: LeadRuleSpec): Promise<LeadRuleOut> {
+    return this.request("POST", "/admin/lead-rules", { body: rule });
+  }
+
+  /** Switch a rule on or off (`enabled`) or move it (`position`, 1 = first). */
+  patchLeadRule(id: number, patch: RulePatch): Promise<LeadRuleOut> {
+    return this.request("PATCH", `/admin/lead-rules/${id}`, { body: patch });
+  }
+
+  deleteLeadRule(id: number): Promise<void> {
+    return this.request("DELETE", `/admin/lead-rules/${id}`);
+  }
+
+  /** The queue names a rule may use. */
+  routingQueues(): Promise<string[]> {
+    return this.request("GET", "/admin/routing/queues");
+  }
+
+  /** The newest leads, each with its owner and why it has that owner. */
+  recentLeads(limit = 50): Promise<LeadRow[]> {
+    return this.request("GET", "/leads", { query: { limit } });
+  }
+
+  /** Give the selected leads to one owner (supervisors and admins). */
+  reassignLeads(contactIds: number[], ownerId: number): Promise<Reassigned> {
+    return this.request("POST", "/leads/reassign", { body: { contact_ids: contactIds, owner_id: ownerId } });
   }
 }

@@ -6,6 +6,7 @@
 //   #/supervisor, #/wallboard, #/reports   supervisors' pages (views/staff.ts)
 //   #/callbacks            the agent's call-backs and calendar (views/staff.ts too)
 //   #/rotation             cards nobody contacted for N days, with bulk actions (views/staff.ts too)
+//   #/leads                supervisors and admins: lead rules and reassignment (views/leadRules.ts)
 //   #/dead-letters         admins: webhook deliveries given up on, to replay (views/staff.ts too)
 // Later: #/pop/<call-id> for a live screen-pop.
 
@@ -13,7 +14,7 @@ export type Route =
   | { name: "search"; q: string }
   | { name: "card"; id: number; q: string }
   | { name: "edit"; id: number; q: string }
-  | { name: "supervisor" | "wallboard" | "reports" | "callbacks" | "rotation" | "dead-letters"; q: string };
+  | { name: "supervisor" | "wallboard" | "reports" | "callbacks" | "rotation" | "dead-letters" | "leads"; q: string };
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, "");
@@ -25,7 +26,7 @@ export function parseRoute(hash: string): Route {
     if (parts[2] === "edit") return { name: "edit", id, q };
     return { name: "card", id, q };
   }
-  if (parts[0] === "supervisor" || parts[0] === "wallboard" || parts[0] === "reports" || parts[0] === "callbacks" || parts[0] === "rotation" || parts[0] === "dead-letters") return { name: parts[0], q: "" };
+  if (parts[0] === "supervisor" || parts[0] === "wallboard" || parts[0] === "reports" || parts[0] === "callbacks" || parts[0] === "rotation" || parts[0] === "dead-letters" || parts[0] === "leads") return { name: parts[0], q: "" };
   return { name: "search", q };
 }
 

@@ -49,6 +49,12 @@ export type StaleContact = Schemas["StaleContact"];
 export type ContactKind = Schemas["ContactKind"];
 export type BulkAssigned = Schemas["BulkAssigned"];
 export type BulkCallbacks = Schemas["BulkCallbacks"];
+/** Lead distribution (#/leads): the rules, the newest leads, a bulk reassignment. */
+export type LeadRuleOut = Schemas["LeadRuleOut"];
+export type LeadRuleSpec = Schemas["LeadRuleSpec"];
+export type RulePatch = Schemas["RulePatch"];
+export type LeadRow = Schemas["LeadRow"];
+export type Reassigned = Schemas["Reassigned"];
 
 /** The other CRM's card (CTI_LOOKUP_URL), in a pop's card only: README "External card lookup". */
 export interface ExternalCard {

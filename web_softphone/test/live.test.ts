@@ -32,7 +32,7 @@ const JANA: Card = {
   phone: "+421900123456",
   contact: {
     id: 7, first_name: "Jana", last_name: "Nováková", full_name: "Jana Nováková", company: null, position: "", email: "", owner: null, status: "client",
-    source: "manual", created_from_call_id: null, phones: [], created_at: "2024-05-01T09:00:00+00:00", updated_at: "2024-05-01T09:00:00+00:00",
+    source: "manual", created_from_call_id: null, language: "", assignment_reason: "", phones: [], created_at: "2024-05-01T09:00:00+00:00", updated_at: "2024-05-01T09:00:00+00:00",
   },
   company: null,
   owner: null,

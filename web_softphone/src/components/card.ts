@@ -201,6 +201,7 @@ export function renderCard(container: HTMLElement, card: CardView, opts: CardOpt
         { class: "facts" },
         contact ? h("div", null, h("dt", null, "Status"), h("dd", { "data-field": "status" }, statusBadge(contact.status))) : null,
         h("div", null, h("dt", null, "Owner"), h("dd", { "data-field": "owner" }, owner || "Unassigned")),
+        contact?.assignment_reason ? h("div", { class: "facts-wide" }, h("dt", null, "Why this owner"), h("dd", { "data-field": "assignment" }, contact.assignment_reason)) : null,
         contact?.source ? h("div", null, h("dt", null, "Source"), h("dd", null, contact.source)) : null,
         contact?.updated_at
           ? h("div", null, h("dt", null, "Updated"), h("dd", null, h("time", { datetime: contact.updated_at, title: formatFull(contact.updated_at) }, formatWhen(contact.updated_at))))

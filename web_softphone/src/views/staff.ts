@@ -1,6 +1,6 @@
 // The full-width pages inside the signed-in shell: the agent's call-backs (#/callbacks, everyone),
 // the rotation (#/rotation, everyone: cards nobody contacted for N days),
-// the supervisors' pages (#/supervisor, #/wallboard, #/reports) and the admins' (#/dead-letters):
+// the supervisors' pages (#/supervisor, #/wallboard, #/reports, #/leads) and the admins' (#/dead-letters):
 // they take the whole workspace (the search column is hidden, `shell.root[data-view]`), and the
 // top bar gets their links for the roles they are for only (staffNav). One page at a time; it is
 // torn down when the route changes or the shell goes away (sign-out).
@@ -8,6 +8,7 @@
 import { h } from "../dom";
 import { renderCallbacksPage } from "./callbacks";
 import { renderDeadLetters } from "./deadLetters";
+import { renderLeadRules } from "./leadRules";
 import type { Route } from "../router";
 import type { User } from "../types";
 import { renderReports } from "./reports";
@@ -23,6 +24,7 @@ const PAGES = {
   wallboard: { title: "Wallboard", render: renderWallboard, roles: STAFF_ROLES },
   reports: { title: "Reports", render: renderReports, roles: STAFF_ROLES },
   "dead-letters": { title: "Dead letters", render: renderDeadLetters, roles: ADMIN_ROLES },
+  leads: { title: "Lead distribution", render: null, roles: STAFF_ROLES },
   callbacks: { title: "Call-backs", render: null, roles: null },
   rotation: { title: "Rotation", render: renderRotation, roles: null },
 } as const;
@@ -39,7 +41,7 @@ export function staffNav(user: User): HTMLElement | null {
   const mine = [link("#/", "Contacts", "search"), link("#/callbacks", "Call-backs", "callbacks"), link("#/rotation", "Rotation", "rotation")];
   if (!isStaff(user)) return h("nav", { class: "staff-nav", "aria-label": "Pages" }, mine);
   const admin = user.role === "admin" ? [link("#/dead-letters", "Dead letters", "dead-letters")] : [];
-  return h("nav", { class: "staff-nav", "aria-label": "Supervisor pages" }, mine, link("#/supervisor", "Live queues", "supervisor"), link("#/wallboard", "Wallboard", "wallboard"), link("#/reports", "Reports", "reports"), ...admin);
+  return h("nav", { class: "staff-nav", "aria-label": "Supervisor pages" }, mine, link("#/supervisor", "Live queues", "supervisor"), link("#/wallboard", "Wallboard", "wallboard"), link("#/reports", "Reports", "reports"), link("#/leads", "Leads", "leads"), ...admin);
 }
 
 let current: { name: PageName; view: StaffView; root: HTMLElement } | null = null;
@@ -84,7 +86,7 @@ export function renderStaffPage(route: Route, shell: Shell, ctx: StaffViewContex
   const root = h("div", { class: "staff-root" });
   shell.cardPane.replaceChildren(root);
   const render = PAGES[name].render;
-  const view = render ? render(root, ctx) : renderCallbacksPage(root, ctx.hrefForContact, (message) => shell.toast(message));
+  const view = render ? render(root, ctx) : name === "leads" ? renderLeadRules(root, ctx, user) : renderCallbacksPage(root, ctx.hrefForContact, (message) => shell.toast(message));
   current = { name, view, root };
   watchdog = setInterval(() => {
     if (!root.isConnected) stop();
