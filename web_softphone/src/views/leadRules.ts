@@ -114,7 +114,8 @@ function ruleForm(api: Api, queues: string[], onMade: () => Promise<void>): HTML
       .catch((err: unknown) => {
         const named = err instanceof ApiError ? Object.entries(err.fieldErrors) : [];
         for (const [key, reason] of named) {
-          const which = (FIELDS as readonly string[]).includes(key) ? (key as FieldName) : null;
+          const last = key.split(".").pop() ?? key;
+          const which = (FIELDS as readonly string[]).includes(last) ? (last as FieldName) : null;
           if (which) {
             rows[which].error.textContent = reason;
             inputs[which].setAttribute("aria-invalid", "true");
