@@ -33,7 +33,7 @@ class Contact(Base):
     created_from_call_id: Mapped[int | None] = mapped_column(Integer)
     search_text: Mapped[str] = mapped_column(String(900), default="")
     language: Mapped[str] = mapped_column(String(8), default="", server_default="")
-    # Who gave the lead its owner and why (lead distribution, migration 0010).
+    # Who gave the lead its owner and why (lead distribution, migration 0011).
     assignment_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
