@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from crm_core.api.deps import ActorDep, IdPath, ServicesDep
 from crm_core.api.responses import errors
 from crm_core.services.dto.common import DB_INT_MAX
+from crm_core.services.lead_rules import LeadRuleService, lead_rules_of
 from crm_core.services.lead_rules_dto import (
     LeadRow,
     LeadRuleOut,
@@ -24,54 +25,61 @@ router = APIRouter(tags=["leads"], responses=errors(400, 401, 403, 404, 409))
 RULES = "/admin/lead-rules"
 
 
+def _lead_rules(services: ServicesDep) -> LeadRuleService:
+    return lead_rules_of(services)
+
+
+LeadRulesDep = Annotated[LeadRuleService, Depends(_lead_rules)]
+
+
 @router.get(RULES)
-async def list_lead_rules(actor: ActorDep, services: ServicesDep) -> list[LeadRuleOut]:
-    return await services.lead_rules.list_rules(actor)
+async def list_lead_rules(actor: ActorDep, rules: LeadRulesDep) -> list[LeadRuleOut]:
+    return await rules.list_rules(actor)
 
 
 @router.post(RULES, status_code=201)
 async def create_lead_rule(
     actor: ActorDep,
-    services: ServicesDep,
+    rules: LeadRulesDep,
     body: LeadRuleSpec,
     position: Annotated[int | None, Query(ge=1, le=DB_INT_MAX)] = None,
 ) -> LeadRuleOut:
     """Appended at the end unless `?position=N` (1 = first)."""
-    return await services.lead_rules.create(actor, body, position)
+    return await rules.create(actor, body, position)
 
 
 @router.put(RULES + "/{rule_id}")
 async def replace_lead_rule(
-    actor: ActorDep, services: ServicesDep, rule_id: IdPath, body: LeadRuleSpec
+    actor: ActorDep, rules: LeadRulesDep, rule_id: IdPath, body: LeadRuleSpec
 ) -> LeadRuleOut:
-    return await services.lead_rules.replace(actor, rule_id, body)
+    return await rules.replace(actor, rule_id, body)
 
 
 @router.patch(RULES + "/{rule_id}")
 async def patch_lead_rule(
-    actor: ActorDep, services: ServicesDep, rule_id: IdPath, body: RulePatch
+    actor: ActorDep, rules: LeadRulesDep, rule_id: IdPath, body: RulePatch
 ) -> LeadRuleOut:
     """Switch on or off (`enabled`), or move (`position`)."""
-    return await services.lead_rules.patch(actor, rule_id, body)
+    return await rules.patch(actor, rule_id, body)
 
 
 @router.delete(RULES + "/{rule_id}", status_code=204)
-async def delete_lead_rule(actor: ActorDep, services: ServicesDep, rule_id: IdPath) -> Response:
-    await services.lead_rules.delete(actor, rule_id)
+async def delete_lead_rule(actor: ActorDep, rules: LeadRulesDep, rule_id: IdPath) -> Response:
+    await rules.delete(actor, rule_id)
     return Response(status_code=204)
 
 
 @router.get("/leads")
 async def recent_leads(
     actor: ActorDep,
-    services: ServicesDep,
+    rules: LeadRulesDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[LeadRow]:
     """The newest leads, each with its owner and the reason it has that owner."""
-    return await services.lead_rules.recent_leads(actor, limit)
+    return await rules.recent_leads(actor, limit)
 
 
 @router.post("/leads/reassign")
-async def reassign_leads(actor: ActorDep, services: ServicesDep, body: Reassign) -> Reassigned:
+async def reassign_leads(actor: ActorDep, rules: LeadRulesDep, body: Reassign) -> Reassigned:
     """Supervisors and admins: give the selected cards to `owner_id` (each change audited)."""
-    return await services.lead_rules.reassign(actor, body)
+    return await rules.reassign(actor, body)

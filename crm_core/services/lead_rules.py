@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,9 @@ from crm_core.services.lead_rules_dto import (
 )
 from crm_core.services.routing_dto import RulePatch
 from crm_core.settings import CrmSettings
+
+if TYPE_CHECKING:
+    from crm_core.services import Services
 
 
 class LeadRuleService(ServiceBase):
@@ -162,6 +166,12 @@ class LeadRuleService(ServiceBase):
             raise InvalidFieldError(
                 "pool.queue", f"unknown queue {pool.queue!r} (known: {', '.join(known)})"
             )
+
+
+def lead_rules_of(services: Services) -> LeadRuleService:
+    """The lead rules over `services`' database, checking queues against the routing's catalogue
+    (stateless: cheap to make per request)."""
+    return LeadRuleService(services.sessions, services.settings, services.routing.known_queues)
 
 
 def _today() -> date:

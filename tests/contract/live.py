@@ -33,6 +33,7 @@ from crm_core.services.dto import (
     UserCreate,
 )
 from crm_core.services.dto.callbacks import CallbackCreate
+from crm_core.services.lead_rules import lead_rules_of
 from crm_core.services.lead_rules_dto import LeadRuleSpec, QueuePool
 from crm_core.services.routing_dto import DidQueue
 from crm_core.services.webhook_deliveries import Outcome
@@ -170,7 +171,7 @@ async def _objects(services: Services, user_ids: dict[str, int]) -> dict[str, in
     )
     queue = services.routing.known_queues()[0]
     rule = await services.routing.create(system, DidQueue(did="700", queue=queue), None)
-    lead_rule = await services.lead_rules.create(
+    lead_rule = await lead_rules_of(services).create(
         system, LeadRuleSpec(name="Sales", pool=QueuePool(queue=queue), enabled=False)
     )
     webhook, dead_letter = await _webhook_with_a_dead_letter(services)

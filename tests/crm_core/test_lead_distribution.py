@@ -20,6 +20,7 @@ from crm_core.services import Services
 from crm_core.services.call_followup import FollowUpRules
 from crm_core.services.dto import Actor, CallRecord, ContactCreate, PhoneIn, UserOut
 from crm_core.services.dto.agent_events import AgentEventIn, AgentEventKind
+from crm_core.services.lead_rules import lead_rules_of
 from crm_core.services.lead_rules_dto import LeadRuleSpec
 from tests.fixtures.db import MakeUser
 
@@ -64,7 +65,7 @@ async def _in_queue(services: Services, queue: str, *states: tuple[UserOut, str]
 
 async def _rule(services: Services, **fields: object) -> int:
     spec = LeadRuleSpec.model_validate({"name": "Sales round-robin"} | fields)
-    return (await services.lead_rules.create(SYSTEM, spec)).id
+    return (await lead_rules_of(services).create(SYSTEM, spec)).id
 
 
 async def _owners(services: Services) -> list[tuple[int | None, str]]:

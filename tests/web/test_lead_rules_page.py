@@ -18,6 +18,7 @@ from crm_core.models.enums import Role
 from crm_core.services import Services
 from crm_core.services.dto import Actor, ContactCreate, PhoneIn, UserCreate, UserOut
 from crm_core.services.dto.agent_events import AgentEventIn, AgentEventKind
+from crm_core.services.lead_rules import lead_rules_of
 from tests.fixtures.browser import WEB_DB, BridgeServer
 from tests.web.axe import assert_accessible
 
@@ -110,7 +111,7 @@ async def test_rules_made_on_the_page_place_leads_and_a_supervisor_reassigns(
     off = rules.first.get_by_role("checkbox", name="Rule Sales round-robin on")
     await off.click()
     await expect(rules.first).to_have_attribute("data-enabled", "false")
-    rule_list = await services.lead_rules.list_rules(SYSTEM)
+    rule_list = await lead_rules_of(services).list_rules(SYSTEM)
     assert rule_list[0].rule.enabled is False
 
     await page.get_by_role("button", name="Log out").click()
