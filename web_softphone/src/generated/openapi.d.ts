@@ -1544,6 +1544,8 @@ export interface components {
      * @description A card of the rotation list: the contact, and when and how it was last contacted.
      */
     StaleContact: {
+      /** Assignment Reason */
+      assignment_reason: string;
       company: components["schemas"]["CompanyBrief"] | null;
       /**
        * Created At
@@ -1562,6 +1564,8 @@ export interface components {
       full_name: string;
       /** Id */
       id: number;
+      /** Language */
+      language: string;
       /** Last Contact At */
       last_contact_at: string | null;
       last_contact_kind: components["schemas"]["ContactKind"] | null;
