@@ -13,7 +13,7 @@ from cti.sandbox.sim.scenarios import SCENARIOS
 
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 DIRECTIONS = {"inbound", "outbound", "internal"}
-DISPOSITIONS = {"answered", "missed", "abandoned", "busy", "failed"}
+DISPOSITIONS = {"answered", "missed", "abandoned", "busy", "failed", "callback_requested"}
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))

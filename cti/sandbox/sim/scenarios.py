@@ -16,6 +16,7 @@ from cti.sandbox.sim.parking_flows import PARKING_FLOWS
 from cti.sandbox.sim.phone_flows import PHONE_FLOWS
 from cti.sandbox.sim.phone_transfers import PHONE_TRANSFERS
 from cti.sandbox.sim.pickup_flows import PICKUP_FLOWS
+from cti.sandbox.sim.queue_callback_flows import QUEUE_CALLBACK_FLOWS
 from cti.sandbox.sim.queue_local_flows import QUEUE_LOCAL_FLOWS
 from cti.sandbox.sim.scenario_kit import (
     CUSTOMER,
@@ -375,5 +376,7 @@ SCENARIOS: dict[str, Scenario] = {
         *CONFERENCE_FLOWS,
         *PHONE_TRANSFERS,
         *PHONE_FLOWS,
+        # issue 17: queue call-back
+        *QUEUE_CALLBACK_FLOWS,
     ]
 }
