@@ -119,6 +119,7 @@ class Bridge:
         events = CallWebhookEvents(pbx=settings.pbx_id)
         self.services.calls.add_hook(events)
         self.services.notes.add_hook(events.note_added)
+        self.services.wrapups.add_hook(events.wrapup_closed)
         return WebhookSender(self.services.webhook_deliveries, settings, self.metrics)
 
     def _active_calls(self, extension: str) -> tuple[str, ...]:

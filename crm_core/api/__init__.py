@@ -20,6 +20,7 @@ from crm_core.api import (
     routing,
     tasks,
     webhooks,
+    wrapup,
 )
 from crm_core.api.errors import install_error_handlers
 
@@ -39,6 +40,7 @@ def api_router() -> APIRouter:
         routing,
         lead_rules,
         webhooks,
+        wrapup,
     )
     for module in modules:
         router.include_router(module.router)

@@ -1,4 +1,5 @@
-"""/api/reports/{queues,agents,timeline}: call reports for supervisors and admins (agents: 403).
+"""/api/reports/{queues,agents,timeline,wrapup-codes}: call reports for supervisors and admins
+(agents: 403); wrapup-codes counts the wrap-up codes per agent, queue or period (`group`).
 
 Query: from, to (ISO date or datetime; naive ones are read in `tz`; the period is [from, to)),
 bucket (timeline: hour, day, week; hour only up to 92 days), queue, agent (extension),
@@ -29,7 +30,9 @@ from crm_core.api.deps import ActorDep, ServicesDep
 from crm_core.api.responses import errors
 from crm_core.services.dto.common import NO_NUL, ZONE_NAMES
 from crm_core.services.dto.reports import Bucket, Report, ReportQuery, ReportRow
+from crm_core.services.dto.wrapup import WrapupGroup, WrapupReport
 from crm_core.services.reports import ReportService
+from crm_core.services.wrapup_report import WrapupReportService
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=errors(401, 403))
 CSV_COLUMNS = [name for name in ReportRow.model_fields if name not in ("label", "pause_reasons")]
@@ -179,3 +182,64 @@ async def timeline(
 @router.get("/timeline.csv", include_in_schema=False)
 async def timeline_csv(actor: ActorDep, reports: ReportsDep, query: TimelineQueryDep) -> Response:
     return await respond(await at_most_a_few(reports.timeline(actor, query)), "csv")
+
+
+def wrapup_csv(report: WrapupReport) -> str:
+    """label, key, one column per code (its label), coded, answered without a code."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    header = ["label", "key", *(c.label for c in report.codes), "coded", "answered_without_code"]
+    writer.writerow([cell(name) for name in header])
+    for row in [*report.rows, report.totals]:
+        counts = [row.counts.get(c.code, 0) for c in report.codes]
+        writer.writerow(
+            [cell(row.label), cell(row.key), *counts, row.coded, row.answered_without_code]
+        )
+    return buffer.getvalue()
+
+
+def _render_wrapup(report: WrapupReport, fmt: str) -> Response:
+    if fmt == "csv":
+        name = f"wrapup-codes-{report.group}-{report.start:%Y%m%d}-{report.end:%Y%m%d}.csv"
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return Response(wrapup_csv(report), media_type="text/csv; charset=utf-8", headers=headers)
+    return JSONResponse(report.model_dump(mode="json", by_alias=True))
+
+
+def _wrapup_service(services: ServicesDep) -> WrapupReportService:
+    return WrapupReportService(services.sessions, services.settings)
+
+
+WrapupReportsDep = Annotated[WrapupReportService, Depends(_wrapup_service)]
+
+
+async def _wrapup_report(
+    actor: ActorDep, reports: WrapupReportsDep, query: ReportQuery, group: WrapupGroup, fmt: str
+) -> Response:
+    if group is WrapupGroup.PERIOD:
+        _checked(query.check_timeline_size, "bucket")
+    async with _RUNNING.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(REPORTS_AT_ONCE)):
+        report = await reports.report(actor, query, group)
+    return await asyncio.to_thread(_render_wrapup, report, fmt)
+
+
+@router.get("/wrapup-codes", response_model=WrapupReport, responses=CSV_TOO)
+async def wrapup_codes(
+    actor: ActorDep,
+    reports: WrapupReportsDep,
+    query: QueryDep,
+    group: WrapupGroup = WrapupGroup.AGENT,
+    fmt: Format = "json",
+) -> Response:
+    """Calls counted by wrap-up code per agent, queue or period bucket (`group`)."""
+    return await _wrapup_report(actor, reports, query, group, fmt)
+
+
+@router.get("/wrapup-codes.csv", include_in_schema=False)
+async def wrapup_codes_csv(
+    actor: ActorDep,
+    reports: WrapupReportsDep,
+    query: QueryDep,
+    group: WrapupGroup = WrapupGroup.AGENT,
+) -> Response:
+    return await _wrapup_report(actor, reports, query, group, "csv")

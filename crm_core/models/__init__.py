@@ -15,6 +15,7 @@ from crm_core.models.routing import RoutingRule, RoutingState
 from crm_core.models.task import Task
 from crm_core.models.user import User, UserExtension
 from crm_core.models.webhook import WebhookDelivery, WebhookEvent, WebhookSubscription
+from crm_core.models.wrapup import WrapupCode, WrapupQueueRule
 
 __all__ = [
     "AgentEvent",
@@ -39,4 +40,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEvent",
     "WebhookSubscription",
+    "WrapupCode",
+    "WrapupQueueRule",
 ]

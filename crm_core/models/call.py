@@ -19,6 +19,7 @@ class Call(Base):
         Index("ix_calls_agent_started", "agent_id", "started_at"),
         Index("ix_calls_queue_started", "queue", "started_at"),  # migration 0003: reports
         Index("ix_calls_answered_by_started", "answered_by", "started_at"),
+        Index("ix_calls_wrapup_code_started", "wrapup_code", "started_at"),  # migration 0011
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,3 +52,7 @@ class Call(Base):
     # call the linkedid of the call whose caller asked for it.
     queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     callback_of: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
+    # The wrap-up code the agent picked (models/wrapup.py), apart from `disposition` (the
+    # telephony outcome); the label as it was then. Never written by the bridge's upserts.
+    wrapup_code: Mapped[str | None] = mapped_column(String(32))
+    wrapup_label: Mapped[str] = mapped_column(String(100), default="", server_default="")

@@ -31,6 +31,8 @@ from crm_core.services.tasks import TaskService, insert_task
 from crm_core.services.users import UserService
 from crm_core.services.webhook_deliveries import DeliveryStore
 from crm_core.services.webhooks import WebhookService
+from crm_core.services.wrapup_codes import WrapupCodeService
+from crm_core.services.wrapups import WrapupService
 from crm_core.settings import CrmSettings, signing_key
 
 
@@ -58,6 +60,8 @@ class Services:
     queue_callbacks: QueueCallbackService
     webhooks: WebhookService
     webhook_deliveries: DeliveryStore
+    wrapup_codes: WrapupCodeService
+    wrapups: WrapupService
 
     async def dispose(self) -> None:
         self.cards.close()
@@ -94,6 +98,8 @@ def build_services(settings: CrmSettings, engine: AsyncEngine | None = None) -> 
         queue_callbacks=QueueCallbackService(sessions, settings),
         webhooks=WebhookService(sessions, settings),
         webhook_deliveries=DeliveryStore(sessions, settings),
+        wrapup_codes=WrapupCodeService(sessions, settings),
+        wrapups=WrapupService(sessions, settings),
     )
 
 

@@ -2,8 +2,9 @@
 
 Each register compares the record before and after: a new record is `call.ringing`, an answer
 time appearing `call.answered`, each new transfer `call.transferred`, an end time `call.ended`.
-A note tied to a call (the agent's wrap-up, written after the call) is `call.wrapup`. No hook
-here reads the database: events are only added to the session, so a batch of calls costs one
+A note tied to a call (the agent's wrap-up, written after the call) is `call.wrapup`, and so is
+a wrap-up closed with a code (`crm_core.services.wrapups`): `wrapup_code` {code, label} or null.
+No hook here reads the database: events are only added to the session, so a batch of calls costs one
 multi-row insert of events, not a statement per call.
 A backlog merged into one register (the bridge writes a call's latest record) still gives every
 event, in that order; registering the same record again gives none.
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_core.models import Call
 from crm_core.services.dto import Actor, CallOut, NoteOut
+from crm_core.services.dto.wrapup import WrapupCodeOut
 from crm_core.webhooks.outbox import emit
 from crm_core.webhooks.schema import call_id
 
@@ -75,9 +77,26 @@ class CallWebhookEvents:
         """A `NoteHook`: a note tied to a call is its wrap-up."""
         if call is None:
             return
+        self._wrapup(session, CallOut.model_validate(call), note)
+
+    async def wrapup_closed(
+        self,
+        session: AsyncSession,
+        call: CallOut,
+        note: NoteOut | None,
+        _code: WrapupCodeOut | None,
+    ) -> None:
+        """A `WrapupHook`: the wrap-up closed with its code (and note)."""
+        self._wrapup(session, call, note)
+
+    def _wrapup(self, session: AsyncSession, call: CallOut, note: NoteOut | None) -> None:
         stable_id = call_id(self.pbx, call.linkedid)
+        code = None
+        if call.wrapup_code is not None:
+            code = {"code": call.wrapup_code, "label": call.wrapup_label}
         data = {
-            "call": call_data(CallOut.model_validate(call)),
-            "note": note.model_dump(mode="json"),
+            "call": call_data(call),
+            "note": None if note is None else note.model_dump(mode="json"),
+            "wrapup_code": code,
         }
         emit(session, "call.wrapup", data, stable_id, stable_id)

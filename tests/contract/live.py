@@ -2,7 +2,7 @@
 
 Tests talk to it over real HTTP and websockets; `LiveApp.reset()` refills the database with the
 same people and objects: two agents, a supervisor, an admin, and agent1's contact, company, note,
-task, call-back, call and a routing rule. Logins stay valid across resets (users are kept).
+task, call-back, call, a routing rule and a wrap-up code. Logins stay valid across resets (users are kept).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from crm_core.services.lead_rules_dto import LeadRuleSpec, QueuePool
 from crm_core.services.routing_dto import DidQueue
 from crm_core.services.webhook_deliveries import Outcome
 from crm_core.settings import CrmSettings
+from crm_core.services.dto.wrapup import WrapupCodeCreate
 from crm_core.webhooks.dto import SubscriptionCreate
 from cti.composition import build_app
 from cti.settings import BridgeSettings
@@ -175,6 +176,9 @@ async def _objects(services: Services, user_ids: dict[str, int]) -> dict[str, in
         system, LeadRuleSpec(name="Sales", pool=QueuePool(queue=queue), enabled=False)
     )
     webhook, dead_letter = await _webhook_with_a_dead_letter(services)
+    code = await services.wrapup_codes.create(
+        system, WrapupCodeCreate(code="sale", label="Sale", queue="sales")
+    )
     return {
         "company": company.id,
         "contact": contact.id,
@@ -187,6 +191,7 @@ async def _objects(services: Services, user_ids: dict[str, int]) -> dict[str, in
         "lead_rule": lead_rule.id,
         "webhook": webhook,
         "dead_letter": dead_letter,
+        "wrapup_code": code.id,
     } | {f"user:{who}": user_id for who, user_id in user_ids.items()}
 
 

@@ -81,6 +81,9 @@ class CallOut(Dto):
     note: str = ""
     queued_at: datetime | None = None
     callback_of: str = ""
+    wrapup_code: str | None = None
+    """The wrap-up code the agent picked (not the telephony `disposition`)."""
+    wrapup_label: str = ""
 
 
 class CallFilter(PageParams):
