@@ -47,6 +47,11 @@ SEMANTIC_RULES = (
     "unknown or removed cards",  # bulk actions name cards that must exist
     "no active user",
     "cannot merge a card into itself",
+    "is not a wrap-up code offered for",  # the call's queue decides which codes fit (issue 17)
+    "is a code of queue",
+    "is required for calls of queue",
+    "already exists in",  # a wrap-up code per queue once
+    "the call has no card",
     "password policy",  # length, the login, the list of common passwords (issue 13)
     "is made of invisible characters only",  # a name of zero-width spaces, BOMs, marks
     "text may not contain NUL characters",  # PostgreSQL's text cannot hold U+0000

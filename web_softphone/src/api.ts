@@ -31,6 +31,9 @@ import type {
   TimelineItem,
   User,
   WebhookSubscription,
+  WrapupChoices,
+  WrapupClose,
+  WrapupClosed,
 } from "./types";
 
 export const TOKEN_KEY = "cti.token";
@@ -399,6 +402,16 @@ export class Api {
   /** A note on the card; `callId` ties it to the call it sums up (the wrap-up). */
   addNote(id: number, body: string, callId?: number | null): Promise<Note> {
     return this.request("POST", `/contacts/${id}/notes`, { body: callId ? { body, call_id: callId } : { body } });
+  }
+
+  /** The wrap-up codes offered for a call of `queue` ("" = a call outside queues). */
+  wrapupChoices(queue: string): Promise<WrapupChoices> {
+    return this.request("GET", "/wrapup-codes", { query: { queue } });
+  }
+
+  /** Close a call's wrap-up: its code, the note on the card, the code's call-back. */
+  closeWrapup(callId: number, body: WrapupClose): Promise<WrapupClosed> {
+    return this.request("POST", `/calls/${callId}/wrapup`, { body });
   }
 
   /** Calls newest first (agents see their own), e.g. `{ contact_id: 12 }`. */

@@ -55,6 +55,14 @@ export type LeadRuleSpec = Schemas["LeadRuleSpec"];
 export type RulePatch = Schemas["RulePatch"];
 export type LeadRow = Schemas["LeadRow"];
 export type Reassigned = Schemas["Reassigned"];
+/** GET /api/wrapup-codes: the codes a wrap-up of a call in the queue offers. */
+export type WrapupChoices = Schemas["WrapupChoices"];
+export type WrapupCode = Schemas["WrapupCodeOut"];
+export type WrapupClose = Schemas["WrapupClose"];
+export type WrapupClosed = Schemas["WrapupClosed"];
+/** GET /api/reports/wrapup-codes: calls counted by code per agent, queue or period. */
+export type WrapupReport = Schemas["WrapupReport"];
+export type WrapupReportRow = Schemas["WrapupReportRow"];
 
 /** The other CRM's card (CTI_LOOKUP_URL), in a pop's card only: README "External card lookup". */
 export interface ExternalCard {

@@ -31,6 +31,7 @@ import { cardOfNew, renderCard } from "./card";
 import { externalCard } from "./externalCard";
 import { formAlert, formValue, showAlert, showFieldErrors, textareaField, textField } from "./form";
 import { withBusy } from "./loading";
+import { type CodePicker, codePicker } from "./wrapupCode";
 
 export interface PopStackOptions {
   api: Api;
@@ -64,6 +65,7 @@ interface PopView {
   /** The create-card form of an unknown number, kept while the call rings and talks. */
   createForm: HTMLFormElement | null;
   wrapUp: HTMLFormElement | null;
+  codes: CodePicker | null;
   collapsed: boolean;
 }
 
@@ -134,7 +136,7 @@ export class PopStack {
       const body = h("div", { class: "pop-body" });
       const element = h("article", { class: "pop", "data-linkedid": pop.linkedid, "data-testid": "pop" }, head, body);
       body.id = `pop-body-${cssId(pop.linkedid)}`;
-      view = { element, head, body, pop, createForm: null, wrapUp: null, collapsed: this.prefs.modeFor(pop.linkedid) === "collapsed" };
+      view = { element, head, body, pop, createForm: null, wrapUp: null, codes: null, collapsed: this.prefs.modeFor(pop.linkedid) === "collapsed" };
       this.views.set(pop.linkedid, view);
       this.list.prepend(element);
     }
@@ -466,6 +468,8 @@ export class PopStack {
     const kindId = uid("next-kind");
     const save = h("button", { type: "submit", class: "btn btn-primary" }, icon(ICONS.check), h("span", null, "Save and close"));
     const close = h("button", { type: "button", class: "btn btn-ghost" }, "Close without saving");
+    const codes = codePicker(this.opts.api, pop.call.queue ?? "", pop.call.disposition === "answered");
+    view.codes = codes;
     const form = h(
       "form",
       { class: "wrapup", novalidate: true, "aria-label": "Wrap-up" },
@@ -479,6 +483,7 @@ export class PopStack {
             textField("Company", "company", { maxlength: 200, hint: "Optional." }),
           )
         : null,
+      codes.element,
       textareaField("Result of the call", "note", { rows: 3, placeholder: "What was agreed, what to remember…" }),
       h(
         "fieldset",
@@ -505,7 +510,13 @@ export class PopStack {
       ),
       h("div", { class: "form-actions" }, save, close),
     );
-    close.addEventListener("click", () => this.opts.onDismiss(pop.linkedid));
+    close.addEventListener("click", () => {
+      if (codes.required()) {
+        this.showError(form, alert, codeMissing(pop));
+        return;
+      }
+      this.opts.onDismiss(pop.linkedid);
+    });
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       showAlert(alert, null);
@@ -531,7 +542,11 @@ export class PopStack {
     const kind = (formValue(form, "kind") || "callback") as TaskKind;
     const subjectTyped = formValue(form, "subject").trim();
     if (!date && subjectTyped) throw new ApiError(422, "Please correct the highlighted fields.", { due_date: "Pick the date of the next contact." });
-    if (!note && !date) return "";
+    const codes = view.codes;
+    await codes?.ready;
+    const code = formValue(form, "wrapup_code");
+    if (!code && codes?.required()) throw codeMissing(pop);
+    if (!note && !date && !code) return "";
     let due: Date | null = null;
     if (date) {
       due = new Date(`${date}T${time}`);
@@ -541,7 +556,16 @@ export class PopStack {
     if (!contact) contact = await this.cardForUnknown(pop, form);
     const callId = await findCallId(api, contact.id, pop.linkedid);
     const done: string[] = [];
-    if (note) {
+    if (code) {
+      if (callId === null) throw new ApiError(409, "The call is not in your call log yet, so its wrap-up code cannot be saved: try again in a moment.", { wrapup_code: "Not saved yet." });
+      const closed = await api.closeWrapup(callId, { wrapup_code: code, note, contact_id: contact.id });
+      done.push(`code ${codes?.label(code) ?? code}`);
+      if (closed.note) done.push("note");
+      if (closed.callback) {
+        done.push("call-back");
+        callbacksChanged();
+      }
+    } else if (note) {
       await api.addNote(contact.id, note, callId);
       done.push("note");
     }
@@ -593,6 +617,12 @@ export async function findCallId(api: Api, contactId: number, linkedid: string, 
     if (i < tries - 1) await new Promise((r) => setTimeout(r, waitMs));
   }
   return null;
+}
+
+/** The queue requires a wrap-up code and none was picked: the form stays open. */
+function codeMissing(pop: Pop): ApiError {
+  const queue = pop.call.queue ? `Calls of queue ${pop.call.queue}` : "These calls";
+  return new ApiError(422, `Pick a wrap-up code: ${queue} cannot close without one.`, { wrapup_code: "Pick a wrap-up code." });
 }
 
 function cssId(linkedid: string): string {

@@ -70,6 +70,8 @@ export function callSummary(call: Call, display: NumberDisplay = (n) => n, dial?
       h("span", null, `${look.direction} call`),
       " ",
       h("span", { class: `outcome tone-${look.tone}` }, look.outcome),
+      call.wrapup_code ? " " : null,
+      call.wrapup_code ? h("span", { class: "tag tone-accent wrapup-tag", "data-testid": "wrapup-tag", title: `Wrap-up code: ${call.wrapup_code}` }, call.wrapup_label || call.wrapup_code) : null,
     ),
     h(
       "p",

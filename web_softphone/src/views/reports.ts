@@ -1,5 +1,6 @@
 // #/reports: call reports over a chosen period (supervisors and admins): per queue, per agent and
-// over time (hour / day / week), with charts and a CSV download of every table.
+// over time (hour / day / week), with charts and a CSV download of every table; then the wrap-up
+// codes per agent, queue and period (reports/wrapupCodes.ts).
 // The CSV links fetch with the bearer token and hand the browser a file (a plain link could not
 // send the token).
 
@@ -21,6 +22,7 @@ import {
   type ReportRow,
   shortBucket,
 } from "../reports/model";
+import { loadWrapupReports, wrapupSection } from "../reports/wrapupCodes";
 import { clock, DEFAULT_THRESHOLDS, percent } from "../supervisor/model";
 import { type Column, sortableTable } from "../supervisor/table";
 import type { StaffView, StaffViewContext } from "./supervisor";
@@ -158,12 +160,23 @@ export function renderReports(pane: HTMLElement, ctx: StaffViewContext): StaffVi
     status.replaceChildren(h("div", { class: "loading-block", "data-testid": "report-loading" }, h("span", { class: "spinner", "aria-hidden": "true" }), h("span", null, "Computing the reports…")));
     body.classList.add("is-stale");
     try {
-      const [queues, agents, timeline] = await Promise.all(
-        (["queues", "agents", "timeline"] as Kind[]).map((k) => api.request<Report>("GET", `/reports/${k}`, { query })),
-      );
+      const [[queues, agents, timeline], wrapups] = await Promise.all([
+        Promise.all((["queues", "agents", "timeline"] as Kind[]).map((k) => api.request<Report>("GET", `/reports/${k}`, { query }))),
+        loadWrapupReports(api, query),
+      ]);
       if (seq !== loadSeq) return;
       status.replaceChildren();
       show(queues!, agents!, timeline!, query);
+      body.lastElementChild?.before(
+        wrapupSection(wrapups, {
+          api,
+          query,
+          bucketLabel: (key) => bucketLabel(key, params.bucket),
+          shortLabel: (label) => shortBucket(label.replace("Week of ", ""), params.bucket, daysBetween(params.from, params.to) > 1),
+          fileName: (group) => `wrapup-codes-${group}-${params.from}-${params.to}.csv`,
+          onError: (message) => status.replaceChildren(h("div", { class: "alert-banner", role: "alert" }, message)),
+        }),
+      );
     } catch (err) {
       if (seq !== loadSeq) return;
       const message = err instanceof ApiError ? err.message : "The reports could not be loaded.";
