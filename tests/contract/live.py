@@ -2,7 +2,8 @@
 
 Tests talk to it over real HTTP and websockets; `LiveApp.reset()` refills the database with the
 same people and objects: two agents, a supervisor, an admin, and agent1's contact, company, note,
-task, call-back, call, a routing rule and a wrap-up code. Logins stay valid across resets (users are kept).
+task, call-back, call, a routing rule and a wrap-up code. Logins stay valid across resets (users
+are kept).
 """
 
 from __future__ import annotations
@@ -33,12 +34,12 @@ from crm_core.services.dto import (
     UserCreate,
 )
 from crm_core.services.dto.callbacks import CallbackCreate
+from crm_core.services.dto.wrapup import WrapupCodeCreate
 from crm_core.services.lead_rules import lead_rules_of
 from crm_core.services.lead_rules_dto import LeadRuleSpec, QueuePool
 from crm_core.services.routing_dto import DidQueue
 from crm_core.services.webhook_deliveries import Outcome
 from crm_core.settings import CrmSettings
-from crm_core.services.dto.wrapup import WrapupCodeCreate
 from crm_core.webhooks.dto import SubscriptionCreate
 from cti.composition import build_app
 from cti.settings import BridgeSettings
