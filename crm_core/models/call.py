@@ -19,7 +19,7 @@ class Call(Base):
         Index("ix_calls_agent_started", "agent_id", "started_at"),
         Index("ix_calls_queue_started", "queue", "started_at"),  # migration 0003: reports
         Index("ix_calls_answered_by_started", "answered_by", "started_at"),
-        Index("ix_calls_wrapup_code_started", "wrapup_code", "started_at"),  # migration 0011
+        Index("ix_calls_wrapup_code_started", "wrapup_code", "started_at"),  # migration 0012
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
