@@ -131,7 +131,7 @@ class LeadRuleService(ServiceBase):
             missing = [i for i in wanted if i not in found]
             if missing:
                 shown = ", ".join(map(str, missing[:10]))
-                raise InvalidFieldError("contact_ids", f"no such card: {shown}")
+                raise InvalidFieldError("contact_ids", f"unknown or removed cards: {shown}")
             await self._reassign(session, actor, owner, found)
             brief = UserBrief(id=owner.id, login=owner.login, display_name=owner.display_name)
             return Reassigned(reassigned=len(found), owner=brief)

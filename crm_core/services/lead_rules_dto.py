@@ -34,7 +34,11 @@ def _known_country(code: str) -> str:
     return code
 
 
-Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_known_country)]
+Country = Annotated[
+    str,
+    AfterValidator(_known_country),
+    Field(json_schema_extra={"enum": sorted(phonenumbers.SUPPORTED_REGIONS)}),
+]
 
 
 class QueuePool(BaseModel):

@@ -99,7 +99,7 @@ function ruleForm(api: Api, queues: string[], onMade: () => Promise<void>): HTML
     const body = {
       name: name.value.trim(),
       pool,
-      when: { sources: list(sources.value) as ("call" | "import" | "api")[], dids: list(dids.value), countries: list(countries.value.toUpperCase()), prefixes: list(prefixes.value), languages: list(languages.value.toLowerCase()) },
+      when: { sources: list(sources.value) as ("call" | "import" | "api")[], dids: list(dids.value), countries: list(countries.value.toUpperCase()) as NonNullable<NonNullable<LeadRuleSpec["when"]>["countries"]>, prefixes: list(prefixes.value), languages: list(languages.value.toLowerCase()) },
       daily_cap: cap.value ? Number(cap.value) : null,
       skip_away: skip.checked,
     };
