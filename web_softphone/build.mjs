@@ -8,6 +8,22 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = dirname(fileURLToPath(import.meta.url));
+const localesDir = join(root, "src/i18n/locales");
+
+// `import locales from "virtual:locales"`: every catalogue in src/i18n/locales (one file a
+// language, see README), so adding a language is adding its file.
+const localesPlugin = {
+  name: "locales",
+  setup(b) {
+    b.onResolve({ filter: /^virtual:locales$/ }, () => ({ path: "locales", namespace: "locales" }));
+    b.onLoad({ filter: /.*/, namespace: "locales" }, async () => {
+      const files = (await readdir(localesDir)).filter((name) => /^[a-z]{2,3}(-[a-z0-9]+)*\.ts$/i.test(name)).sort();
+      const imports = files.map((name, i) => `import l${i} from ${JSON.stringify(join(localesDir, name))};`);
+      const list = files.map((_, i) => `l${i}`).join(", ");
+      return { contents: `${imports.join("\n")}\nexport default [${list}];`, resolveDir: localesDir, loader: "js", watchDirs: [localesDir] };
+    });
+  },
+};
 const testsOnly = process.argv.includes("--tests");
 const outdirArg = process.argv.find((arg) => arg.startsWith("--outdir="));
 
@@ -26,6 +42,7 @@ async function buildApp() {
     legalComments: "none",
     logLevel: "warning",
     loader: { ".svg": "text" },
+    plugins: [localesPlugin],
   });
   await copyFile(join(root, "index.html"), join(outdir, "index.html"));
   const files = (await readdir(outdir)).sort();
@@ -48,6 +65,7 @@ async function buildTests() {
     target: "node20",
     packages: "external",
     logLevel: "warning",
+    plugins: [localesPlugin],
   });
 }
 

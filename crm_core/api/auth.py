@@ -1,4 +1,4 @@
-"""POST /api/auth/login and GET /api/auth/me."""
+"""POST /api/auth/login, GET /api/auth/me and PUT /api/auth/me/preferences."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from crm_core.api.deps import ActorDep, ServicesDep
 from crm_core.api.responses import errors
 from crm_core.errors import AuthenticationError
-from crm_core.services.dto import LoginRequest, LoginResult, UserOut
+from crm_core.services.dto import LoginRequest, LoginResult, PreferencesUpdate, UserOut
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=errors(400, 401))
 
@@ -23,5 +23,14 @@ async def login(body: LoginRequest, services: ServicesDep, request: Request) -> 
 @router.get("/me")
 async def me(actor: ActorDep, services: ServicesDep) -> UserOut:
     if actor.id is None:
-        raise AuthenticationError("not a user")
+        raise AuthenticationError("not a user", code="not_a_user")
     return await services.users.get(actor.id)
+
+
+@router.put("/me/preferences")
+async def set_preferences(
+    body: PreferencesUpdate, actor: ActorDep, services: ServicesDep
+) -> UserOut:
+    """The signed-in user's own settings: `language` is the page's language for them
+    (null: the browser's). Any role, for themselves only."""
+    return await services.users.set_preferences(actor, body)

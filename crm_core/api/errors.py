@@ -17,18 +17,20 @@ from crm_core.errors import (
     PhoneTakenError,
     ServiceBusyError,
     TooManyAttemptsError,
+    UnavailableError,
 )
 
 
 def _body(error: DomainError) -> dict[str, object]:
+    """`detail` in English for API users and logs; `code` and `params` for the pages, which
+    show their catalogue's text for the code in the user's language (see crm_core.errors)."""
     if isinstance(error, InvalidFieldError):
-        return {
-            "detail": [{"loc": ["body", error.field], "msg": error.reason, "type": "value_error"}]
-        }
+        item = {"loc": ["body", error.field], "msg": error.reason, "type": "value_error"}
+        return {"detail": [item | {"code": error.code, "params": error.params}]}
+    body: dict[str, object] = {"detail": str(error), "code": error.code, "params": error.params}
     if isinstance(error, PhoneTakenError):
-        card = {"kind": error.card_kind, "id": error.card_id, "name": error.card_name}
-        return {"detail": str(error), "card": card}
-    return {"detail": str(error)}
+        body["card"] = {"kind": error.card_kind, "id": error.card_id, "name": error.card_name}
+    return body
 
 
 _STATUS: tuple[tuple[type[DomainError], int], ...] = (
@@ -39,6 +41,7 @@ _STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (PermissionDeniedError, 403),
     (TooManyAttemptsError, 429),
     (ServiceBusyError, 503),
+    (UnavailableError, 503),
 )
 
 

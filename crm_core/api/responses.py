@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from crm_core.services.dto import CardRef
 
 
 class ErrorOut(BaseModel):
     detail: str
+    code: str = Field(
+        default="error",
+        description="Stable reason (crm_core.errors): the page shows its catalogue's text for it",
+    )
+    params: dict[str, str | int | float] = Field(
+        default_factory=dict, description="The words the code's text names (a number, a name)"
+    )
     card: CardRef | None = None
 
 

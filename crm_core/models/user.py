@@ -19,6 +19,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The interface language the user chose ("sk", "en"); None: the browser's language.
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
     # Moved by a password change or a deactivation: tokens carrying an older epoch are refused.
     token_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

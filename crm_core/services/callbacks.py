@@ -35,7 +35,9 @@ PAST_GRACE = timedelta(seconds=90)
 
 def _require_future(due_at: datetime, now: datetime) -> None:
     if due_at < now - PAST_GRACE:
-        raise InvalidFieldError("due_at", "is in the past; pick a time from now on")
+        raise InvalidFieldError(
+            "due_at", "is in the past; pick a time from now on", code="in_the_past"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,7 @@ async def insert_callbacks(
 class CallbackService(ServiceBase):
     async def schedule(self, actor: Actor, data: CallbackCreate) -> CallbackOut:
         if actor.id is None:
-            raise ConflictError("a call-back is planned by a user")
+            raise ConflictError("a call-back is planned by a user", code="planned_by_user")
         _require_future(data.due_at, datetime.now(UTC))
         async with self._sessions.begin() as session:
             for model, key in ((Contact, data.contact_id), (Call, data.call_id)):
@@ -141,7 +143,7 @@ class CallbackService(ServiceBase):
         ):
             raise NotFoundError("call-back", task_id)
         if task.done_at is not None:
-            raise ConflictError(f"call-back {task_id} is already done")
+            raise ConflictError(f"call-back {task_id} is already done", code="callback_done")
         return task
 
     async def _one(self, session: AsyncSession, task_id: int) -> CallbackOut:

@@ -150,7 +150,9 @@ class ContactService(ServiceBase):
         async with self._sessions.begin() as session:
             contact = await load_contact(session, contact_id)
             if contact.status != ContactStatus.LEAD:
-                raise ConflictError(f"contact {contact_id} is a {contact.status}, not a lead")
+                raise ConflictError(
+                    f"contact {contact_id} is a {contact.status}, not a lead", code="not_a_lead"
+                )
             await self._apply(session, actor, contact, {"status": ContactStatus.CLIENT.value})
             return await self._out(session, contact_id)
 
@@ -162,7 +164,9 @@ class ContactService(ServiceBase):
             setattr(contact, key, "" if key == "email" and value is None else value)
         if not (contact.first_name or contact.last_name):
             field = "first_name" if "first_name" in changes else "last_name"
-            raise InvalidFieldError(field, "a contact needs a first or a last name")
+            raise InvalidFieldError(
+                field, "a contact needs a first or a last name", code="name_required"
+            )
         refresh_search_text(contact)
         if "owner_id" in changes and changes["owner_id"] != before["owner_id"]:
             contact.assignment_reason = f"owner set on the card by {actor.login}"

@@ -70,7 +70,9 @@ class MergeService(ServiceBase):
         """Move `drop_id`'s phones, calls, tasks and notes to `keep_id`, fill `keep_id`'s blank
         fields from it, then archive it. Duplicate phones are kept once."""
         if keep_id == drop_id:
-            raise InvalidFieldError("drop_id", "cannot merge a card into itself")
+            raise InvalidFieldError(
+                "drop_id", "cannot merge a card into itself", code="merge_into_itself"
+            )
         async with self._sessions.begin() as session:
             keep = await load_contact(session, keep_id)
             drop = await load_contact(session, drop_id)

@@ -22,23 +22,38 @@ def _is_run(text: str) -> bool:
     return any(text in run or text in run[::-1] for run in _RUNS)
 
 
-def password_problem(password: str, login: str = "") -> str | None:
-    """Why `password` is refused, or None when it passes."""
+_PROBLEMS = {
+    "password_too_short": f"at least {MIN_LENGTH} characters",
+    "password_too_simple": "more than two different characters",
+    "password_has_login": "must not contain the login",
+    "password_common": "one of the most common passwords: pick another",
+}
+
+
+def _problem_code(password: str, login: str) -> str | None:
     folded = password.casefold()
     stem = _TRAILING.sub("", folded)
     if len(password) < MIN_LENGTH:
-        return f"at least {MIN_LENGTH} characters"
+        return "password_too_short"
     if len(set(folded)) <= 2:
-        return "more than two different characters"
+        return "password_too_simple"
     if login and login.casefold() in folded:
-        return "must not contain the login"
+        return "password_has_login"
     if folded in COMMON_PASSWORDS or stem in COMMON_PASSWORDS or _is_run(folded):
-        return "one of the most common passwords: pick another"
+        return "password_common"
     return None
+
+
+def password_problem(password: str, login: str = "") -> str | None:
+    """Why `password` is refused, or None when it passes."""
+    code = _problem_code(password, login)
+    return None if code is None else _PROBLEMS[code]
 
 
 def check_password(password: str, login: str = "") -> None:
     """InvalidFieldError('password', ...) unless the password passes the policy."""
-    problem = password_problem(password, login)
-    if problem is not None:
-        raise InvalidFieldError("password", f"password policy: {problem}")
+    code = _problem_code(password, login)
+    if code is not None:
+        raise InvalidFieldError(
+            "password", f"password policy: {_PROBLEMS[code]}", code=code, params={"min": MIN_LENGTH}
+        )

@@ -22,7 +22,9 @@ def build_phone(data: PhoneIn, region: str) -> Phone:
     result = normalise_phone(data.number, region)
     if result.e164 is None:
         raise InvalidFieldError(
-            "number", f"{data.number!r} is not a valid phone number ({result.reason})"
+            "number",
+            f"{data.number!r} is not a valid phone number ({result.reason})",
+            code="invalid_phone",
         )
     kind = data.kind.value if data.kind else phone_kind(result.e164)
     return Phone(e164=result.e164, raw=result.raw, kind=kind, label=data.label)

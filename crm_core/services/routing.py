@@ -141,4 +141,9 @@ class RoutingService(ServiceBase):
         queue = getattr(spec, "queue", None)
         known = self.known_queues()
         if queue is not None and queue not in known:
-            raise InvalidFieldError("queue", f"unknown queue {queue!r} (known: {', '.join(known)})")
+            raise InvalidFieldError(
+                "queue",
+                f"unknown queue {queue!r} (known: {', '.join(known)})",
+                code="unknown_queue",
+                params={"queue": queue, "known": ", ".join(known)},
+            )

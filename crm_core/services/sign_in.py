@@ -61,7 +61,7 @@ class SignIn:
             locked = self._guard.failed(login, address)
             _wrong, why, user_id = exc.args
             await self._audit(AuditAction.LOGIN_FAILED, login, address, user_id, why, locked)
-            raise AuthenticationError(WRONG) from None
+            raise AuthenticationError(WRONG, code="wrong_login") from None
         self._guard.succeeded(login)
         await self._audit(AuditAction.LOGIN, login, address, signed_in.user.id)
         return signed_in

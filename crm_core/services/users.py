@@ -13,7 +13,15 @@ from crm_core.models.enums import AuditAction, Role
 from crm_core.security import TokenSigner
 from crm_core.services.audit import diff, record
 from crm_core.services.base import ServiceBase, require_role
-from crm_core.services.dto import Actor, LoginResult, StaffName, UserCreate, UserOut, UserUpdate
+from crm_core.services.dto import (
+    Actor,
+    LoginResult,
+    PreferencesUpdate,
+    StaffName,
+    UserCreate,
+    UserOut,
+    UserUpdate,
+)
 from crm_core.services.hash_pool import HashPool
 from crm_core.services.login_guard import LoginGuard, LoginLimits
 from crm_core.services.password_policy import check_password
@@ -43,7 +51,11 @@ async def _set_extensions(session: AsyncSession, user: User, extensions: list[st
     )
     clash = taken.first()
     if clash is not None:
-        raise ConflictError(f"extension {clash.extension} belongs to user {clash.user_id}")
+        raise ConflictError(
+            f"extension {clash.extension} belongs to user {clash.user_id}",
+            code="extension_taken",
+            params={"extension": clash.extension},
+        )
     await session.execute(delete(UserExtension).where(UserExtension.user_id == user.id))
     session.add_all(
         UserExtension(extension=ext, user_id=user.id) for ext in dict.fromkeys(extensions)
@@ -72,7 +84,11 @@ class UserService(ServiceBase):
         password_hash = await self._new_hash(actor, data.login, data.password)
         async with self._sessions.begin() as session:
             if await _load(session, login=data.login) is not None:
-                raise ConflictError(f"login {data.login!r} is taken")
+                raise ConflictError(
+                    f"login {data.login!r} is taken",
+                    code="login_taken",
+                    params={"login": data.login},
+                )
             user = User(
                 login=data.login,
                 display_name=data.display_name or data.login,
@@ -140,6 +156,17 @@ class UserService(ServiceBase):
                 raise NotFoundError("user", user_id)
             return to_user_out(user)
 
+    async def set_preferences(self, actor: Actor, data: PreferencesUpdate) -> UserOut:
+        """The signed-in user's own settings (their interface language): no role needed."""
+        if actor.id is None:
+            raise AuthenticationError("not a user", code="not_a_user")
+        async with self._sessions.begin() as session:
+            user = await _load(session, id=actor.id)
+            if user is None:
+                raise NotFoundError("user", actor.id)
+            user.language = data.language
+            return await self._out(session, actor.id)
+
     async def get_by_login(self, login: str) -> UserOut | None:
         async with self._sessions() as session:
             user = await _load(session, login=login)
@@ -191,7 +218,7 @@ class UserService(ServiceBase):
             if user is None or not user.active:
                 raise AuthenticationError("unknown or inactive user")
             if user.token_epoch != claims.epoch:
-                raise AuthenticationError("token revoked: sign in again")
+                raise AuthenticationError("token revoked: sign in again", code="token_revoked")
             return Actor(id=user.id, login=user.login, role=Role(user.role))
 
     async def _out(self, session: AsyncSession, user_id: int) -> UserOut:

@@ -54,7 +54,12 @@ class AgentActions:
     async def pause(self, extension: str, reason: str) -> None:
         if reason not in self.settings.pause_reasons:
             allowed = ", ".join(self.settings.pause_reasons)
-            raise InvalidFieldError("reason", f"not a pause reason (one of: {allowed})")
+            raise InvalidFieldError(
+                "reason",
+                f"not a pause reason (one of: {allowed})",
+                code="unknown_pause_reason",
+                params={"allowed": allowed},
+            )
         await self._pause(extension, {"Paused": "true", "Reason": reason})
 
     async def resume(self, extension: str) -> None:
@@ -85,5 +90,9 @@ async def send_checked(ami: ActionSender, action: Mapping[str, str]) -> dict[str
     reply = replies[0] if replies else {}
     if reply.get("Response") != "Success":
         message = reply.get("Message") or "no answer"
-        raise ConflictError(f"Asterisk refused {action['Action']}: {message}")
+        raise ConflictError(
+            f"Asterisk refused {action['Action']}: {message}",
+            code="pbx_refused",
+            params={"message": message},
+        )
     return reply

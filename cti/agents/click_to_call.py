@@ -37,10 +37,14 @@ class ClickToCall:
     async def dial(self, extension: str, number: str) -> Originated:
         e164 = normalise_phone(number, self.cards.region).e164
         if e164 is None:
-            raise InvalidFieldError("number", f"{number!r} is not a dialable phone number")
+            raise InvalidFieldError(
+                "number", f"{number!r} is not a dialable phone number", code="not_dialable"
+            )
         busy = self.calls.agent_calls(extension)
         if busy.ringing or busy.active:
-            raise ConflictError(f"extension {extension} is already on a call")
+            raise ConflictError(
+                f"extension {extension} is already on a call", code="already_on_call"
+            )
         await self._require_online(extension)
         name = await self._client_name(e164)
         await self._send(self._originate(extension, e164, name))
@@ -65,7 +69,11 @@ class ClickToCall:
         reply = await self._send({"Action": "Getvar", "Variable": f"DEVICE_STATE({interface})"})
         state = reply.get("Value", "UNKNOWN")
         if state in OFFLINE_STATES:
-            raise ConflictError(f"the phone of extension {extension} is offline ({state})")
+            raise ConflictError(
+                f"the phone of extension {extension} is offline ({state})",
+                code="phone_offline",
+                params={"extension": extension},
+            )
 
     async def _client_name(self, e164: str) -> str:
         card = await self.cards.lookup(e164)

@@ -29,7 +29,11 @@ class Spy:
     ) -> str:  # fmt: skip
         """Returns the linkedid of the agent's call being spied on."""
         if not agent_calls.active:
-            raise ConflictError(f"extension {agent_ext} is not on a call now")
+            raise ConflictError(
+                f"extension {agent_ext} is not on a call now",
+                code="agent_not_on_call",
+                params={"extension": agent_ext},
+            )
         linkedid = agent_calls.active[0]
         await self._require_online(supervisor_ext)
         await self._originate(supervisor_ext, agent_ext, mode)
@@ -47,7 +51,9 @@ class Spy:
         if state in OFFLINE_STATES:
             raise ConflictError(
                 f"your phone (extension {extension}) is offline ({state}): it must be registered "
-                "to ring"
+                "to ring",
+                code="own_phone_offline",
+                params={"extension": extension},
             )
 
     async def _originate(self, supervisor_ext: str, agent_ext: str, mode: SpyMode) -> None:

@@ -64,10 +64,10 @@ def sip_credentials_router(settings: BridgeSettings) -> APIRouter:
         """The caller's own SIP account (first extension): 409 without an extension, 404 when
         no password is configured for it."""
         if actor.id is None:
-            raise ConflictError("the system actor has no extension")
+            raise ConflictError("the system actor has no extension", code="no_extension")
         user = await services.users.get(actor.id)
         if not user.extensions:
-            raise ConflictError(f"user {user.login} has no phone extension")
+            raise ConflictError(f"user {user.login} has no phone extension", code="no_extension")
         extension = user.extensions[0]
         password = password_for(passwords, extension)
         if password is None:

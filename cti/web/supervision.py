@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, status
+from fastapi import APIRouter, Path, status
 from pydantic import BaseModel
 
 from crm_core.api.deps import ActorDep, ServicesDep
 from crm_core.api.responses import errors
-from crm_core.errors import ConflictError, PermissionDeniedError
+from crm_core.errors import ConflictError, PermissionDeniedError, UnavailableError
 from crm_core.models.enums import Role
 from cti.agents.actions import AmiUnavailableError
 from cti.agents.spy import Spy, SpyMode
@@ -48,13 +48,14 @@ def supervision_router(telephony: TelephonyRuntime, spy: Spy) -> APIRouter:
         if not me.extensions:
             raise ConflictError(
                 "you have no phone extension, so no phone of yours can ring to listen in: "
-                "ask an admin to give you one"
+                "ask an admin to give you one",
+                code="no_extension_to_listen",
             )
         calls = telephony.router.tracker.agent_calls(extension)
         try:
             linkedid = await spy.start(actor, me.extensions[0], extension, body.mode, calls)
         except AmiUnavailableError as exc:
-            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from exc
+            raise UnavailableError(str(exc)) from exc
         return SpyStarted(
             agent=extension, mode=body.mode, linkedid=linkedid, ringing=me.extensions[0]
         )

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, status
+from fastapi import APIRouter, Depends, Path, status
 from pydantic import BaseModel, Field
 
 from crm_core.api.deps import ActorDep, ServicesDep
 from crm_core.api.responses import errors
-from crm_core.errors import ConflictError
+from crm_core.errors import ConflictError, UnavailableError
 from crm_core.services.dto import UserOut
 from cti.agents.actions import AmiUnavailableError
 from cti.agents.state_view import AgentState, AgentStates
@@ -36,10 +36,10 @@ class PauseRequest(BaseModel):
 
 async def _me(actor: ActorDep, services: ServicesDep) -> UserOut:
     if actor.id is None:
-        raise ConflictError("the system actor has no extension")
+        raise ConflictError("the system actor has no extension", code="no_extension")
     user = await services.users.get(actor.id)
     if not user.extensions:
-        raise ConflictError(f"user {user.login} has no phone extension")
+        raise ConflictError(f"user {user.login} has no phone extension", code="no_extension")
     return user
 
 
@@ -89,7 +89,7 @@ def telephony_router(telephony: TelephonyRuntime, states: AgentStates) -> APIRou
         try:
             placed = await telephony.click_to_call.dial(me.extensions[0], body.number)
         except AmiUnavailableError as exc:
-            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from exc
+            raise UnavailableError(str(exc)) from exc
         return DialResponse(**vars(placed))
 
     return router
@@ -99,4 +99,4 @@ async def _carry_out(request: Awaitable[None]) -> None:
     try:
         await request
     except AmiUnavailableError as exc:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from exc
+        raise UnavailableError(str(exc)) from exc

@@ -106,9 +106,9 @@ export function plainReason(item: FastApiValidationItem): string {
 }
 
 function sentence(text: string): string {
-  const t = text.trim();
-  if (!t) return t;
-  const first = t.charAt(0).toUpperCase() + t.slice(1);
+  const trimmed = text.trim();
+  if (!trimmed) return trimmed;
+  const first = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
   return /[.!?]$/.test(first) ? first : `${first}.`;
 }
 

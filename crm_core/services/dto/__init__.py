@@ -18,6 +18,7 @@ from crm_core.services.dto.tasks import (
 from crm_core.services.dto.users import (
     LoginRequest,
     LoginResult,
+    PreferencesUpdate,
     StaffName,
     UserCreate,
     UserOut,
@@ -47,6 +48,7 @@ __all__ = [
     "PageParams",
     "PhoneIn",
     "PhoneOut",
+    "PreferencesUpdate",
     "StaffName",
     "TaskCreate",
     "TaskFilter",

@@ -35,6 +35,21 @@ class UserUpdate(Dto):
     active: Unchanged[bool] = None
 
 
+Language = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, max_length=16, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+    ),
+]
+"""A BCP 47 language tag: "sk", "en", "en-GB"."""
+
+
+class PreferencesUpdate(Dto):
+    """The signed-in user's own settings: `language` null goes back to the browser's language."""
+
+    language: Language | None
+
+
 class UserOut(Dto):
     id: int
     login: str
@@ -43,6 +58,9 @@ class UserOut(Dto):
     extensions: list[str]
     active: bool
     created_at: datetime
+    language: str | None = Field(
+        default=None, description="The interface language chosen; null: the browser's"
+    )
 
 
 class StaffName(Dto):

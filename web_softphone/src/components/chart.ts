@@ -36,15 +36,15 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 }
 
 function title(text: string): SVGTitleElement {
-  const t = svg("title");
-  t.textContent = text;
-  return t;
+  const titleEl = svg("title");
+  titleEl.textContent = text;
+  return titleEl;
 }
 
 function text(x: number, y: number, content: string, cls: string, anchor = "middle"): SVGTextElement {
-  const t = svg("text", { x, y, class: cls, "text-anchor": anchor });
-  t.textContent = content;
-  return t;
+  const label = svg("text", { x, y, class: cls, "text-anchor": anchor });
+  label.textContent = content;
+  return label;
 }
 
 /** A "nice" axis maximum and step: 0, 5, 10 … or 0, 20, 40 … */

@@ -154,6 +154,14 @@ export interface paths {
     /** Me */
     get: operations["me_api_auth_me_get"];
   };
+  "/api/auth/me/preferences": {
+    /**
+     * Set Preferences
+     * @description The signed-in user's own settings: `language` is the page's language for them
+     * (null: the browser's). Any role, for themselves only.
+     */
+    put: operations["set_preferences_api_auth_me_preferences_put"];
+  };
   "/api/bridge/status": {
     /**
      * Bridge Status
@@ -1075,8 +1083,21 @@ export interface components {
     /** ErrorOut */
     ErrorOut: {
       card?: components["schemas"]["CardRef"] | null;
+      /**
+       * Code
+       * @description Stable reason (crm_core.errors): the page shows its catalogue's text for it
+       * @default error
+       */
+      code?: string;
       /** Detail */
       detail: string;
+      /**
+       * Params
+       * @description The words the code's text names (a number, a name)
+       */
+      params?: {
+        [key: string]: string | number;
+      };
     };
     /** HTTPValidationError */
     HTTPValidationError: {
@@ -1335,6 +1356,14 @@ export interface components {
       label: string;
       /** Raw */
       raw: string;
+    };
+    /**
+     * PreferencesUpdate
+     * @description The signed-in user's own settings: `language` null goes back to the browser's language.
+     */
+    PreferencesUpdate: {
+      /** Language */
+      language: string | null;
     };
     /**
      * Priority
@@ -1901,6 +1930,11 @@ export interface components {
       extensions: string[];
       /** Id */
       id: number;
+      /**
+       * Language
+       * @description The interface language chosen; null: the browser's
+       */
+      language: string | null;
       /** Login */
       login: string;
       role: components["schemas"]["Role"];
@@ -3619,6 +3653,44 @@ export interface operations {
       401: {
         content: {
           "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  /**
+   * Set Preferences
+   * @description The signed-in user's own settings: `language` is the page's language for them
+   * (null: the browser's). Any role, for themselves only.
+   */
+  set_preferences_api_auth_me_preferences_put: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PreferencesUpdate"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["UserOut"];
+        };
+      };
+      /** @description The request body is not JSON */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
         };
       };
     };

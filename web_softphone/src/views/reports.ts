@@ -192,7 +192,7 @@ export function renderReports(pane: HTMLElement, ctx: StaffViewContext): StaffVi
 
   function show(queues: Report, agents: Report, timeline: Report, query: Record<string, string | number>): void {
     queueList.replaceChildren(...queues.rows.map((r) => h("option", { value: r.key })));
-    const t = timeline.totals;
+    const tot = timeline.totals;
     const kpi = (label: string, value: string, testId: string) => h("div", { class: "kpi", "data-testid": testId }, h("div", { class: "kpi-value" }, value), h("div", { class: "kpi-label" }, label));
     const multiDay = daysBetween(params.from, params.to) > 1;
     const short = (label: string) => shortBucket(label.replace("Week of ", ""), params.bucket, multiDay);
@@ -201,13 +201,13 @@ export function renderReports(pane: HTMLElement, ctx: StaffViewContext): StaffVi
       h(
         "div",
         { class: "kpis" },
-        kpi("Offered", String(t.offered ?? 0), "kpi-offered"),
-        kpi("Answered", String(t.answered), "kpi-answered"),
-        kpi("Abandoned", String(t.abandoned ?? 0), "kpi-abandoned"),
-        kpi(`Service level (${params.threshold} s)`, percent(t.service_level), "kpi-sl"),
-        kpi("ASA", clock(t.asa), "kpi-asa"),
-        kpi("AHT", clock(t.aht), "kpi-aht"),
-        kpi("Missed call-backs", String(t.missed_callbacks), "kpi-missed"),
+        kpi("Offered", String(tot.offered ?? 0), "kpi-offered"),
+        kpi("Answered", String(tot.answered), "kpi-answered"),
+        kpi("Abandoned", String(tot.abandoned ?? 0), "kpi-abandoned"),
+        kpi(`Service level (${params.threshold} s)`, percent(tot.service_level), "kpi-sl"),
+        kpi("ASA", clock(tot.asa), "kpi-asa"),
+        kpi("AHT", clock(tot.aht), "kpi-aht"),
+        kpi("Missed call-backs", String(tot.missed_callbacks), "kpi-missed"),
       ),
       h(
         "div",
@@ -270,7 +270,7 @@ export function renderReports(pane: HTMLElement, ctx: StaffViewContext): StaffVi
   }
 
   function table(kind: Kind, report: Report, query: Record<string, string | number>): HTMLElement {
-    const t = sortableTable<ReportRow>({
+    const tot = sortableTable<ReportRow>({
       columns: columns(kind, params.bucket),
       sort: { key: "key", dir: "asc" },
       caption: TITLES[kind],
@@ -279,13 +279,13 @@ export function renderReports(pane: HTMLElement, ctx: StaffViewContext): StaffVi
       empty: "No calls in this period.",
       footer: () => [report.totals],
     });
-    t.update(report.rows);
+    tot.update(report.rows);
     const link = h("a", { href: api.url(`/reports/${kind}.csv`, query), class: "btn btn-small", "data-testid": `csv-${kind}`, download: `${kind}.csv` }, "Download CSV");
     link.addEventListener("click", (ev) => {
       ev.preventDefault();
       void downloadCsv(kind, query, link);
     });
-    return h("div", { class: "panel" }, h("div", { class: "panel-head" }, h("h2", { class: "panel-title" }, TITLES[kind]), link), t.element);
+    return h("div", { class: "panel" }, h("div", { class: "panel-head" }, h("h2", { class: "panel-title" }, TITLES[kind]), link), tot.element);
   }
 
   async function downloadCsv(kind: Kind, query: Record<string, string | number>, link: HTMLAnchorElement): Promise<void> {

@@ -73,17 +73,17 @@ export function renderWallboard(pane: HTMLElement, ctx: StaffViewContext): Staff
       return;
     }
     const age = ageOf(receivedAt, Date.now());
-    const t = totals(snapshot, age);
+    const tot = totals(snapshot, age);
     const alerts = snapshot.queues.map((q) => alertsFor(q, thresholdsFor(store, q.name), age));
     tiles.replaceChildren(
-      tile("Waiting", String(t.waiting), t.waiting ? worst(alerts.map((a) => a.wait)) : "ok", "wb-waiting"),
-      tile("Longest wait", clock(t.longestWait), worst(alerts.map((a) => a.wait)), "wb-longest"),
-      tile("Service level", percent(t.sl), worst(alerts.map((a) => a.sl)), "wb-sl"),
-      tile("Answered", String(t.answered), "ok", "wb-answered"),
-      tile("Abandoned", String(t.abandoned), t.abandoned && t.answered + t.abandoned ? (t.abandoned / (t.answered + t.abandoned) > 0.1 ? "warn" : "ok") : "ok", "wb-abandoned"),
-      tile("Available", String(t.available), t.available === 0 && t.loggedIn > 0 ? "warn" : "ok", "wb-available"),
-      tile("On a call", String(t.onCall), "ok", "wb-oncall"),
-      tile("Paused", String(t.paused), worst(alerts.map((a) => a.paused)), "wb-paused"),
+      tile("Waiting", String(tot.waiting), tot.waiting ? worst(alerts.map((a) => a.wait)) : "ok", "wb-waiting"),
+      tile("Longest wait", clock(tot.longestWait), worst(alerts.map((a) => a.wait)), "wb-longest"),
+      tile("Service level", percent(tot.sl), worst(alerts.map((a) => a.sl)), "wb-sl"),
+      tile("Answered", String(tot.answered), "ok", "wb-answered"),
+      tile("Abandoned", String(tot.abandoned), tot.abandoned && tot.answered + tot.abandoned ? (tot.abandoned / (tot.answered + tot.abandoned) > 0.1 ? "warn" : "ok") : "ok", "wb-abandoned"),
+      tile("Available", String(tot.available), tot.available === 0 && tot.loggedIn > 0 ? "warn" : "ok", "wb-available"),
+      tile("On a call", String(tot.onCall), "ok", "wb-oncall"),
+      tile("Paused", String(tot.paused), worst(alerts.map((a) => a.paused)), "wb-paused"),
     );
     lines.replaceChildren(
       h("div", { class: "wb-row wb-row-head" }, h("span", null, "Queue"), h("span", null, "Waiting"), h("span", null, "Longest"), h("span", null, "SL"), h("span", null, "Answered"), h("span", null, "Abandoned")),
