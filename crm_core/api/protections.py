@@ -111,6 +111,9 @@ def _short(error: dict[str, Any]) -> dict[str, Any]:
         "msg": _encodable(error.get("msg", "")),
         "type": error.get("type", "value_error"),
     }
+    ctx = {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, int | float | str)}
+    if ctx:  # the limit a message names (max_length, ge…): the page words it in its language
+        kept["ctx"] = {k: _encodable(v) for k, v in ctx.items()}
     value = error.get("input")
     if isinstance(value, bool | int | float) or (
         isinstance(value, str) and len(value) <= ECHO_LIMIT

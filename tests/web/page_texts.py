@@ -26,7 +26,7 @@ _CODE_BEFORE = re.compile(
     r"(?:\bt\(|\bhasKey\(|\bimport\s*\(?|\bfrom|\brequire\(|class:|className\s*=|classList\.\w+\(|"
     r"querySelector(?:All)?(?:<[^>]*>)?\(|closest(?:<[^>]*>)?\(|addEventListener\(|"
     r"removeEventListener\(|getElementById\(|createElement(?:NS)?\(|setAttribute\(\"class\",|"
-    r"matchMedia\(|console\.\w+\(|\bkey:|[\"']class[\"']:|\]\[)\s*$"
+    r"matchMedia\(|\brel:|\bicon\([^,()]*,|console\.\w+\(|\bkey:|\.key\s*===?|[\"']class[\"']:|\w\[)\s*$"
 )
 
 

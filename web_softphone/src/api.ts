@@ -4,6 +4,7 @@
 //   per-field messages for 422, and the conflicting card for 409;
 // - reports how many requests are in flight so the page can show a loading state.
 
+import { hasKey, t, type Params } from "./i18n";
 import type { StaffName } from "./staff";
 import type {
   Card,
@@ -71,7 +72,17 @@ export class ApiError extends Error {
   }
 }
 
-type FastApiValidationItem = { loc?: unknown[]; msg?: string; type?: string; field?: string; reason?: string };
+type FastApiValidationItem = {
+  loc?: unknown[];
+  msg?: string;
+  type?: string;
+  field?: string;
+  reason?: string;
+  /** The server's stable reason (crm_core.errors): the catalogue's `reason.<code>`. */
+  code?: string;
+  params?: Params;
+  ctx?: Params;
+};
 
 /** Field name from a FastAPI `loc` such as ["body", "email"] or ["body", "phones", 0, "number"]. */
 function fieldFromLoc(loc: unknown[] | undefined): string {
@@ -81,35 +92,37 @@ function fieldFromLoc(loc: unknown[] | undefined): string {
   return names.length ? names[names.length - 1]! : "";
 }
 
-const REASONS: Record<string, string> = {
-  missing: "This field is required.",
-  string_too_short: "This is too short.",
-  string_too_long: "This is too long.",
-  string_type: "Please enter text.",
-  int_parsing: "Please enter a whole number.",
-  enum: "Please pick one of the offered values.",
-  literal_error: "Please pick one of the offered values.",
-  extra_forbidden: "This field cannot be changed here.",
-};
-
-/** Turn one validation item into a sentence an agent understands. */
-export function plainReason(item: FastApiValidationItem): string {
-  if (item.reason) return sentence(item.reason);
-  const byType = item.type ? REASONS[item.type] : undefined;
-  if (byType && item.type !== "string_too_short" && item.type !== "string_too_long") return byType;
-  let msg = (item.msg ?? "").trim();
-  if (!msg) return byType ?? "This value is not valid.";
-  msg = msg.replace(/^(Value error|Assertion failed),\s*/i, "");
-  if (/^value is not a valid email address/i.test(msg)) return "Please enter a valid email address, like name@example.com.";
-  if (/^field required$/i.test(msg)) return "This field is required.";
-  return sentence(msg);
+/** The catalogue's text for a server reason code, if it has one: `reason.<code>` or `error.<code>`. */
+function catalogueText(prefix: "reason" | "error", code: unknown, params: Params = {}): string | null {
+  if (typeof code !== "string" || !/^\w+$/.test(code)) return null;
+  const key = `${prefix}.${code}`;
+  if (!hasKey(key)) return null;
+  // Plural texts count the code's number ("{count} seconds"), whatever the server calls it.
+  const count = params.count ?? Object.values(params).find((v) => typeof v === "number");
+  const text = t(key, count === undefined ? params : { ...params, count });
+  return /\{\w+\}/.test(text) ? null : text; // a number the text names was not sent
 }
 
-function sentence(text: string): string {
-  const trimmed = text.trim();
-  if (!trimmed) return trimmed;
-  const first = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
-  return /[.!?]$/.test(first) ? first : `${first}.`;
+function scalars(v: unknown): Params {
+  const out: Params = {};
+  const rec = asRecord(v);
+  if (!rec) return out;
+  for (const [k, value] of Object.entries(rec)) if (typeof value === "string" || typeof value === "number") out[k] = value;
+  return out;
+}
+
+/** Turn one validation item into a sentence an agent understands, in the page's language. */
+export function plainReason(item: FastApiValidationItem): string {
+  const params = { ...scalars(item.ctx), ...scalars(item.params) };
+  const coded = catalogueText("reason", item.code, params);
+  if (coded) return coded;
+  const msg = (item.msg ?? "").trim();
+  if (/value is not a valid email address/i.test(msg)) return t("reason.email");
+  // pydantic's own error types (missing, string_too_long…) are stable codes too.
+  const typed = item.type && item.type !== "value_error" ? catalogueText("reason", item.type, params) : null;
+  if (typed) return typed;
+  if (/^field required$/i.test(msg)) return t("reason.missing");
+  return t("reason.invalid");
 }
 
 function asRecord(v: unknown): Record<string, unknown> | null {
@@ -137,38 +150,34 @@ export function conflictFromText(text: string): ConflictCard | null {
 }
 
 function describeConflict(conflict: ConflictCard | null, fallback: string): string {
-  if (!conflict) return fallback || "This change clashes with another record.";
-  const what = conflict.kind === "company" ? "company" : "contact";
-  return `This phone number already belongs to the ${what} “${conflict.name}”${
-    conflict.id !== null ? ` (card #${conflict.id})` : ""
-  }.`;
+  if (!conflict) return fallback || t("error.conflict");
+  const params = { name: conflict.name, id: conflict.id ?? 0 };
+  if (conflict.kind === "company") return conflict.id !== null ? t("error.phone_taken_company_id", params) : t("error.phone_taken_company", params);
+  return conflict.id !== null ? t("error.phone_taken_contact_id", params) : t("error.phone_taken_contact", params);
 }
 
-/** Build the ApiError for a non-2xx response body. `context` tunes 401 (login vs. expired session). */
+/** Build the ApiError for a non-2xx response body. `context` tunes 401 (login vs. expired session).
+ * The words come from the catalogue: the body's `code` (and `params`) when the server sent one,
+ * else what the status means. The server's English `detail` is never shown. */
 export function errorFromResponse(status: number, body: unknown, context: "login" | "default" = "default"): ApiError {
   const rec = asRecord(body);
   const detail = rec && "detail" in rec ? rec.detail : body;
   const detailText =
     typeof detail === "string" ? detail : typeof asRecord(detail)?.message === "string" ? String(asRecord(detail)!.message) : "";
+  const coded = catalogueText("error", rec?.code, scalars(rec?.params));
 
   switch (status) {
     case 400:
-      return new ApiError(status, detailText ? sentence(detailText) : "The request was not accepted.", {}, null, detail);
+      return new ApiError(status, coded ?? t("error.bad_request"), {}, null, detail);
     case 401:
-      return new ApiError(
-        status,
-        context === "login" ? "Wrong login or password." : "Your session has expired. Please sign in again.",
-        {},
-        null,
-        detail,
-      );
+      return new ApiError(status, context === "login" ? t("error.wrong_login") : t("error.session_expired"), {}, null, detail);
     case 403:
-      return new ApiError(status, "You do not have permission to do that.", {}, null, detail);
+      return new ApiError(status, t("error.forbidden"), {}, null, detail);
     case 404:
-      return new ApiError(status, "Not found. It may have been deleted.", {}, null, detail);
+      return new ApiError(status, t("error.not_found"), {}, null, detail);
     case 409: {
       const conflict = conflictFromDetail(detail) ?? conflictFromDetail(body) ?? conflictFromText(detailText);
-      return new ApiError(status, describeConflict(conflict, detailText ? sentence(detailText) : ""), {}, conflict, detail);
+      return new ApiError(status, rec?.code === "phone_taken" || !coded ? describeConflict(conflict, coded ?? "") : coded, {}, conflict, detail);
     }
     case 422: {
       const fieldErrors: Record<string, string> = {};
@@ -187,16 +196,13 @@ export function errorFromResponse(status: number, body: unknown, context: "login
           general.push(reason);
         }
       }
-      const message = Object.keys(fieldErrors).length
-        ? "Please correct the highlighted fields."
-        : general[0] ?? (detailText ? sentence(detailText) : "Some values are not valid.");
+      const message = Object.keys(fieldErrors).length ? t("error.correct_fields") : general[0] ?? coded ?? t("error.invalid_values");
       return new ApiError(status, message, fieldErrors, null, detail);
     }
     default:
-      if (status >= 500) {
-        return new ApiError(status, `The server had a problem (error ${status}). Please try again in a moment.`, {}, null, detail);
-      }
-      return new ApiError(status, detailText ? sentence(detailText) : `Request failed (error ${status}).`, {}, null, detail);
+      if (coded) return new ApiError(status, coded, {}, null, detail);
+      if (status >= 500) return new ApiError(status, t("error.server", { status }), {}, null, detail);
+      return new ApiError(status, t("error.request_failed", { status }), {}, null, detail);
   }
 }
 
@@ -290,7 +296,7 @@ export class Api {
   ): Promise<T> {
     const headers: Record<string, string> = { Accept: "application/json" };
     const token = this.token;
-    if (token && opts.context !== "login") headers.Authorization = `Bearer ${token}`;
+    if (token && opts.context !== "login") headers.Authorization = `Bearer ${token}`; // i18n-ignore
     if (opts.body !== undefined) headers["Content-Type"] = "application/json";
 
     const controller = new AbortController();
@@ -314,8 +320,8 @@ export class Api {
       });
     } catch (err) {
       if (opts.signal?.aborted) throw err; // the caller cancelled: not an error to show
-      if (timedOut) throw new ApiError(-1, "The server is taking too long to answer. Please try again.");
-      throw new ApiError(0, "Cannot reach the CTI Bridge server. Check your connection and try again.");
+      if (timedOut) throw new ApiError(-1, t("error.timeout"));
+      throw new ApiError(0, t("error.unreachable"));
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onCallerAbort);
@@ -355,6 +361,14 @@ export class Api {
 
   async me(): Promise<User> {
     const user = await this.request<User>("GET", "/auth/me");
+    const token = this.token;
+    if (token) this.saveSession(token, user);
+    return user;
+  }
+
+  /** The signed-in user's own settings: the page's language (null: the browser's). */
+  async setLanguage(language: string | null): Promise<User> {
+    const user = await this.request<User>("PUT", "/auth/me/preferences", { body: { language } });
     const token = this.token;
     if (token) this.saveSession(token, user);
     return user;

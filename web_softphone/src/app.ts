@@ -26,9 +26,10 @@ import { renderShell, type Shell } from "./views/shell";
 import { renderStaffPage } from "./views/staff";
 import { setStaff } from "./staff";
 import type { PopPhoneActions } from "./components/screenpop";
+import { language, languages, rememberChoice, t, useLanguage } from "./i18n";
 
 const BUSY_DELAY_MS = 150;
-const APP_TITLE = "CTI Bridge";
+const APP_TITLE = "CTI Bridge"; // i18n-ignore: the product's name
 
 export class App {
   private shell: Shell | null = null;
@@ -48,7 +49,7 @@ export class App {
     private readonly root: HTMLElement,
     private readonly api: Api,
   ) {
-    api.onUnauthorized(() => this.showLogin("Your session has expired. Please sign in again."));
+    api.onUnauthorized(() => this.showLogin(t("app.your_session_has_expired_please")));
     api.onBusy((n) => this.onBusy(n));
     window.addEventListener("hashchange", () => void this.render());
   }
@@ -58,9 +59,10 @@ export class App {
       this.showLogin();
       return;
     }
-    mount(this.root, h("div", { class: "boot" }, loadingBlock("Opening the agent screen…")));
+    mount(this.root, h("div", { class: "boot" }, loadingBlock(t("app.opening_the_agent_screen"))));
     try {
       this.user = await this.api.me();
+      useLanguage(this.user.language);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return; // onUnauthorized showed the login
       // Server unreachable: keep the session, show the cached user so the agent sees the error in context.
@@ -82,16 +84,17 @@ export class App {
     this.shell = null;
     this.search = null;
     this.user = null;
-    document.title = `Sign in — ${APP_TITLE}`;
+    document.title = t("app.sign_in_app_title", { app: APP_TITLE });
     renderLogin(this.root, this.api, (user) => {
       this.user = user;
+      useLanguage(user.language);
       this.enter();
     }, notice);
   }
 
   private enter(): void {
     const user = this.user!;
-    this.shell = renderShell(this.root, user, () => this.logout());
+    this.shell = renderShell(this.root, user, () => this.logout(), (tag) => void this.changeLanguage(tag));
     this.search = createSearchView(this.api, (id, q) => routeHash({ name: "card", id, q }));
     mount(this.shell.searchPane, this.search.element, shortcutList());
     this.staffReady = this.api.staffDirectory().then(setStaff, () => undefined);
@@ -174,22 +177,22 @@ export class App {
         const call = ringingCall(p.state.calls);
         if (call) p.answer(call);
         return !!call;
-      }, "No call is ringing on the browser phone."),
+      }, t("app.no_call_is_ringing_on")),
       hangUp: onCall((p) => {
         const call = activeCall(p.state.calls) ?? ringingCall(p.state.calls);
         if (call) p.hangUp(call);
         return !!call;
-      }, "No call on the browser phone to hang up."),
+      }, t("app.no_call_on_the_browser")),
       mute: onCall((p) => {
         const call = activeCall(p.state.calls);
         if (call) p.mute(call, !call.muted);
         return !!call;
-      }, "No call on the browser phone to mute."),
+      }, t("app.no_call_on_the_browser_2")),
       hold: onCall((p) => {
         const call = activeCall(p.state.calls);
         if (call) p.hold(call, !call.held);
         return !!call;
-      }, "No call on the browser phone to hold."),
+      }, t("app.no_call_on_the_browser_3")),
       togglePops: () => this.live?.togglePops(),
       search: () => this.search?.focus(),
     });
@@ -211,6 +214,28 @@ export class App {
     if (!this.user?.extensions.length) return false;
     void dialCallback({ phone: number, contact_name: number }).then((result) => this.shell?.toast(result.message));
     return true;
+  }
+
+  /** Store the user's language and show the page in it (a fresh start: every text is rebuilt).
+   * Not during a browser-phone call: the restart would drop it. */
+  private async changeLanguage(tag: string): Promise<void> {
+    if (this.phone?.state.calls.length) {
+      this.shell?.toast(t("app.language_after_call"));
+      this.shell?.root.querySelector<HTMLSelectElement>("[data-testid=language]")?.replaceChildren(...this.languageOptions());
+      return;
+    }
+    try {
+      this.user = await this.api.setLanguage(tag);
+    } catch (err) {
+      this.shell?.toast(err instanceof Error ? err.message : t("app.language_not_saved"));
+      return;
+    }
+    rememberChoice(tag);
+    window.location.reload();
+  }
+
+  private languageOptions(): HTMLOptionElement[] {
+    return languages().map((l) => h("option", { value: l.tag, lang: l.tag, selected: l.tag === language() }, l.name));
   }
 
   logout(): void {
@@ -249,8 +274,8 @@ export class App {
           "div",
           { class: "placeholder" },
           h("span", { class: "placeholder-icon", "aria-hidden": "true" }, icon(ICONS.search)),
-          h("h2", null, "No card open"),
-          h("p", null, "Search by name, company, email or any phone number, then pick a contact to open the card."),
+          h("h2", null, t("app.no_card_open")),
+          h("p", null, t("app.search_by_name_company_email")),
         ),
       );
       return;
@@ -263,16 +288,16 @@ export class App {
     } catch (err) {
       if (gen !== this.generation) return;
       if (err instanceof ApiError && err.status === 401) return;
-      const message = err instanceof ApiError && err.status === 404 ? "This contact does not exist (any more)." : err instanceof Error ? err.message : "The card could not be loaded.";
+      const message = err instanceof ApiError && err.status === 404 ? t("app.this_contact_does_not_exist") : err instanceof Error ? err.message : t("app.the_card_could_not_be");
       mount(
         pane,
         h(
           "div",
           { class: "placeholder error" },
           h("span", { class: "placeholder-icon", "aria-hidden": "true" }, icon(ICONS.alert)),
-          h("h2", null, "Cannot show this card"),
+          h("h2", null, t("app.cannot_show_this_card")),
           h("p", { role: "alert" }, message),
-          h("button", { type: "button", class: "btn", onclick: () => void this.render() }, "Try again"),
+          h("button", { type: "button", class: "btn", onclick: () => void this.render() }, t("app.try_again")),
         ),
       );
       return;
@@ -283,7 +308,7 @@ export class App {
     if (route.name === "edit") {
       renderContactEdit(pane, contact, this.api, {
         onSaved: () => {
-          this.shell?.toast("Changes saved.");
+          this.shell?.toast(t("app.changes_saved"));
           this.search?.refresh();
           this.navigate({ name: "card", id: contact.id, q: route.q });
         },
@@ -311,7 +336,7 @@ export class App {
       onAddNote: async (text) => {
         const gen = this.generation;
         await this.api.addNote(contact.id, text);
-        this.shell?.toast("Note added.");
+        this.shell?.toast(t("app.note_added"));
         const fresh = await this.api.getContact(contact.id);
         if (gen === this.generation && pane.contains(handle.element)) this.showCard(pane, fresh, q);
       },

@@ -1,24 +1,25 @@
 // Presentation helpers: names, dates, durations, call direction/disposition words.
 // Pure functions (no DOM) so they are unit-tested under node.
 
+import { formatDate, formatDateTime, formatTime, t } from "./i18n";
 import type { IconName } from "./icons";
 import type { Call, CardView, Contact, Owner, Phone } from "./types";
 
 export function contactName(c: Pick<Contact, "first_name" | "last_name"> & { full_name?: string | undefined }): string {
   const joined = [c.first_name, c.last_name].filter((p) => p && p.trim()).join(" ");
-  return (c.full_name || joined || "Unnamed contact").trim();
+  return (c.full_name || joined || t("format.unnamed_contact")).trim();
 }
 
 /** The name a card is known by: the contact's, or the company's for a company-only card. */
 export function cardName(card: CardView): string {
   if (card.contact) return contactName(card.contact);
-  return card.company?.name || card.phone || "Unknown caller";
+  return card.company?.name || card.phone || t("format.unknown_caller");
 }
 
 export function ownerName(o: Owner | string | null | undefined): string {
   if (!o) return "";
   if (typeof o === "string") return o;
-  return o.display_name || o.login || `User #${o.id}`;
+  return o.display_name || o.login || t("format.user_id", { id: o.id });
 }
 
 /** Initials for the avatar circle. */
@@ -43,7 +44,7 @@ export function phoneDisplay(p: Pick<Phone, "e164" | "raw">): string {
 export function phoneKindLabel(p: Phone): string {
   if (p.label) return p.label;
   if (!p.kind) return "";
-  return PHONE_KIND_LABELS[p.kind] ?? p.kind.charAt(0).toUpperCase() + p.kind.slice(1);
+  return PHONE_KIND_LABELS()[p.kind] ?? p.kind.charAt(0).toUpperCase() + p.kind.slice(1);
 }
 
 function toDate(iso: string | null | undefined): Date | null {
@@ -52,35 +53,37 @@ function toDate(iso: string | null | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** "Today 14:05", "Yesterday 09:12", "3 Mar 14:05", "3 Mar 2023". */
+/** "Today 14:05", "Yesterday 09:12", "3 Mar 14:05", "3 Mar 2023" (in the page's language). */
 export function formatWhen(iso: string | null | undefined, now: Date = new Date(), locale?: string): string {
   const d = toDate(iso);
   if (!d) return "";
-  const time = d.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
+  const time = locale ? d.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" }) : formatTime(d);
   const dayStart = (x: Date) => new Date(x.getFullYear(), x.getMonth(), x.getDate()).getTime();
   const days = Math.round((dayStart(now) - dayStart(d)) / 86400000);
-  if (days === 0) return `Today ${time}`;
-  if (days === 1) return `Yesterday ${time}`;
+  if (days === 0) return t("format.today_time", { time });
+  if (days === 1) return t("format.yesterday_time", { time });
+  const date = (options: Intl.DateTimeFormatOptions) => (locale ? d.toLocaleDateString(locale, options) : formatDate(d, options));
   if (d.getFullYear() === now.getFullYear()) {
-    return `${d.toLocaleDateString(locale, { day: "numeric", month: "short" })}, ${time}`;
+    return t("format.date_time", { date: date({ day: "numeric", month: "short" }), time });
   }
-  return d.toLocaleDateString(locale, { day: "numeric", month: "short", year: "numeric" });
+  return date({ day: "numeric", month: "short", year: "numeric" });
 }
 
 /** Full timestamp for a title/tooltip and <time datetime>. */
 export function formatFull(iso: string | null | undefined, locale?: string): string {
   const d = toDate(iso);
-  return d ? d.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" }) : "";
+  if (!d) return "";
+  return locale ? d.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" }) : formatDateTime(d);
 }
 
 /** 75 -> "1 min 15 s"; 3600 -> "1 h 0 min". */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return "";
   const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
+  if (s < 60) return t("format.duration_s", { s });
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${s % 60} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
+  if (m < 60) return t("format.duration_min_s", { m, s: s % 60 });
+  return t("format.duration_h_min", { h: Math.floor(m / 60), m: m % 60 });
 }
 
 export function callSeconds(call: Call): number | null {
@@ -102,62 +105,63 @@ export interface CallLook {
   tone: Tone;
 }
 
-const OUTCOMES: Record<string, [string, Tone]> = {
-  answered: ["answered", "ok"],
-  completed: ["answered", "ok"],
-  missed: ["missed", "bad"],
-  no_answer: ["not answered", "bad"],
-  noanswer: ["not answered", "bad"],
-  abandoned: ["abandoned", "bad"],
-  busy: ["busy", "warn"],
-  failed: ["failed", "bad"],
-  congestion: ["failed", "bad"],
-  voicemail: ["voicemail", "warn"],
-  transferred: ["transferred", "ok"],
-  ringing: ["ringing", "neutral"],
-  in_progress: ["in progress", "neutral"],
-};
+const OUTCOMES = (): Record<string, [string, Tone]> => ({
+  answered: [t("format.outcome_answered"), "ok"],
+  completed: [t("format.outcome_answered"), "ok"],
+  missed: [t("format.outcome_missed"), "bad"],
+  no_answer: [t("format.outcome_not_answered"), "bad"],
+  noanswer: [t("format.outcome_not_answered"), "bad"],
+  abandoned: [t("format.outcome_abandoned"), "bad"],
+  busy: [t("format.outcome_busy"), "warn"],
+  failed: [t("format.outcome_failed"), "bad"],
+  congestion: [t("format.outcome_failed"), "bad"],
+  voicemail: [t("format.outcome_voicemail"), "warn"],
+  transferred: [t("format.outcome_transferred"), "ok"],
+  ringing: [t("format.outcome_ringing"), "neutral"],
+  in_progress: [t("format.outcome_in_progress"), "neutral"],
+});
 
 /** The icon and words for a call: direction + disposition, never colour alone. */
 export function callLook(call: Pick<Call, "direction" | "disposition">): CallLook {
   const dir = (call.direction || "").toLowerCase();
   const disp = (call.disposition || "").toLowerCase();
   // No disposition yet: the call is still going on (the call log writes it when it starts).
-  const [outcome, tone] = OUTCOMES[disp || "in_progress"] ?? [disp.replace(/_/g, " "), "neutral" as Tone];
-  const direction =
+  const [outcome, tone] = OUTCOMES()[disp || "in_progress"] ?? [disp.replace(/_/g, " "), "neutral" as Tone];
+  const kind =
     dir === "inbound" || dir === "in" || dir === "incoming"
-      ? "Incoming"
+      ? "incoming"
       : dir === "outbound" || dir === "out" || dir === "outgoing"
-        ? "Outgoing"
+        ? "outgoing"
         : dir === "internal"
-          ? "Internal"
-          : "Call";
-  let icon: IconName = direction === "Incoming" ? "phoneIncoming" : direction === "Outgoing" ? "phoneOutgoing" : direction === "Internal" ? "phoneInternal" : "phone";
-  if (tone === "bad" && direction !== "Outgoing") icon = "phoneMissed";
+          ? "internal"
+          : "call";
+  const direction = t(`format.direction_${kind}`);
+  let icon: IconName = kind === "incoming" ? "phoneIncoming" : kind === "outgoing" ? "phoneOutgoing" : kind === "internal" ? "phoneInternal" : "phone";
+  if (tone === "bad" && kind !== "outgoing") icon = "phoneMissed";
   return { icon, direction, outcome, tone };
 }
 
-export const STATUS_LABELS: Record<string, string> = {
-  lead: "Lead",
-  client: "Client",
-  partner: "Partner",
-  former: "Former client",
-};
+export const STATUS_LABELS = (): Record<string, string> => ({
+  lead: t("format.status_lead"),
+  client: t("format.status_client"),
+  partner: t("format.status_partner"),
+  former: t("format.status_former"),
+});
 
-export const PHONE_KIND_LABELS: Record<string, string> = {
-  mobile: "Mobile",
-  fixed: "Landline",
-  fax: "Fax",
-  other: "Other",
-};
+export const PHONE_KIND_LABELS = (): Record<string, string> => ({
+  mobile: t("format.phone_mobile"),
+  fixed: t("format.phone_fixed"),
+  fax: t("format.phone_fax"),
+  other: t("format.phone_other"),
+});
 
-export const TASK_KIND_LABELS: Record<string, string> = {
-  callback: "Call back",
-  meeting: "Meeting",
-  todo: "To do",
-};
+export const TASK_KIND_LABELS = (): Record<string, string> => ({
+  callback: t("format.task_callback"),
+  meeting: t("format.task_meeting"),
+  todo: t("format.task_todo"),
+});
 
 export function statusLabel(status: string | null | undefined): string {
   if (!status) return "";
-  return STATUS_LABELS[status] ?? status.charAt(0).toUpperCase() + status.slice(1).replace(/_/g, " ");
+  return STATUS_LABELS()[status] ?? status.charAt(0).toUpperCase() + status.slice(1).replace(/_/g, " ");
 }

@@ -42,18 +42,20 @@ describe("errorFromResponse", () => {
     assert.equal(err.status, 422);
     assert.equal(err.message, "Please correct the highlighted fields.");
     assert.equal(err.fieldErrors.email, "Please enter a valid email address, like name@example.com.");
-    assert.equal(err.fieldErrors.first_name, "String should have at most 100 characters.");
+    assert.equal(errorFromResponse(422, { detail: [{ loc: ["body", "first_name"], type: "string_too_long", ctx: { max_length: 100 } }] }).fieldErrors.first_name, "Please enter at most 100 characters.");
   });
 
   it("keeps a model-level 422 (no field) as the message", () => {
-    const err = errorFromResponse(422, { detail: [{ loc: ["body"], msg: "Value error, a contact needs a first or a last name", type: "value_error" }] });
+    const err = errorFromResponse(422, { detail: [{ loc: ["body"], msg: "a contact needs a first or a last name", type: "name_required" }] });
     assert.deepEqual(err.fieldErrors, {});
     assert.equal(err.message, "A contact needs a first or a last name.");
   });
 
   it("accepts {field, reason} details", () => {
-    const err = errorFromResponse(422, { detail: [{ field: "number", reason: "not a phone number" }] });
-    assert.equal(err.fieldErrors.number, "Not a phone number.");
+    const err = errorFromResponse(422, { detail: [{ field: "number", reason: "not a phone number", code: "invalid_phone" }] });
+    assert.equal(err.fieldErrors.number, "This is not a valid phone number.");
+    // A code the catalogue does not know: the general words, never the server's English.
+    assert.equal(errorFromResponse(422, { detail: [{ field: "x", msg: "whatever", code: "nope" }] }).fieldErrors.x, "This value is not valid.");
   });
 
   it("names the other card on a 409", () => {

@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue, SkipJsonSchema
-from pydantic_core import core_schema
+from pydantic_core import PydanticCustomError, core_schema
 
 from crm_core.models.enums import Role
 
@@ -49,7 +49,7 @@ def visible_or_empty(value: str) -> str:
     """Text that a person can see: refused when it is made of invisible characters only
     (zero-width space, BOM, NUL, direction marks ...); edge ones are trimmed."""
     if value and not _VISIBLE_CHAR.search(value):
-        raise ValueError("is made of invisible characters only")
+        raise PydanticCustomError("invisible_only", "is made of invisible characters only")
     return value.strip("".join(ch for ch in set(value) if _invisible(ch)))
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Self
 
 from pydantic import ConfigDict, EmailStr, Field, JsonValue, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from crm_core.models.enums import ContactStatus
 from crm_core.services.dto.common import (
@@ -46,7 +47,8 @@ class ContactCreate(Dto):
     @model_validator(mode="after")
     def _has_a_name(self) -> Self:
         if not (self.first_name or self.last_name):
-            raise ValueError("a contact needs a first or a last name")
+            # a stable error type: the page words it in its language (reason.name_required)
+            raise PydanticCustomError("name_required", "a contact needs a first or a last name")
         return self
 
 

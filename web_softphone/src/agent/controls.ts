@@ -7,6 +7,7 @@ import { h } from "../dom";
 import type { CallbackApi } from "../callbacks/api";
 import type { AgentState } from "../callbacks/types";
 import { pauseReason, phaseOf, statusText } from "./status";
+import { t } from "../i18n";
 
 export class AgentControls {
   readonly element: HTMLElement;
@@ -19,7 +20,7 @@ export class AgentControls {
     private readonly api: CallbackApi,
     private readonly toast: (message: string) => void,
   ) {
-    const details = h("details", { class: "agent-menu" }, h("summary", { title: "Queues and pause" }, this.pill, h("span", { class: "visually-hidden" }, " — queues and pause")), this.menu);
+    const details = h("details", { class: "agent-menu" }, h("summary", { title: t("controls.queues_and_pause") }, this.pill, h("span", { class: "visually-hidden" }, t("controls.queues_and_pause_2"))), this.menu);
     // Hidden until the bridge tells the state (a page served without the bridge shows nothing).
     this.element = h("div", { class: "agent-state", "data-testid": "agent-state", "data-phase": "unknown", hidden: true }, details);
   }
@@ -65,12 +66,12 @@ export class AgentControls {
     const queues = [...new Set([...state.available_queues, ...mine])].sort();
     const paused = state.queues.some((q) => q.paused);
     this.menu.replaceChildren(
-      h("p", { class: "agent-menu-title" }, "Queues"),
-      h("div", { class: "agent-buttons" }, queues.map((queue) => (mine.has(queue) ? this.button(`Log out of ${queue}`, () => this.api.leaveQueue(queue)) : this.button(`Log in to ${queue}`, () => this.api.joinQueue(queue))))),
-      h("p", { class: "agent-menu-title" }, paused ? `Paused: ${pauseReason(state)}` : "Pause"),
+      h("p", { class: "agent-menu-title" }, t("controls.queues")),
+      h("div", { class: "agent-buttons" }, queues.map((queue) => (mine.has(queue) ? this.button(t("controls.log_out_of_queue", { queue }), () => this.api.leaveQueue(queue)) : this.button(t("controls.log_in_to_queue", { queue }), () => this.api.joinQueue(queue))))),
+      h("p", { class: "agent-menu-title" }, paused ? t("controls.paused_value", { value: pauseReason(state) }) : t("controls.pause")),
       paused
-        ? h("div", { class: "agent-buttons" }, this.button("Resume", () => this.api.resume(), "btn-primary"))
-        : h("div", { class: "agent-buttons" }, state.pause_reasons.map((reason) => this.button(reason, () => this.api.pause(reason), "", `Pause: ${reason}`, !mine.size))),
+        ? h("div", { class: "agent-buttons" }, this.button(t("controls.resume"), () => this.api.resume(), "btn-primary"))
+        : h("div", { class: "agent-buttons" }, state.pause_reasons.map((reason) => this.button(reason, () => this.api.pause(reason), "", t("controls.pause_reason", { reason }), !mine.size))),
     );
   }
 
@@ -80,10 +81,10 @@ export class AgentControls {
       button.disabled = true;
       try {
         await act();
-        this.toast(`${aria}: sent to the phone system.`);
+        this.toast(t("controls.aria_sent_to_the_phone", { aria }));
       } catch (err) {
         button.disabled = false;
-        this.toast(err instanceof Error ? err.message : "The phone system refused.");
+        this.toast(err instanceof Error ? err.message : t("controls.the_phone_system_refused"));
       }
     });
     return button;

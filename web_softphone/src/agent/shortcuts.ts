@@ -3,6 +3,7 @@
 // the search when the agent is not typing. The list is shown on the page (shortcutList).
 
 import { h } from "../dom";
+import { t } from "../i18n";
 
 export type ShortcutAction = "answer" | "hangUp" | "mute" | "hold" | "togglePops" | "search";
 
@@ -14,13 +15,13 @@ export interface Shortcut {
   label: string;
 }
 
-export const SHORTCUTS: readonly Shortcut[] = [
-  { action: "answer", keys: "Alt+A", code: "KeyA", label: "Answer the ringing call" },
-  { action: "hangUp", keys: "Alt+H", code: "KeyH", label: "Hang up (a ringing call: reject)" },
-  { action: "mute", keys: "Alt+M", code: "KeyM", label: "Mute / unmute" },
-  { action: "hold", keys: "Alt+O", code: "KeyO", label: "Hold / resume" },
-  { action: "togglePops", keys: "Alt+C", code: "KeyC", label: "Collapse / expand the call pops" },
-  { action: "search", keys: "Alt+S", code: "KeyS", label: "Focus the contact search (also /)" },
+export const SHORTCUTS = (): readonly Shortcut[] => [
+  { action: "answer", keys: "Alt+A", code: "KeyA", label: t("shortcuts.answer_the_ringing_call") },
+  { action: "hangUp", keys: "Alt+H", code: "KeyH", label: t("shortcuts.hang_up_a_ringing_call") },
+  { action: "mute", keys: "Alt+M", code: "KeyM", label: t("shortcuts.mute_unmute") },
+  { action: "hold", keys: "Alt+O", code: "KeyO", label: t("shortcuts.hold_resume") },
+  { action: "togglePops", keys: "Alt+C", code: "KeyC", label: t("shortcuts.collapse_expand_the_call_pops") },
+  { action: "search", keys: "Alt+S", code: "KeyS", label: t("shortcuts.focus_the_contact_search_also") },
 ];
 
 export interface KeyInput {
@@ -35,7 +36,7 @@ export interface KeyInput {
 /** The action a key press means, or null. `typing`: the focus is in a text field. */
 export function shortcutFor(ev: KeyInput, typing: boolean): ShortcutAction | null {
   if (ev.ctrlKey || ev.metaKey) return null;
-  if (ev.altKey && !ev.shiftKey) return SHORTCUTS.find((s) => s.code === ev.code)?.action ?? null;
+  if (ev.altKey && !ev.shiftKey) return SHORTCUTS().find((s) => s.code === ev.code)?.action ?? null;
   if (!ev.altKey && ev.key === "/" && !typing) return "search";
   return null;
 }
@@ -64,11 +65,11 @@ export function shortcutList(): HTMLElement {
   return h(
     "details",
     { class: "shortcuts", "data-testid": "shortcuts" },
-    h("summary", null, "Keyboard shortcuts"),
+    h("summary", null, t("shortcuts.keyboard_shortcuts")),
     h(
       "dl",
       { class: "shortcut-list" },
-      SHORTCUTS.flatMap((s) => [h("dt", null, h("kbd", null, s.keys)), h("dd", null, s.label)]),
+      SHORTCUTS().flatMap((s) => [h("dt", null, h("kbd", null, s.keys)), h("dd", null, s.label)]),
     ),
   );
 }

@@ -2,6 +2,7 @@
 // ringing, in wrap-up with its countdown. No DOM: unit-tested.
 
 import type { AgentState } from "../callbacks/types";
+import { t } from "../i18n";
 
 export type AgentPhase = "offline" | "available" | "paused" | "on_call" | "ringing" | "wrapup";
 
@@ -23,16 +24,16 @@ export function statusText(state: AgentState, nowSeconds: number): string {
   const queues = state.queues.map((q) => q.queue).join(", ");
   switch (phase) {
     case "offline":
-      return "Logged out";
+      return t("status.logged_out");
     case "paused":
-      return `Paused: ${pauseReason(state) || "no reason"}`;
+      return t("status.paused_value", { value: pauseReason(state) || t("status.no_reason") });
     case "on_call":
-      return "On a call";
+      return t("status.on_a_call");
     case "ringing":
-      return "Ringing";
+      return t("status.ringing");
     case "wrapup":
-      return `Wrap-up ${Math.ceil(state.wrapup_until - nowSeconds)} s`;
+      return t("status.wrap_up_value_s", { value: Math.ceil(state.wrapup_until - nowSeconds) });
     default:
-      return `Available · ${queues}`;
+      return t("status.available_queues", { queues });
   }
 }

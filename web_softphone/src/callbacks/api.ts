@@ -4,6 +4,7 @@
 
 import { ApiError, type Api } from "../api";
 import type { AgentState, Callback, CallbackPlan } from "./types";
+import { t } from "../i18n";
 
 export class CallbackApi {
   constructor(private readonly api: Api) {}
@@ -71,13 +72,13 @@ export function callbackApi(): CallbackApi | null {
 
 /** One-click dialling of a call-back (click-to-call): the sentence to show, success or refusal. */
 export async function dialCallback(callback: Pick<Callback, "phone" | "contact_name">): Promise<{ ok: boolean; message: string }> {
-  const who = callback.contact_name || callback.phone || "the client";
-  if (!shared || !callback.phone) return { ok: false, message: `No number to dial for ${who}.` };
+  const who = callback.contact_name || callback.phone || t("api.the_client");
+  if (!shared || !callback.phone) return { ok: false, message: t("api.no_number_to_dial_for", { who }) };
   try {
     await shared.dial(callback.phone);
-    return { ok: true, message: `Calling ${who}: your phone rings first.` };
+    return { ok: true, message: t("api.calling_who_your_phone_rings", { who }) };
   } catch (err) {
-    const reason = err instanceof ApiError || err instanceof Error ? err.message : "the call could not be placed";
-    return { ok: false, message: `Could not call ${who}: ${reason}` };
+    const reason = err instanceof ApiError || err instanceof Error ? err.message : t("api.the_call_could_not_be");
+    return { ok: false, message: t("api.could_not_call_who_reason", { who, reason }) };
   }
 }

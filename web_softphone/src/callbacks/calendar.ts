@@ -5,6 +5,7 @@ import { h, icon } from "../dom";
 import { ICONS } from "../icons";
 import type { Callback } from "./types";
 import { addDays, dayLabel, FIRST_HOUR, LAST_HOUR, slotOf, timeLabel } from "./when";
+import { t } from "../i18n";
 
 export interface WeekOptions {
   onDial: (callback: Callback, button: HTMLButtonElement) => void;
@@ -13,7 +14,7 @@ export interface WeekOptions {
 
 function entry(cb: Callback, opts: WeekOptions): HTMLElement {
   const state = cb.done_at ? "done" : cb.overdue ? "overdue" : "planned";
-  const dial = h("button", { type: "button", class: "cal-dial", disabled: !cb.phone || !!cb.done_at, title: `Call ${cb.contact_name}`, "aria-label": `Call ${cb.contact_name || cb.phone || ""}`.trim() }, icon(ICONS.phone));
+  const dial = h("button", { type: "button", class: "cal-dial", disabled: !cb.phone || !!cb.done_at, title: t("calendar.call_contact_name", { contact_name: cb.contact_name }), "aria-label": t("calendar.call_value", { value: cb.contact_name || cb.phone || "" }).trim() }, icon(ICONS.phone));
   dial.addEventListener("click", () => opts.onDial(cb, dial));
   return h(
     "div",
@@ -34,7 +35,7 @@ export function weekView(start: Date, items: Callback[], opts: WeekOptions, toda
   }
   const days = Array.from({ length: 7 }, (_, day) => addDays(start, day));
   const todayKey = today.toDateString();
-  const head = h("div", { class: "cal-row cal-head", role: "row" }, h("div", { class: "cal-hour", role: "columnheader" }, h("span", { class: "visually-hidden" }, "Hour")), days.map((d) => h("div", { class: `cal-day${d.toDateString() === todayKey ? " today" : ""}`, role: "columnheader" }, dayLabel(d))));
+  const head = h("div", { class: "cal-row cal-head", role: "row" }, h("div", { class: "cal-hour", role: "columnheader" }, h("span", { class: "visually-hidden" }, t("calendar.hour"))), days.map((d) => h("div", { class: `cal-day${d.toDateString() === todayKey ? " today" : ""}`, role: "columnheader" }, dayLabel(d))));
   const rows = [];
   for (let hour = FIRST_HOUR; hour <= LAST_HOUR; hour += 1) {
     rows.push(
@@ -50,8 +51,8 @@ export function weekView(start: Date, items: Callback[], opts: WeekOptions, toda
   const last = addDays(start, 6);
   return h(
     "section",
-    { class: "calendar", "aria-label": "Call-backs this week", "data-week": start.toISOString() },
-    h("div", { class: "cal-toolbar" }, nav("‹ Previous", addDays(start, -7)), nav("This week", today), nav("Next ›", addDays(start, 7)), h("h3", { class: "cal-title" }, `${dayLabel(start)} – ${dayLabel(last)}`)),
-    h("div", { class: "cal-grid", role: "table", "aria-label": `Week of ${dayLabel(start)}` }, head, rows),
+    { class: "calendar", "aria-label": t("calendar.call_backs_this_week"), "data-week": start.toISOString() },
+    h("div", { class: "cal-toolbar" }, nav(t("calendar.previous"), addDays(start, -7)), nav(t("calendar.this_week"), today), nav(t("calendar.next"), addDays(start, 7)), h("h3", { class: "cal-title" }, `${dayLabel(start)} – ${dayLabel(last)}`)),
+    h("div", { class: "cal-grid", role: "table", "aria-label": t("calendar.week_of_value", { value: dayLabel(start) }) }, head, rows),
   );
 }

@@ -6,6 +6,7 @@ import { ICONS } from "../icons";
 import { dialCallback } from "./api";
 import { callbacksChanged, type CallbackFrame } from "./types";
 import { dueLabel } from "./when";
+import { t } from "../i18n";
 
 const DISMISSED_KEY = "cti.callbacks.dismissed";
 
@@ -30,8 +31,8 @@ export class CallbackNotices {
     if (frame.type === "callback_due" && this.closed.has(cb.id)) return;
     const notice = this.shown.get(cb.id) ?? this.create(frame);
     const status = notice.querySelector<HTMLElement>(".cb-status")!;
-    if (frame.type === "callback_waiting") status.textContent = `Auto-dial waits: ${frame.reason ?? "you are busy"}.`;
-    if (frame.type === "callback_dialing") status.textContent = "Dialling automatically: your phone rings first.";
+    if (frame.type === "callback_waiting") status.textContent = t("notices.auto_dial_waits_value", { value: frame.reason ?? t("notices.you_are_busy") });
+    if (frame.type === "callback_dialing") status.textContent = t("notices.dialling_automatically_your_phone_rings");
     notice.dataset.state = frame.type;
     callbacksChanged();
   }
@@ -42,13 +43,13 @@ export class CallbackNotices {
 
   private create(frame: CallbackFrame): HTMLElement {
     const cb = frame.callback;
-    const who = cb.contact_name || cb.phone || "a client";
-    const call = h("button", { type: "button", class: "btn btn-primary", disabled: !cb.phone }, icon(ICONS.phone), h("span", null, `Call ${who}`));
-    const close = h("button", { type: "button", class: "btn btn-ghost" }, "Dismiss");
+    const who = cb.contact_name || cb.phone || t("notices.a_client");
+    const call = h("button", { type: "button", class: "btn btn-primary", disabled: !cb.phone }, icon(ICONS.phone), h("span", null, t("notices.call_who", { who })));
+    const close = h("button", { type: "button", class: "btn btn-ghost" }, t("notices.dismiss"));
     const notice = h(
       "section",
-      { class: "cb-notice", role: "alert", "data-testid": "callback-due", "data-callback-id": String(cb.id), "aria-label": `Call-back due: ${who}` },
-      h("div", { class: "cb-notice-head" }, icon(ICONS.clock), h("strong", null, "Call-back due"), h("time", { datetime: cb.due_at ?? "" }, dueLabel(cb.due_at))),
+      { class: "cb-notice", role: "alert", "data-testid": "callback-due", "data-callback-id": String(cb.id), "aria-label": t("notices.call_back_due_who", { who }) },
+      h("div", { class: "cb-notice-head" }, icon(ICONS.clock), h("strong", null, t("notices.call_back_due")), h("time", { datetime: cb.due_at ?? "" }, dueLabel(cb.due_at))),
       h("p", { class: "cb-notice-text" }, h("strong", null, who), cb.phone ? ` · ${cb.phone}` : "", h("br"), cb.subject),
       h("p", { class: "cb-status hint" }),
       h("div", { class: "form-actions" }, call, close),

@@ -6,15 +6,16 @@ import { h } from "../dom";
 import { CallbackApi } from "./api";
 import type { Callback } from "./types";
 import { dueLabel } from "./when";
+import { t } from "../i18n";
 
 const REFRESH_MS = 60_000;
 
 function table(items: Callback[]): HTMLElement {
-  if (!items.length) return h("p", { class: "empty" }, "No overdue call-backs.");
+  if (!items.length) return h("p", { class: "empty" }, t("overdue.no_overdue_call_backs"));
   return h(
     "table",
     { class: "cb-overdue-table" },
-    h("thead", null, h("tr", null, h("th", null, "Agent"), h("th", null, "Due"), h("th", null, "Client"), h("th", null, "Subject"))),
+    h("thead", null, h("tr", null, h("th", null, t("overdue.agent")), h("th", null, t("overdue.due")), h("th", null, t("overdue.client")), h("th", null, t("overdue.subject")))),
     h(
       "tbody",
       null,
@@ -26,8 +27,8 @@ function table(items: Callback[]): HTMLElement {
 /** The panel in `root`; call destroy() when the page goes away. */
 export function mountOverdueCallbacks(root: HTMLElement, api: Api): { destroy(): void } {
   const callbacks = new CallbackApi(api);
-  const body = h("div", null, h("p", { class: "hint" }, "Loading…"));
-  const panel = h("section", { class: "panel cb-overdue", "aria-labelledby": "cb-overdue-title", "data-testid": "overdue-callbacks" }, h("h2", { id: "cb-overdue-title", class: "panel-title" }, "Overdue call-backs"), body);
+  const body = h("div", null, h("p", { class: "hint" }, t("overdue.loading")));
+  const panel = h("section", { class: "panel cb-overdue", "aria-labelledby": "cb-overdue-title", "data-testid": "overdue-callbacks" }, h("h2", { id: "cb-overdue-title", class: "panel-title" }, t("overdue.overdue_call_backs")), body);
   root.append(panel);
   const load = async () => {
     try {
@@ -35,7 +36,7 @@ export function mountOverdueCallbacks(root: HTMLElement, api: Api): { destroy():
       body.replaceChildren(table(items));
       panel.querySelector(".panel-title")?.setAttribute("data-count", String(items.length));
     } catch (err) {
-      body.replaceChildren(h("p", { class: "form-alert error", role: "alert" }, err instanceof Error ? err.message : "Could not load."));
+      body.replaceChildren(h("p", { class: "form-alert error", role: "alert" }, err instanceof Error ? err.message : t("overdue.could_not_load")));
     }
   };
   void load();

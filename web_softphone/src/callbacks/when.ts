@@ -1,3 +1,4 @@
+import { t } from "../i18n";
 // Dates for call-backs, in the browser's own time zone: the date/time fields of the plan form,
 // the calendar's week (Monday first) and the slot a call-back falls in. No DOM: unit-tested.
 
@@ -65,7 +66,7 @@ export function timeLabel(iso: string | null, locale?: string): string {
 }
 
 export function dueLabel(iso: string | null, locale?: string): string {
-  if (!iso) return "No time";
+  if (!iso) return t("when.no_time");
   const at = new Date(iso);
   return `${at.toLocaleDateString(locale, { weekday: "short", day: "numeric", month: "short" })} ${timeLabel(iso, locale)}`;
 }

@@ -19,6 +19,7 @@ import type { Call, Card, CardRef, CardView, Contact, DialTarget, Note, Phone, T
 import { formAlert, showAlert } from "./form";
 import { loadingBlock, withBusy } from "./loading";
 import { callIcon, callSummary, type Entry, normalizeTimeline, noteSummary, renderTimeline, taskSummary } from "./timeline";
+import { t } from "../i18n";
 
 export interface CardOptions {
   /** The timeline (GET /api/contacts/{id}/timeline), or a promise of it: shown loading until it resolves. */
@@ -70,7 +71,7 @@ function phoneItem(phone: Phone, ringing: string | undefined, onDial?: (p: DialT
         {
           class: "mono dial-link",
           href: `tel:${target}`,
-          title: `Call ${shown}`,
+          title: t("card.call_shown", { shown }),
           onclick: (ev: Event) => {
             if (onDial(phone)) ev.preventDefault();
           },
@@ -84,8 +85,8 @@ function phoneItem(phone: Phone, ringing: string | undefined, onDial?: (p: DialT
     icon(ICONS.phone),
     number,
     kind ? h("span", { class: "tag" }, kind) : null,
-    ringing && phone.e164 === ringing ? h("span", { class: "tag tone-accent" }, "this call") : null,
-    phone.e164 === null ? h("span", { class: "tag tone-warn", title: "Not recognised as a phone number" }, "unrecognised") : null,
+    ringing && phone.e164 === ringing ? h("span", { class: "tag tone-accent" }, t("card.this_call")) : null,
+    phone.e164 === null ? h("span", { class: "tag tone-warn", title: t("card.not_recognised_as_a_phone") }, "unrecognised") : null,
   );
 }
 
@@ -106,12 +107,12 @@ function whenLine(iso: string | null | undefined): HTMLElement | null {
 function noteComposer(onAddNote: (text: string) => Promise<void>): HTMLFormElement {
   const id = uid("note");
   const alert = formAlert();
-  const textarea = h("textarea", { id, name: "body", rows: 2, placeholder: "What was agreed, what to remember… (Ctrl+Enter saves)" });
-  const button = h("button", { type: "submit", class: "btn btn-primary" }, icon(ICONS.plus), h("span", null, "Add note"));
+  const textarea = h("textarea", { id, name: "body", rows: 2, placeholder: t("card.what_was_agreed_what_to") });
+  const button = h("button", { type: "submit", class: "btn btn-primary" }, icon(ICONS.plus), h("span", null, t("card.add_note")));
   const form = h(
     "form",
     { class: "composer", novalidate: true },
-    h("label", { for: id, class: "composer-label" }, "Add a note"),
+    h("label", { for: id, class: "composer-label" }, t("card.add_a_note")),
     alert,
     textarea,
     h("div", { class: "composer-actions" }, button),
@@ -120,16 +121,16 @@ function noteComposer(onAddNote: (text: string) => Promise<void>): HTMLFormEleme
     ev.preventDefault();
     const text = textarea.value.trim();
     if (!text) {
-      showAlert(alert, "Please write the note first.");
+      showAlert(alert, t("card.please_write_the_note_first"));
       textarea.focus();
       return;
     }
     showAlert(alert, null);
     try {
-      await withBusy(button, "Saving…", () => onAddNote(text));
+      await withBusy(button, t("card.saving"), () => onAddNote(text));
       textarea.value = "";
     } catch (err) {
-      showAlert(alert, err instanceof Error ? err.message : "The note could not be saved.");
+      showAlert(alert, err instanceof Error ? err.message : t("card.the_note_could_not_be"));
     }
   });
   textarea.addEventListener("keydown", (ev) => {
@@ -165,12 +166,12 @@ export function renderCard(container: HTMLElement, card: CardView, opts: CardOpt
         contact.position && company ? h("span", { class: "sep", "aria-hidden": "true" }, "·") : null,
         company ? h("span", { class: "company" }, icon(ICONS.company), company.name) : null,
       ]
-    : [h("span", { class: "company" }, icon(ICONS.company), "Company")];
+    : [h("span", { class: "company" }, icon(ICONS.company), t("card.company"))];
 
   const others = card.other_matches ?? [];
   // "Create call": plan a call-back to this contact (scheduled call-backs, callbacks/planForm.ts).
   const planSlot = contact && callbackApi() ? h("div", { class: "plan-slot", hidden: true }) : null;
-  const planButton = planSlot && contact ? h("button", { type: "button", class: "btn", "aria-expanded": "false" }, icon(ICONS.clock), h("span", null, "Create call")) : null;
+  const planButton = planSlot && contact ? h("button", { type: "button", class: "btn", "aria-expanded": "false" }, icon(ICONS.clock), h("span", null, t("card.create_call"))) : null;
   planButton?.addEventListener("click", () => {
     if (!planSlot || !contact) return;
     const close = () => {
@@ -180,7 +181,7 @@ export function renderCard(container: HTMLElement, card: CardView, opts: CardOpt
     const saved = (cb: Callback) => {
       close();
       planSlot.hidden = false;
-      mount(planSlot, h("p", { class: "form-alert success", role: "status" }, `Call-back planned: ${dueLabel(cb.due_at)} — ${cb.subject}.`));
+      mount(planSlot, h("p", { class: "form-alert success", role: "status" }, t("card.call_back_planned_value_subject", { value: dueLabel(cb.due_at), subject: cb.subject })));
     };
     planSlot.hidden = false;
     planButton.setAttribute("aria-expanded", "true");
@@ -204,14 +205,14 @@ export function renderCard(container: HTMLElement, card: CardView, opts: CardOpt
         contact?.assignment_reason ? h("div", { class: "facts-wide" }, h("dt", null, "Why this owner"), h("dd", { "data-field": "assignment" }, contact.assignment_reason)) : null,
         contact?.source ? h("div", null, h("dt", null, "Source"), h("dd", null, contact.source)) : null,
         contact?.updated_at
-          ? h("div", null, h("dt", null, "Updated"), h("dd", null, h("time", { datetime: contact.updated_at, title: formatFull(contact.updated_at) }, formatWhen(contact.updated_at))))
+          ? h("div", null, h("dt", null, t("card.updated")), h("dd", null, h("time", { datetime: contact.updated_at, title: formatFull(contact.updated_at) }, formatWhen(contact.updated_at))))
           : null,
       ),
       others.length
         ? h(
             "p",
             { class: "other-matches" },
-            "Same number also on: ",
+            t("card.same_number_also_on"),
             others.map((ref, i) => {
               const href = opts.hrefFor?.(ref) ?? null;
               return [i ? ", " : "", href ? h("a", { href }, ref.name) : ref.name];
@@ -224,20 +225,20 @@ export function renderCard(container: HTMLElement, card: CardView, opts: CardOpt
           "div",
           { class: "card-actions" },
           planButton,
-          opts.onEdit ? h("button", { type: "button", class: "btn", onclick: () => opts.onEdit?.(card) }, icon(ICONS.edit), h("span", null, "Edit")) : null,
+          opts.onEdit ? h("button", { type: "button", class: "btn", onclick: () => opts.onEdit?.(card) }, icon(ICONS.edit), h("span", null, t("card.edit"))) : null,
         )
       : null,
   );
 
   const contactPanel = panel(
-    "Contact",
+    t("card.contact"),
     phones.length
-      ? h("ul", { class: "phones", "aria-label": "Phone numbers" }, phones.map((p) => phoneItem(p, card.phone, opts.onDial)))
-      : h("p", { class: "empty" }, "No phone number."),
+      ? h("ul", { class: "phones", "aria-label": t("card.phone_numbers") }, phones.map((p) => phoneItem(p, card.phone, opts.onDial)))
+      : h("p", { class: "empty" }, t("card.no_phone_number")),
     contact
       ? contact.email
         ? h("p", { class: "email" }, icon(ICONS.mail), h("a", { href: `mailto:${contact.email}` }, contact.email))
-        : h("p", { class: "empty" }, "No email.")
+        : h("p", { class: "empty" }, t("card.no_email"))
       : null,
   );
 
@@ -245,15 +246,15 @@ export function renderCard(container: HTMLElement, card: CardView, opts: CardOpt
   const callsSlot = h("div");
   const notesSlot = h("div");
   const timelineSlot = h("div", { class: "timeline-slot" });
-  const tasksPanel = panel("Open tasks", tasksSlot);
-  const callsPanel = panel("Last calls", callsSlot);
-  const notesPanel = panel("Notes", notesSlot);
+  const tasksPanel = panel(t("card.open_tasks"), tasksSlot);
+  const callsPanel = panel(t("card.last_calls"), callsSlot);
+  const notesPanel = panel(t("card.notes"), notesSlot);
 
   const timelineId = uid("tl");
   const activity = h(
     "section",
     { class: "panel activity", "aria-labelledby": timelineId },
-    h("h3", { id: timelineId, class: "panel-title" }, "Timeline"),
+    h("h3", { id: timelineId, class: "panel-title" }, t("card.timeline")),
     opts.onAddNote ? noteComposer(opts.onAddNote) : null,
     timelineSlot,
   );
@@ -285,14 +286,14 @@ export function renderCard(container: HTMLElement, card: CardView, opts: CardOpt
     const notes: Note[] | null = card.last_notes ?? (timeline ? timeline.flatMap((it) => (it.kind === "note" ? [it.note] : [])) : null);
 
     setCount(tasksPanel, tasks ? tasks.length : null);
-    mount(tasksSlot, tasks ? miniList(tasks, "No open tasks.", (t) => taskSummary(t, new Date(), callTask)) : loadingBlock());
+    mount(tasksSlot, tasks ? miniList(tasks, t("card.no_open_tasks"), (t) => taskSummary(t, new Date(), callTask)) : loadingBlock());
     mount(
       callsSlot,
       calls
-        ? miniList(calls.slice(0, lastCallsN), "No calls yet.", (c) => h("div", { class: "mini-row" }, callIcon(c), h("div", { class: "mini-main" }, whenLine(c.started_at), callSummary(c, display, dialBack))))
+        ? miniList(calls.slice(0, lastCallsN), t("card.no_calls_yet"), (c) => h("div", { class: "mini-row" }, callIcon(c), h("div", { class: "mini-main" }, whenLine(c.started_at), callSummary(c, display, dialBack))))
         : loadingBlock(),
     );
-    mount(notesSlot, notes ? miniList(notes.slice(0, lastNotesN), "No notes yet.", (n) => h("div", null, whenLine(n.created_at), noteSummary(n))) : loadingBlock());
+    mount(notesSlot, notes ? miniList(notes.slice(0, lastNotesN), t("card.no_notes_yet"), (n) => h("div", null, whenLine(n.created_at), noteSummary(n))) : loadingBlock());
   };
 
   const setTimeline = (items: Entry[]) => {
@@ -304,12 +305,12 @@ export function renderCard(container: HTMLElement, card: CardView, opts: CardOpt
     setTimeline(opts.timeline);
   } else if (opts.timeline) {
     fillSides(null);
-    mount(timelineSlot, loadingBlock("Loading the timeline…"));
+    mount(timelineSlot, loadingBlock(t("card.loading_the_timeline")));
     opts.timeline.then(
       (raw) => setTimeline(normalizeTimeline(raw)),
       (err: unknown) => {
         const alert = formAlert();
-        showAlert(alert, `The timeline could not be loaded. ${err instanceof Error ? err.message : ""}`.trim());
+        showAlert(alert, t("card.the_timeline_could_not_be", { value: err instanceof Error ? err.message : "" }).trim());
         mount(timelineSlot, alert);
         fillSides([]);
       },

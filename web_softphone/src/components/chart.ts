@@ -3,6 +3,7 @@
 // bars and points carry <title> tooltips. Colours come from CSS classes (styles/supervisor.css).
 
 import { h } from "../dom";
+import { t } from "../i18n";
 
 const NS = "http://www.w3.org/2000/svg";
 
@@ -148,7 +149,7 @@ export function lineChart(points: LinePoint[], opts: ChartOptions & { max?: numb
     if (p.value !== null) g.append(svg("circle", { cx: x(i), cy: y(p.value), r: points.length > 60 ? 1.5 : 3 }, title(`${p.label}: ${fmt(p.value)}`)));
   });
   const target = opts.target ?? null;
-  const targetLine = target === null ? null : svg("g", { class: "chart-target" }, svg("line", { x1: PAD.left, x2: W - PAD.right, y1: y(target), y2: y(target) }), text(W - PAD.right - 4, y(target) - 5, `target ${fmt(target)}`, "chart-tick", "end"));
+  const targetLine = target === null ? null : svg("g", { class: "chart-target" }, svg("line", { x1: PAD.left, x2: W - PAD.right, y1: y(target), y2: y(target) }), text(W - PAD.right - 4, y(target) - 5, t("chart.target_value", { value: fmt(target) }), "chart-tick", "end"));
   const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": opts.caption }, frame(max, step, fmt), targetLine, g, xLabels(points.map((p) => p.label), x, short));
   const series = [{ name: opts.seriesName ?? opts.caption, cls: opts.cls ?? "" }];
   return h("figure", { class: "chart-figure", "data-chart": "line" }, h("div", { class: "chart-title" }, opts.caption), chart, legend(series));

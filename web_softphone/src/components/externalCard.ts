@@ -6,6 +6,7 @@ import { h, icon } from "../dom";
 import { ICONS } from "../icons";
 import { agentLabel } from "../staff";
 import type { ExternalCard } from "../types";
+import { t } from "../i18n";
 
 /** Only http(s) links open (the bridge checks the same; a page never trusts a foreign URL). */
 export function safeLink(link: string): string | null {
@@ -13,17 +14,17 @@ export function safeLink(link: string): string | null {
 }
 
 export function externalCard(card: ExternalCard): HTMLElement {
-  const crm = card.crm || "the other CRM";
+  const crm = card.crm || t("externalCard.the_other_crm");
   const link = safeLink(card.link);
   return h(
     "section",
-    { class: "ext-card", "data-testid": "pop-external", "aria-label": `Card from ${crm}` },
-    h("p", { class: "ext-source" }, icon(ICONS.company), h("span", null, `From ${crm}`)),
+    { class: "ext-card", "data-testid": "pop-external", "aria-label": t("externalCard.card_from_crm", { crm }) },
+    h("p", { class: "ext-source" }, icon(ICONS.company), h("span", null, t("externalCard.from_crm", { crm }))),
     h("h3", { class: "ext-name", "data-testid": "external-name" }, card.name),
     card.company ? h("p", { class: "ext-company", "data-testid": "external-company" }, card.company) : null,
-    card.owner_extension ? h("p", { class: "ext-owner", "data-testid": "external-owner" }, `Owner: ${agentLabel(card.owner_extension)}`) : null,
+    card.owner_extension ? h("p", { class: "ext-owner", "data-testid": "external-owner" }, t("externalCard.owner_value", { value: agentLabel(card.owner_extension) })) : null,
     link
-      ? h("a", { class: "btn btn-small ext-open", href: link, target: "_blank", rel: "noopener noreferrer", "data-testid": "external-link" }, h("span", null, `Open in ${crm}`), icon(ICONS.back, "icon flip"))
+      ? h("a", { class: "btn btn-small ext-open", href: link, target: "_blank", rel: "noopener noreferrer", "data-testid": "external-link" }, h("span", null, t("externalCard.open_in_crm", { crm })), icon(ICONS.back, "icon flip"))
       : null,
   );
 }

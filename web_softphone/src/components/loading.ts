@@ -2,13 +2,14 @@
 // that marks a button busy for the length of an operation.
 
 import { h } from "../dom";
+import { t } from "../i18n";
 
-export function spinner(label = "Loading…"): HTMLElement {
+export function spinner(label = t("loading.loading")): HTMLElement {
   return h("span", { class: "spinner", role: "status" }, h("span", { class: "visually-hidden" }, label));
 }
 
 /** A block shown in place of content that is on its way. */
-export function loadingBlock(label = "Loading…"): HTMLElement {
+export function loadingBlock(label = t("loading.loading")): HTMLElement {
   return h("div", { class: "loading-block", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), h("span", null, label));
 }
 
@@ -16,7 +17,7 @@ export function loadingBlock(label = "Loading…"): HTMLElement {
 export function cardSkeleton(): HTMLElement {
   return h(
     "div",
-    { class: "card skeleton", "aria-busy": "true", "aria-label": "Loading the contact card" },
+    { class: "card skeleton", "aria-busy": "true", "aria-label": t("loading.loading_the_contact_card") },
     h("div", { class: "sk sk-avatar" }),
     h("div", { class: "sk sk-title" }),
     h("div", { class: "sk sk-line" }),

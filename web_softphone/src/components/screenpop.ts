@@ -32,6 +32,7 @@ import { externalCard } from "./externalCard";
 import { formAlert, formValue, showAlert, showFieldErrors, textareaField, textField } from "./form";
 import { withBusy } from "./loading";
 import { type CodePicker, codePicker } from "./wrapupCode";
+import { t } from "../i18n";
 
 export interface PopStackOptions {
   api: Api;
@@ -55,7 +56,7 @@ export interface PopPhoneActions {
   hangUp?: () => void;
 }
 
-const COMPACT_STATE: Record<Pop["phase"], string> = { ringing: "Ringing", talking: "On call", ended: "Wrap-up" };
+const COMPACT_STATE = (): Record<Pop["phase"], string> => ({ ringing: t("screenpop.ringing"), talking: t("screenpop.on_call"), ended: t("screenpop.wrap_up") });
 
 interface PopView {
   element: HTMLElement;
@@ -83,7 +84,7 @@ export class PopStack {
     this.prefs = opts.prefs ?? new PopViewPrefs();
     this.list = h("div", { class: "pop-list" });
     this.announcer = h("div", { class: "visually-hidden", role: "status", "aria-live": "assertive" });
-    this.element = h("section", { class: "pop-stack", "aria-label": "Live calls", "data-testid": "pop-stack" }, this.announcer, this.list);
+    this.element = h("section", { class: "pop-stack", "aria-label": t("screenpop.live_calls"), "data-testid": "pop-stack" }, this.announcer, this.list);
   }
 
   destroy(): void {
@@ -146,7 +147,7 @@ export class PopStack {
     this.renderHead(view);
     if (isNew || phaseChanged) this.renderBody(view);
     if (pop.phase === "ringing" && isNew) {
-      this.announcer.textContent = `Incoming call from ${callerLabel(pop)}`;
+      this.announcer.textContent = t("screenpop.incoming_call_from_value", { value: callerLabel(pop) });
     }
   }
 
@@ -207,22 +208,22 @@ export class PopStack {
     let timerSince: string | null = null;
     let timerText = "";
     if (pop.phase === "ringing") {
-      state = call.direction === "outbound" ? "Outgoing call" : "Incoming call";
+      state = call.direction === "outbound" ? t("screenpop.outgoing_call") : t("screenpop.incoming_call");
       timerSince = call.started_at;
     } else if (pop.phase === "talking") {
-      state = `On call with ${name}`;
+      state = t("screenpop.on_call_with_name", { name });
       stateIcon = ICONS.phone;
       timerSince = call.answered_at ?? call.started_at;
     } else {
-      state = `Call ended · ${name}`;
+      state = t("screenpop.call_ended_name", { name });
       stateIcon = ICONS[callLook({ direction: call.direction, disposition: call.disposition }).icon];
       timerText = call.talk_seconds ? clock(call.talk_seconds) : "";
     }
     const seconds = timerSince ? secondsSince(timerSince) : null;
     const timer = timerSince
-      ? h("span", { class: "pop-timer mono", "data-since": timerSince, "data-testid": "pop-timer", title: pop.phase === "ringing" ? "Ringing for" : "Talking for" }, clock(seconds ?? 0))
+      ? h("span", { class: "pop-timer mono", "data-since": timerSince, "data-testid": "pop-timer", title: pop.phase === "ringing" ? t("screenpop.ringing_for") : t("screenpop.talking_for") }, clock(seconds ?? 0))
       : timerText
-        ? h("span", { class: "pop-timer mono", title: "Talk time" }, timerText)
+        ? h("span", { class: "pop-timer mono", title: t("screenpop.talk_time") }, timerText)
         : null;
     const toggle = this.toggleButton(view, name);
     if (view.collapsed) {
@@ -236,7 +237,7 @@ export class PopStack {
           h(
             "p",
             { class: "pop-line" },
-            h("span", { class: "pop-compact-state", "data-testid": "pop-compact-state" }, COMPACT_STATE[pop.phase]),
+            h("span", { class: "pop-compact-state", "data-testid": "pop-compact-state" }, COMPACT_STATE()[pop.phase]),
             number && number !== name ? h("span", { class: "pop-number mono", "data-testid": "pop-number" }, number) : null,
           ),
         ),
@@ -273,12 +274,12 @@ export class PopStack {
         "aria-expanded": String(!collapsed),
         "aria-controls": view.body.id,
         "aria-keyshortcuts": "Alt+C",
-        "aria-label": `${collapsed ? "Expand" : "Collapse"} the call with ${name}`,
-        title: `${collapsed ? "Expand" : "Collapse to a bar"} (Alt+C)`,
+        "aria-label": t("screenpop.value_the_call_with_name", { value: collapsed ? t("screenpop.expand") : t("screenpop.collapse"), name }),
+        title: t("screenpop.value_alt_c", { value: collapsed ? t("screenpop.expand") : t("screenpop.collapse_to_a_bar") }),
         onclick: () => this.setMode(view, collapsed ? "expanded" : "collapsed"),
       },
       icon(collapsed ? ICONS.chevronDown : ICONS.chevronUp),
-      h("span", { class: "pop-toggle-text" }, collapsed ? "Expand" : "Collapse"),
+      h("span", { class: "pop-toggle-text" }, collapsed ? t("screenpop.expand") : t("screenpop.collapse")),
     );
   }
 
@@ -286,8 +287,8 @@ export class PopStack {
   private phoneButtons(pop: Pop): HTMLElement | null {
     const actions = this.opts.phoneActions?.(pop) ?? {};
     const buttons = [
-      actions.answer ? h("button", { type: "button", class: "btn btn-small phone-answer", "aria-keyshortcuts": "Alt+A", onclick: actions.answer }, icon(ICONS.phone), h("span", null, "Answer")) : null,
-      actions.hangUp ? h("button", { type: "button", class: "btn btn-small phone-hangup", "aria-keyshortcuts": "Alt+H", onclick: actions.hangUp }, h("span", null, pop.phase === "ringing" ? "Reject" : "Hang up")) : null,
+      actions.answer ? h("button", { type: "button", class: "btn btn-small phone-answer", "aria-keyshortcuts": "Alt+A", onclick: actions.answer }, icon(ICONS.phone), h("span", null, t("screenpop.answer"))) : null,
+      actions.hangUp ? h("button", { type: "button", class: "btn btn-small phone-hangup", "aria-keyshortcuts": "Alt+H", onclick: actions.hangUp }, h("span", null, pop.phase === "ringing" ? t("screenpop.reject") : t("screenpop.hang_up"))) : null,
     ].filter((b): b is HTMLButtonElement => b !== null);
     return buttons.length ? h("div", { class: "pop-phone" }, buttons) : null;
   }
@@ -336,13 +337,13 @@ export class PopStack {
   private fullCardLink(card: Card | null): HTMLElement | null {
     const contact = card?.contact;
     if (!contact) return null;
-    return h("a", { class: "pop-open", href: this.opts.hrefForContact(contact.id) }, h("span", null, "Open full card"), icon(ICONS.back, "icon flip"));
+    return h("a", { class: "pop-open", href: this.opts.hrefForContact(contact.id) }, h("span", null, t("screenpop.open_full_card")), icon(ICONS.back, "icon flip"));
   }
 
   private identity(pop: Pop): HTMLElement | null {
     const contact = pop.card?.contact;
     if (!contact) {
-      return h("p", { class: "pop-unknown" }, "Unknown number ", h("span", { class: "mono" }, pop.call.number || pop.call.caller), " — no card yet.");
+      return h("p", { class: "pop-unknown" }, t("screenpop.unknown_number"), h("span", { class: "mono" }, pop.call.number || pop.call.caller), t("screenpop.no_card_yet"));
     }
     return h(
       "p",
@@ -357,9 +358,9 @@ export class PopStack {
     const look = callLook({ direction: call.direction, disposition: call.disposition ?? "answered" });
     const parts = [
       h("span", { class: `outcome tone-${look.tone}`, "data-testid": "pop-outcome" }, look.outcome),
-      call.talk_seconds ? h("span", null, `talked ${formatDuration(call.talk_seconds)}`) : null,
-      !call.talk_seconds && call.wait_seconds ? h("span", null, `waited ${formatDuration(call.wait_seconds)}`) : null,
-      call.answered_by ? h("span", null, `answered by ${agentLabel(call.answered_by)}`) : null,
+      call.talk_seconds ? h("span", null, t("screenpop.talked_value", { value: formatDuration(call.talk_seconds) })) : null,
+      !call.talk_seconds && call.wait_seconds ? h("span", null, t("screenpop.waited_value", { value: formatDuration(call.wait_seconds) })) : null,
+      call.answered_by ? h("span", null, t("screenpop.answered_by_value", { value: agentLabel(call.answered_by) })) : null,
     ];
     return h("p", { class: "pop-outcome tl-meta" }, parts.filter(Boolean));
   }
@@ -370,26 +371,26 @@ export class PopStack {
     const number = view.pop.call.number || view.pop.call.caller;
     const alert = formAlert();
     const titleId = uid("unknown");
-    const button = h("button", { type: "submit", class: "btn btn-primary" }, icon(ICONS.plus), h("span", null, "Create card"));
+    const button = h("button", { type: "submit", class: "btn btn-primary" }, icon(ICONS.plus), h("span", null, t("screenpop.create_card")));
     const form = h(
       "form",
       { class: "pop-create", novalidate: true, "aria-labelledby": titleId },
-      h("h3", { id: titleId, class: "pop-unknown-title" }, "Unknown number ", h("span", { class: "mono" }, number)),
-      h("p", { class: "hint" }, "No card has this number. Create one now: the number is added to it."),
+      h("h3", { id: titleId, class: "pop-unknown-title" }, t("screenpop.unknown_number"), h("span", { class: "mono" }, number)),
+      h("p", { class: "hint" }, t("screenpop.no_card_has_this_number")),
       alert,
-      h("div", { class: "field-grid" }, textField("First name", "first_name", { maxlength: 100 }), textField("Last name", "last_name", { maxlength: 100 })),
-      textField("Company", "company", { maxlength: 200, hint: "Optional. An existing company is reused." }),
+      h("div", { class: "field-grid" }, textField(t("screenpop.first_name"), "first_name", { maxlength: 100 }), textField(t("screenpop.last_name"), "last_name", { maxlength: 100 })),
+      textField(t("screenpop.company"), "company", { maxlength: 200, hint: t("screenpop.optional_an_existing_company_is") }),
       h("div", { class: "form-actions" }, button),
     );
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       showAlert(alert, null);
       try {
-        const card = await withBusy(button, "Creating…", async () => {
+        const card = await withBusy(button, t("screenpop.creating"), async () => {
           const contact = await this.createContact(form, number);
           return (await this.opts.api.lookup(number)) ?? cardOfNew(contact, number);
         });
-        this.opts.toast(`Card created for ${contactName(card.contact ?? { first_name: "", last_name: "" })}.`);
+        this.opts.toast(t("screenpop.card_created_for_value", { value: contactName(card.contact ?? { first_name: "", last_name: "" }) }));
         this.opts.onCardCreated(view.pop.linkedid, card);
       } catch (err) {
         this.showError(form, alert, err);
@@ -428,7 +429,7 @@ export class PopStack {
     const first = formValue(form, "first_name").trim();
     const last = formValue(form, "last_name").trim();
     if (!first && !last) {
-      throw new ApiError(422, "Please correct the highlighted fields.", { first_name: "Enter a first or a last name." });
+      throw new ApiError(422, t("screenpop.please_correct_the_highlighted_fields"), { first_name: t("screenpop.enter_a_first_or_a") });
     }
     const companyName = formValue(form, "company").trim();
     const companyId = companyName ? await this.companyId(companyName) : null;
@@ -451,10 +452,10 @@ export class PopStack {
       const unplaced = showFieldErrors(form, err.fieldErrors, { number: "first_name", phones: "first_name", due_at: "due_date" });
       showAlert(alert, unplaced.length ? `${err.message} ${unplaced.join(" ")}` : err.message);
       if (err.status === 409 && err.conflict?.id != null) {
-        alert.append(" ", h("a", { href: this.opts.hrefForContact(err.conflict.id), class: "alert-link" }, `Open ${err.conflict.name}`));
+        alert.append(" ", h("a", { href: this.opts.hrefForContact(err.conflict.id), class: "alert-link" }, t("screenpop.open_name", { name: err.conflict.name })));
       }
     } else {
-      showAlert(alert, err instanceof Error ? err.message : "Something went wrong.");
+      showAlert(alert, err instanceof Error ? err.message : t("screenpop.something_went_wrong"));
     }
   }
 
@@ -472,15 +473,15 @@ export class PopStack {
     view.codes = codes;
     const form = h(
       "form",
-      { class: "wrapup", novalidate: true, "aria-label": "Wrap-up" },
+      { class: "wrapup", novalidate: true, "aria-label": t("screenpop.wrap_up") },
       alert,
       needsCard
         ? h(
             "fieldset",
             { class: "wrapup-group" },
-            h("legend", null, "Name the card for this number"),
-            h("div", { class: "field-grid" }, textField("First name", "first_name", { maxlength: 100 }), textField("Last name", "last_name", { maxlength: 100 })),
-            textField("Company", "company", { maxlength: 200, hint: "Optional." }),
+            h("legend", null, t("screenpop.name_the_card_for_this")),
+            h("div", { class: "field-grid" }, textField(t("screenpop.first_name"), "first_name", { maxlength: 100 }), textField(t("screenpop.last_name"), "last_name", { maxlength: 100 })),
+            textField(t("screenpop.company"), "company", { maxlength: 200, hint: t("screenpop.optional") }),
           )
         : null,
       codes.element,
@@ -488,24 +489,24 @@ export class PopStack {
       h(
         "fieldset",
         { class: "wrapup-group" },
-        h("legend", null, "Next contact ", h("span", { class: "hint" }, "(optional)")),
+        h("legend", null, t("screenpop.next_contact"), h("span", { class: "hint" }, "(optional)")),
         h(
           "div",
           { class: "wrapup-next" },
           h(
             "div",
             { class: "field", "data-field": "kind" },
-            h("label", { for: kindId }, "Type"),
+            h("label", { for: kindId }, t("screenpop.type")),
             h(
               "select",
               { id: kindId, name: "kind" },
-              ["callback", "meeting"].map((k) => h("option", { value: k }, TASK_KIND_LABELS[k] ?? k)),
+              ["callback", "meeting"].map((k) => h("option", { value: k }, TASK_KIND_LABELS()[k] ?? k)),
             ),
           ),
-          textField("Date", "due_date", { type: "date" }),
-          textField("Time", "due_time", { type: "time", value: "09:00" }),
+          textField(t("screenpop.date"), "due_date", { type: "date" }),
+          textField(t("screenpop.time"), "due_time", { type: "time", value: "09:00" }),
         ),
-        textField("Subject", "subject", { maxlength: 200, placeholder: `Call back ${name}` }),
+        textField(t("screenpop.subject"), "subject", { maxlength: 200, placeholder: t("screenpop.call_back_name", { name }) }),
         autoDialField(),
       ),
       h("div", { class: "form-actions" }, save, close),
@@ -522,7 +523,7 @@ export class PopStack {
       showAlert(alert, null);
       showFieldErrors(form, {});
       try {
-        const saved = await withBusy(save, "Saving…", () => this.saveWrapUp(view, form));
+        const saved = await withBusy(save, t("screenpop.saving"), () => this.saveWrapUp(view, form));
         if (saved) this.opts.toast(saved);
         this.opts.onDismiss(pop.linkedid);
       } catch (err) {
@@ -550,7 +551,7 @@ export class PopStack {
     let due: Date | null = null;
     if (date) {
       due = new Date(`${date}T${time}`);
-      if (Number.isNaN(due.getTime())) throw new ApiError(422, "Please correct the highlighted fields.", { due_date: "This is not a valid date." });
+      if (Number.isNaN(due.getTime())) throw new ApiError(422, t("screenpop.please_correct_the_highlighted_fields"), { due_date: t("screenpop.this_is_not_a_valid") });
     }
     let contact = pop.card?.contact ?? null;
     if (!contact) contact = await this.cardForUnknown(pop, form);
@@ -570,7 +571,7 @@ export class PopStack {
       done.push("note");
     }
     if (due) {
-      const label = kind === "meeting" ? `Meeting with ${contactName(contact)}` : `Call back ${contactName(contact)}`;
+      const label = kind === "meeting" ? t("screenpop.meeting_with_value", { value: contactName(contact) }) : t("screenpop.call_back_value", { value: contactName(contact) });
       const subject = subjectTyped || label;
       const callbacks = callbackApi();
       // A call-back is a scheduled one: notified at its time, dialled automatically if asked.
@@ -582,7 +583,7 @@ export class PopStack {
       }
       done.push(kind === "meeting" ? "meeting" : "callback");
     }
-    return `Wrap-up saved: ${done.join(" and ")} on ${contactName(contact)}'s card.`;
+    return t("screenpop.wrap_up_saved_value_on", { value: done.join(" and "), value2: contactName(contact) });
   }
 
   // ---- timers ------------------------------------------------------------

@@ -6,6 +6,7 @@ import { h, icon } from "../dom";
 import { callLook, callSeconds, formatDuration, formatFull, formatWhen, TASK_KIND_LABELS } from "../format";
 import { ICONS } from "../icons";
 import type { Call, Note, Task } from "../types";
+import { t } from "../i18n";
 
 function rec(v: unknown): Record<string, unknown> | null {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
@@ -67,7 +68,7 @@ export function callSummary(call: Call, display: NumberDisplay = (n) => n, dial?
     h(
       "p",
       { class: "tl-title" },
-      h("span", null, `${look.direction} call`),
+      h("span", null, t("timeline.direction_call", { direction: look.direction })),
       " ",
       h("span", { class: `outcome tone-${look.tone}` }, look.outcome),
       call.wrapup_code ? " " : null,
@@ -78,10 +79,10 @@ export function callSummary(call: Call, display: NumberDisplay = (n) => n, dial?
       { class: "tl-meta" },
       [
         number ? numberOf(number, target, dial) : null,
-        secs !== null && secs > 0 ? h("span", null, `talked ${formatDuration(secs)}`) : null,
-        agent ? h("span", null, `answered by ${agent}`) : null,
-        call.queue ? h("span", null, `queue ${call.queue}`) : null,
-        call.reconstructed ? h("span", { class: "tag reconstructed", title: call.note || "" }, "rebuilt after a gap") : null,
+        secs !== null && secs > 0 ? h("span", null, t("timeline.talked_value", { value: formatDuration(secs) })) : null,
+        agent ? h("span", null, t("timeline.answered_by_agent", { agent })) : null,
+        call.queue ? h("span", null, t("timeline.queue_queue", { queue: call.queue })) : null,
+        call.reconstructed ? h("span", { class: "tag reconstructed", title: call.note || "" }, t("timeline.rebuilt_after_a_gap")) : null,
       ].filter(Boolean),
     ),
   );
@@ -89,7 +90,7 @@ export function callSummary(call: Call, display: NumberDisplay = (n) => n, dial?
 
 function numberOf(shown: string, target: string, dial?: Dialer): HTMLElement {
   if (!dial || !target) return h("span", { class: "mono" }, shown);
-  return h("button", { type: "button", class: "mono dial-link link-button", title: `Call ${shown} back`, onclick: () => dial(target) }, shown);
+  return h("button", { type: "button", class: "mono dial-link link-button", title: t("timeline.call_shown_back", { shown }), onclick: () => dial(target) }, shown);
 }
 
 export function callIcon(call: Call): HTMLElement {
@@ -107,7 +108,7 @@ export function taskSummary(task: Task, now = new Date(), call?: () => void): HT
     h(
       "p",
       { class: "tl-title" },
-      h("span", { class: "tag" }, TASK_KIND_LABELS[task.kind] ?? task.kind),
+      h("span", { class: "tag" }, TASK_KIND_LABELS()[task.kind] ?? task.kind),
       " ",
       h("span", { class: done ? "done-text" : "" }, task.subject),
     ),
@@ -121,7 +122,7 @@ export function taskSummary(task: Task, now = new Date(), call?: () => void): HT
           : h("span", { class: "outcome tone-neutral" }, "open"),
       task.due_at ? h("span", null, "due ", timeEl(task.due_at)) : null,
       done && task.result ? h("span", null, task.result) : null,
-      !done && call ? h("button", { type: "button", class: "link-button", onclick: call }, icon(ICONS.phone), " Call") : null,
+      !done && call ? h("button", { type: "button", class: "link-button", onclick: call }, icon(ICONS.phone), t("timeline.call")) : null,
     ),
   );
 }
@@ -130,7 +131,7 @@ export function noteSummary(note: Note): HTMLElement {
   return h("div", { class: "tl-body" }, h("p", { class: "note-text" }, note.body));
 }
 
-const KIND_WORD: Record<Entry["kind"], string> = { call: "Call", task: "Task", note: "Note" };
+const KIND_WORD = (): Record<Entry["kind"], string> => ({ call: t("timeline.call_2"), task: t("timeline.task"), note: t("timeline.note") });
 
 function timelineEntry(item: Entry, display: NumberDisplay, dial?: Dialer): HTMLLIElement {
   let iconEl: HTMLElement;
@@ -149,7 +150,7 @@ function timelineEntry(item: Entry, display: NumberDisplay, dial?: Dialer): HTML
     "li",
     { class: `tl-item tl-${item.kind}`, "data-kind": item.kind },
     iconEl,
-    h("div", { class: "tl-content" }, h("p", { class: "tl-when" }, h("span", { class: "visually-hidden" }, `${KIND_WORD[item.kind]}, `), timeEl(item.at)), body),
+    h("div", { class: "tl-content" }, h("p", { class: "tl-when" }, h("span", { class: "visually-hidden" }, `${KIND_WORD()[item.kind]}, `), timeEl(item.at)), body),
   );
 }
 
@@ -157,8 +158,8 @@ export type TimelineFilter = "all" | Entry["kind"];
 
 /** Render the timeline list with filter buttons (All / Calls / Tasks / Notes). */
 export function renderTimeline(items: Entry[], display: NumberDisplay = (n) => n, dial?: Dialer): HTMLElement {
-  const list = h("ol", { class: "timeline", "aria-label": "Timeline, newest first" });
-  const empty = h("p", { class: "empty" }, "Nothing here yet.");
+  const list = h("ol", { class: "timeline", "aria-label": t("timeline.timeline_newest_first") });
+  const empty = h("p", { class: "empty" }, t("timeline.nothing_here_yet"));
   let filter: TimelineFilter = "all";
   const counts = { call: 0, task: 0, note: 0 };
   for (const it of items) counts[it.kind] += 1;
@@ -172,10 +173,10 @@ export function renderTimeline(items: Entry[], display: NumberDisplay = (n) => n
   };
 
   const filters: [TimelineFilter, string][] = [
-    ["all", `All (${items.length})`],
-    ["call", `Calls (${counts.call})`],
-    ["task", `Tasks (${counts.task})`],
-    ["note", `Notes (${counts.note})`],
+    ["all", t("timeline.all_length", { length: items.length })],
+    ["call", t("timeline.calls_call", { call: counts.call })],
+    ["task", t("timeline.tasks_task", { task: counts.task })],
+    ["note", t("timeline.notes_note", { note: counts.note })],
   ];
   const buttons = filters.map(([value, label]) =>
     h(
@@ -193,7 +194,7 @@ export function renderTimeline(items: Entry[], display: NumberDisplay = (n) => n
       label,
     ),
   );
-  const wrap = h("div", { class: "timeline-wrap" }, h("div", { class: "chips", role: "group", "aria-label": "Show" }, buttons), list, empty);
+  const wrap = h("div", { class: "timeline-wrap" }, h("div", { class: "chips", role: "group", "aria-label": t("timeline.show") }, buttons), list, empty);
   draw();
   return wrap;
 }

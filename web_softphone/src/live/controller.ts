@@ -13,6 +13,7 @@ import type { Card, DialTarget, ServerMessage, User } from "../types";
 import { type Pop, PopStore } from "./pops";
 import { type LiveStatus, LiveSocket } from "./socket";
 import { TitleBlinker } from "./title";
+import { t } from "../i18n";
 
 export interface LiveOptions {
   api: Api;
@@ -60,7 +61,7 @@ export class LiveController {
       ...(opts.onDial ? { onDial: opts.onDial } : {}),
       ...(opts.phoneActions ? { phoneActions: opts.phoneActions } : {}),
     });
-    this.indicator = h("span", { class: "live-status", "data-state": "connecting", "data-testid": "live-status", role: "status", title: "Live call notifications" }, "Connecting…");
+    this.indicator = h("span", { class: "live-status", "data-state": "connecting", "data-testid": "live-status", role: "status", title: t("controller.live_call_notifications") }, t("controller.connecting"));
     // Scheduled call-backs due now and the agent's queue/pause state come over the same socket.
     this.notices = new CallbackNotices(opts.toast);
     this.agent = new AgentControls(useCallbackApi(opts.api), opts.toast);
@@ -139,23 +140,23 @@ export class LiveController {
 
   private updateTitle(): void {
     const name = this.stack.ringingName();
-    this.title.set(name ? `☎ Ringing: ${name}` : null);
+    this.title.set(name ? t("controller.ringing_name", { name }) : null);
   }
 
   private showStatus(status: LiveStatus, retryInMs?: number): void {
     const texts: Record<LiveStatus, string> = {
-      connecting: "Connecting…",
-      live: "Live",
-      reconnecting: "Reconnecting…",
-      stopped: "Offline",
+      connecting: t("controller.connecting"),
+      live: t("controller.live"),
+      reconnecting: t("controller.reconnecting"),
+      stopped: t("controller.offline"),
     };
     this.indicator.dataset.state = status;
     this.indicator.textContent = texts[status];
     this.indicator.title =
       status === "live"
-        ? "Connected: calls to your extensions pop up here."
+        ? t("controller.connected_calls_to_your_extensions")
         : status === "reconnecting" && retryInMs !== undefined
-          ? `Connection lost. Trying again in ${Math.ceil(retryInMs / 1000)} s; pops come back when it reconnects.`
-          : "Live call notifications";
+          ? t("controller.connection_lost_trying_again_in", { value: Math.ceil(retryInMs / 1000) })
+          : t("controller.live_call_notifications");
   }
 }

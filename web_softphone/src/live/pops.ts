@@ -11,6 +11,7 @@
 
 import { agentLabel, staffName } from "../staff";
 import type { Card, LiveCall, PopMessage, ServerMessage } from "../types";
+import { t } from "../i18n";
 
 export type Phase = "ringing" | "talking" | "ended";
 
@@ -28,10 +29,16 @@ export type PopChange =
 
 const PHASES: Record<PopMessage["type"], Phase> = { ring: "ringing", answered: "talking", ended: "ended" };
 
-/** "answered by 1002" -> "Answered by 1002" ("Answered by Bob Kráľ (ext. 1002)" when a user holds it). */
+/** The server's withdraw reason (cti/screenpop/publisher.py: "answered by 1002", "transferred to
+ * 1003", "stopped ringing", "call missed") in the page's words: "Answered by Bob Kráľ (ext. 1002)". */
 export function withdrawNote(reason: string): string {
-  const text = (reason.trim() || "no longer ringing").replace(/\b(by|to) (\d+)\b/, (all, word: string, ext: string) => (staffName(ext) ? `${word} ${agentLabel(ext)}` : all));
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  const who = (ext: string) => (staffName(ext) ? agentLabel(ext) : ext);
+  const [, verb, target] = /^(answered by|transferred to|call) (.+)$/.exec(reason.trim()) ?? [];
+  // The server's words, matched (i18n-ignore):
+  if (verb === "answered by") return t("pops.answered_by_who", { who: who(target!) });
+  if (verb === "transferred to") /* i18n-ignore */ return t("pops.transferred_to_who", { who: who(target!) });
+  if (verb === "call" && target === "abandoned") return t("pops.caller_hung_up");
+  return t("pops.no_longer_ringing");
 }
 
 export class PopStore {
@@ -139,10 +146,10 @@ export function callerLabel(pop: Pick<Pop, "call" | "card">): string {
     if (name) return name;
   }
   if (pop.card?.company?.name) return pop.card.company.name;
-  return pop.call.caller_name || pop.call.number || pop.call.caller || "Unknown caller";
+  return pop.call.caller_name || pop.call.number || pop.call.caller || t("pops.unknown_caller");
 }
 
 /** "Queue sales · DID 100" (what the caller dialled), or "" for a direct call. */
 export function routeLabel(call: LiveCall): string {
-  return [call.queue ? `Queue ${call.queue}` : "", call.did ? `DID ${call.did}` : ""].filter(Boolean).join(" · ");
+  return [call.queue ? t("pops.queue_queue", { queue: call.queue }) : "", call.did ? t("pops.did_did", { did: call.did }) : ""].filter(Boolean).join(" · ");
 }

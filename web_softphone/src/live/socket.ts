@@ -70,7 +70,7 @@ export class LiveSocket {
     this.socket = null;
     if (socket) {
       socket.onclose = socket.onmessage = socket.onerror = socket.onopen = null;
-      socket.close(1000, "signed out");
+      socket.close(1000, "signed out"); // i18n-ignore: a close reason
     }
     this.setStatus("stopped");
   }

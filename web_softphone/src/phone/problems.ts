@@ -1,3 +1,4 @@
+import { t } from "../i18n";
 // What can stop the browser phone, in words an agent understands. Pure: unit-tested in test/phone.test.ts.
 
 export type ProblemKind = "microphone" | "no-microphone" | "certificate" | "password" | "unreachable" | "no-account" | "replaced" | "unsupported";
@@ -25,21 +26,21 @@ export function microphoneProblem(err: unknown): Problem {
   if (name === "NotFoundError" || name === "OverconstrainedError" || name === "NotReadableError") {
     return {
       kind: "no-microphone",
-      short: "No microphone",
-      text: "No microphone was found (or another program is using it). Plug in your headset and press Try again. Call pop-ups still work.",
+      short: t("problems.no_microphone"),
+      text: t("problems.no_microphone_was_found_or"),
     };
   }
   if (name === "TypeError" || (name === "SecurityError" && !globalThis.isSecureContext)) {
     return {
       kind: "unsupported",
-      short: "Phone not available",
-      text: "This page cannot use a microphone: open it over https (or on this computer as localhost). Call pop-ups still work.",
+      short: t("problems.phone_not_available"),
+      text: t("problems.this_page_cannot_use_a"),
     };
   }
   return {
     kind: "microphone",
-    short: "Microphone blocked",
-    text: "The browser refused the microphone. Allow the microphone for this site (the icon in the address bar), then press Try again. Call pop-ups still work.",
+    short: t("problems.microphone_blocked"),
+    text: t("problems.the_browser_refused_the_microphone"),
   };
 }
 
@@ -52,31 +53,32 @@ export function connectionProblem(url: string, everConnected: boolean): Problem 
   if (url.startsWith("wss:") && !everConnected) {
     return {
       kind: "certificate",
-      short: "Certificate not trusted",
-      text: "The phone server's security certificate is not trusted by this browser yet (or the server is down). Open the link below, accept the certificate, come back and press Try again.",
-      link: { href: certificatePage(url), label: `Open ${certificatePage(url)}` },
+      short: t("problems.certificate_not_trusted"),
+      text: t("problems.the_phone_server_s_security"),
+      link: { href: certificatePage(url), label: t("problems.open_value", { value: certificatePage(url) }) },
     };
   }
   return {
     kind: "unreachable",
-    short: "Phone server unreachable",
-    text: "Cannot reach the phone server (Asterisk). Your network may be down or the server restarting; the phone keeps trying and registers again by itself.",
+    short: t("problems.phone_server_unreachable"),
+    text: t("problems.cannot_reach_the_phone_server"),
   };
 }
 
 /** A failed REGISTER, by JsSIP's cause and the SIP status. */
 export function registrationProblem(cause: string | undefined, status?: number): Problem {
+  // JsSIP's causes: i18n-ignore
   if (cause === "Authentication Error" || status === 401 || status === 407 || status === 403 || cause === "Rejected") {
     return {
       kind: "password",
-      short: "Wrong SIP password",
-      text: "The phone server refused your extension's password. Ask your administrator to check the SIP password set for your extension (CTI_SIP_PASSWORDS).",
+      short: t("problems.wrong_sip_password"),
+      text: t("problems.the_phone_server_refused_your"),
     };
   }
   return {
     kind: "unreachable",
-    short: "Phone not registered",
-    text: `The phone server did not accept the registration (${cause || "no answer"}). The phone keeps trying.`,
+    short: t("problems.phone_not_registered"),
+    text: t("problems.the_phone_server_did_not", { value: cause || t("problems.no_answer") }),
   };
 }
 
@@ -84,25 +86,25 @@ export function accountProblem(status: number, message: string): Problem {
   if (status === 409) {
     return {
       kind: "no-account",
-      short: "No extension",
-      text: "Your user has no phone extension, so this browser is not a phone. Everything else works (pages, call pop-ups, live queues); a supervisor needs an extension only to listen in to calls. An admin can add one.",
+      short: t("problems.no_extension"),
+      text: t("problems.your_user_has_no_phone"),
       level: "info",
     };
   }
   // No SIP password for the extension: the agent works with a desk phone, which is normal.
   return {
     kind: "no-account",
-    short: "Desk phone",
-    text: `Calls ring your desk phone; clicking a number rings it first, then the client. The browser phone is not set up for you: ${message}`,
+    short: t("problems.desk_phone"),
+    text: t("problems.calls_ring_your_desk_phone", { message }),
     level: "info",
   };
 }
 
-export const REPLACED: Problem = {
+export const REPLACED = (): Problem => ({
   kind: "replaced",
-  short: "Phone in another tab",
-  text: "Your extension is now registered in another tab or window (the newest one takes the calls). Press Use the phone here to move it back.",
-};
+  short: t("problems.phone_in_another_tab"),
+  text: t("problems.your_extension_is_now_registered"),
+});
 
 /** "+421 900 123 456" -> "+421900123456"; what a dial string may hold. */
 export function dialable(input: string): string {

@@ -20,6 +20,7 @@ import {
   registrationProblem,
 } from "./problems";
 import { RingTone } from "./ringtone";
+import { t } from "../i18n";
 
 export type RegState = "off" | "starting" | "connecting" | "registered" | "error";
 export type CallState = "ringing" | "calling" | "talking" | "ended";
@@ -106,7 +107,7 @@ export class SoftPhone {
     this.state.extension = this.account.extension;
     // No microphone, no registration: the queue must not ring a phone that cannot answer.
     try {
-      if (!navigator.mediaDevices?.getUserMedia) throw Object.assign(new Error("no mediaDevices"), { name: "TypeError" });
+      if (!navigator.mediaDevices?.getUserMedia) throw Object.assign(new Error("no mediaDevices") /* i18n-ignore */, { name: "TypeError" });
       const stream = await navigator.mediaDevices.getUserMedia(MEDIA);
       for (const track of stream.getTracks()) track.stop();
     } catch (err) {
@@ -139,7 +140,7 @@ export class SoftPhone {
       session_timers: false,
       connection_recovery_min_interval: 2,
       connection_recovery_max_interval: 16,
-      user_agent: "CTI Bridge web softphone",
+      user_agent: "CTI Bridge web softphone", // i18n-ignore: SIP User-Agent
     });
     this.ua = ua;
     const url = account.ws_servers[0] ?? "";
@@ -188,7 +189,7 @@ export class SoftPhone {
   private yieldToOtherTab(): void {
     if (this.state.calls.some((c) => c.state !== "ended")) return; // never drop a live call
     this.teardownUa();
-    this.set({ reg: "error", problem: REPLACED });
+    this.set({ reg: "error", problem: REPLACED() });
   }
 
   private teardownUa(): void {
@@ -224,7 +225,7 @@ export class SoftPhone {
   }
 
   hangUp(call: PhoneCall): void {
-    if (!call.session.isEnded()) call.session.terminate(call.state === "ringing" && call.direction === "incoming" ? { status_code: 486, reason_phrase: "Busy Here" } : {});
+    if (!call.session.isEnded()) call.session.terminate(call.state === "ringing" && call.direction === "incoming" ? { status_code: 486, reason_phrase: "Busy Here" /* i18n-ignore: SIP */ } : {});
   }
 
   mute(call: PhoneCall, on: boolean): void {
@@ -272,7 +273,7 @@ export class SoftPhone {
       accepted: done,
       failed: () => {
         call.endReason = "";
-        this.transferFailed?.("The transfer did not go through; the caller is still with you.");
+        this.transferFailed?.(t("softphone.the_transfer_did_not_go"));
       },
     };
   }
@@ -343,8 +344,8 @@ export class SoftPhone {
         this.emit();
       }, 4000);
     };
-    session.on("ended", (e) => end(e.cause ?? "Ended"));
-    session.on("failed", (e) => end(e.cause ?? "Failed"));
+    session.on("ended", (e) => end(e.cause ?? "Ended" /* i18n-ignore: a JsSIP cause */));
+    session.on("failed", (e) => end(e.cause ?? "Failed" /* i18n-ignore */));
     session.on("hold", () => {
       call.held = true;
       this.emit();

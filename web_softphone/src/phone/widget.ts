@@ -10,28 +10,29 @@ import { h, icon, mount } from "../dom";
 import { formatDuration } from "../format";
 import { ICONS } from "../icons";
 import type { PhoneCall, PhoneSnapshot, RegState, SoftPhone } from "./softphone";
+import { t } from "../i18n";
 
 const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
 /** Offered as transfer targets; any extension or number can be typed. */
-const QUEUES: Array<[string, string]> = [
-  ["100", "Sales queue"],
-  ["200", "Support queue"],
+const QUEUES = (): Array<[string, string]> => [
+  ["100", t("widget.sales_queue")],
+  ["200", t("widget.support_queue")],
 ];
 
-const REG_TEXT: Record<RegState, string> = {
-  off: "Phone off",
-  starting: "Phone starting…",
-  connecting: "Phone connecting…",
-  registered: "Phone ready",
-  error: "Phone not ready",
-};
+const REG_TEXT = (): Record<RegState, string> => ({
+  off: t("widget.phone_off"),
+  starting: t("widget.phone_starting"),
+  connecting: t("widget.phone_connecting"),
+  registered: t("widget.phone_ready"),
+  error: t("widget.phone_not_ready"),
+});
 
-const STATE_TEXT: Record<PhoneCall["state"], string> = {
-  ringing: "Incoming call",
-  calling: "Calling…",
-  talking: "On call",
-  ended: "Call ended",
-};
+const STATE_TEXT = (): Record<PhoneCall["state"], string> => ({
+  ringing: t("widget.incoming_call"),
+  calling: t("widget.calling"),
+  talking: t("widget.on_call"),
+  ended: t("widget.call_ended"),
+});
 
 export class PhoneWidget {
   readonly chip: HTMLButtonElement;
@@ -47,12 +48,12 @@ export class PhoneWidget {
 
   constructor(private readonly phone: SoftPhone) {
     this.chip = h("button", { type: "button", class: "phone-chip", "data-testid": "phone-status", "aria-expanded": "false", onclick: () => this.toggle() });
-    this.dock = h("section", { class: "phone-dock", "aria-label": "Phone", "data-testid": "phone", hidden: true });
+    this.dock = h("section", { class: "phone-dock", "aria-label": t("widget.phone"), "data-testid": "phone", hidden: true });
     this.dialInput = h("input", {
       type: "tel",
       class: "phone-dial-input mono",
-      placeholder: "Number or extension",
-      "aria-label": "Number to call",
+      placeholder: t("widget.number_or_extension"),
+      "aria-label": t("widget.number_to_call"),
       autocomplete: "off",
       onkeydown: (ev: Event) => {
         if ((ev as KeyboardEvent).key === "Enter") this.dial();
@@ -102,10 +103,10 @@ export class PhoneWidget {
     mount(
       this.chip,
       icon(ICONS.phone),
-      h("span", { class: "phone-chip-text" }, s.problem ? s.problem.short : REG_TEXT[s.reg]),
+      h("span", { class: "phone-chip-text" }, s.problem ? s.problem.short : REG_TEXT()[s.reg]),
       ext ? h("span", { class: "phone-chip-ext mono" }, ext) : null,
     );
-    this.chip.title = s.problem ? s.problem.text : s.reg === "registered" ? `This browser is your phone (${ext}). Click for the keypad.` : REG_TEXT[s.reg];
+    this.chip.title = s.problem ? s.problem.text : s.reg === "registered" ? t("widget.this_browser_is_your_phone", { ext }) : REG_TEXT()[s.reg];
 
     const visible = this.open || s.calls.length > 0;
     this.dock.hidden = !visible;
@@ -118,9 +119,9 @@ export class PhoneWidget {
       h(
         "div",
         { class: "phone-head" },
-        h("span", { class: "phone-title" }, icon(ICONS.phone), h("span", null, "Phone"), ext ? h("span", { class: "phone-ext mono" }, ext) : null),
-        h("span", { class: "phone-reg", "data-testid": "phone-reg", "data-state": s.reg }, REG_TEXT[s.reg]),
-        s.calls.length === 0 ? h("button", { type: "button", class: "btn btn-ghost btn-small", "aria-label": "Close the phone", onclick: () => this.toggle() }, "Close") : null,
+        h("span", { class: "phone-title" }, icon(ICONS.phone), h("span", null, t("widget.phone")), ext ? h("span", { class: "phone-ext mono" }, ext) : null),
+        h("span", { class: "phone-reg", "data-testid": "phone-reg", "data-state": s.reg }, REG_TEXT()[s.reg]),
+        s.calls.length === 0 ? h("button", { type: "button", class: "btn btn-ghost btn-small", "aria-label": t("widget.close_the_phone"), onclick: () => this.toggle() }, t("widget.close")) : null,
       ),
     );
     if (s.problem) {
@@ -134,7 +135,7 @@ export class PhoneWidget {
           h(
             "button",
             { type: "button", class: "btn btn-small", onclick: () => void this.phone.start() },
-            s.problem.kind === "replaced" ? "Use the phone here" : "Try again",
+            s.problem.kind === "replaced" ? t("widget.use_the_phone_here") : t("widget.try_again"),
           ),
         ),
       );
@@ -148,24 +149,24 @@ export class PhoneWidget {
     const p = this.phone;
     const who = call.name && call.name !== call.number ? call.name : "";
     const ringing = call.state === "ringing" && call.direction === "incoming";
-    const label = call.consultFor ? (call.state === "talking" ? "Consulting" : "Calling for transfer…") : call.held ? "On hold" : STATE_TEXT[call.state];
+    const label = call.consultFor ? (call.state === "talking" ? t("widget.consulting") : t("widget.calling_for_transfer")) : call.held ? t("widget.on_hold") : STATE_TEXT()[call.state];
     const buttons: Node[] = [];
     if (ringing) {
       buttons.push(
-        h("button", { type: "button", class: "btn phone-answer", "aria-keyshortcuts": "Alt+A", onclick: () => p.answer(call) }, icon(ICONS.phone), h("span", null, "Answer")),
-        h("button", { type: "button", class: "btn phone-hangup", "aria-keyshortcuts": "Alt+H", onclick: () => p.hangUp(call) }, h("span", null, "Reject")),
+        h("button", { type: "button", class: "btn phone-answer", "aria-keyshortcuts": "Alt+A", onclick: () => p.answer(call) }, icon(ICONS.phone), h("span", null, t("widget.answer"))),
+        h("button", { type: "button", class: "btn phone-hangup", "aria-keyshortcuts": "Alt+H", onclick: () => p.hangUp(call) }, h("span", null, t("widget.reject"))),
       );
     } else if (call.state === "calling") {
-      buttons.push(h("button", { type: "button", class: "btn phone-hangup", onclick: () => p.hangUp(call) }, h("span", null, "Cancel")));
+      buttons.push(h("button", { type: "button", class: "btn phone-hangup", onclick: () => p.hangUp(call) }, h("span", null, t("widget.cancel"))));
     } else if (call.state === "talking") {
       buttons.push(
-        h("button", { type: "button", class: "btn btn-small", "aria-keyshortcuts": "Alt+M", "aria-pressed": String(call.muted), onclick: () => p.mute(call, !call.muted) }, call.muted ? "Unmute" : "Mute"),
-        h("button", { type: "button", class: "btn btn-small", "aria-keyshortcuts": "Alt+O", "aria-pressed": String(call.held), onclick: () => p.hold(call, !call.held) }, call.held ? "Resume" : "Hold"),
-        h("button", { type: "button", class: "btn btn-small", "aria-expanded": String(this.keypadOpen.has(call.id)), onclick: () => this.flip(this.keypadOpen, call.id) }, "Keypad"),
+        h("button", { type: "button", class: "btn btn-small", "aria-keyshortcuts": "Alt+M", "aria-pressed": String(call.muted), onclick: () => p.mute(call, !call.muted) }, call.muted ? t("widget.unmute") : t("widget.mute")),
+        h("button", { type: "button", class: "btn btn-small", "aria-keyshortcuts": "Alt+O", "aria-pressed": String(call.held), onclick: () => p.hold(call, !call.held) }, call.held ? t("widget.resume") : t("widget.hold")),
+        h("button", { type: "button", class: "btn btn-small", "aria-expanded": String(this.keypadOpen.has(call.id)), onclick: () => this.flip(this.keypadOpen, call.id) }, t("widget.keypad")),
         call.consultFor
-          ? h("button", { type: "button", class: "btn btn-small btn-primary", onclick: () => p.completeTransfer(call) }, "Complete transfer")
-          : h("button", { type: "button", class: "btn btn-small", "aria-expanded": String(this.transferOpen.has(call.id)), onclick: () => this.flip(this.transferOpen, call.id) }, "Transfer"),
-        h("button", { type: "button", class: "btn btn-small phone-hangup", "aria-keyshortcuts": "Alt+H", onclick: () => p.hangUp(call) }, call.consultFor ? "Cancel consult" : "Hang up"),
+          ? h("button", { type: "button", class: "btn btn-small btn-primary", onclick: () => p.completeTransfer(call) }, t("widget.complete_transfer"))
+          : h("button", { type: "button", class: "btn btn-small", "aria-expanded": String(this.transferOpen.has(call.id)), onclick: () => this.flip(this.transferOpen, call.id) }, t("widget.transfer")),
+        h("button", { type: "button", class: "btn btn-small phone-hangup", "aria-keyshortcuts": "Alt+H", onclick: () => p.hangUp(call) }, call.consultFor ? t("widget.cancel_consult") : t("widget.hang_up")),
       );
     }
     const panel = h(
@@ -177,12 +178,12 @@ export class PhoneWidget {
         h("span", { class: "phone-call-state" }, label),
         call.answeredAt && call.state === "talking" ? h("span", { class: "phone-timer mono", "data-since": String(call.answeredAt) }, formatDuration(secondsSince(call.answeredAt))) : null,
       ),
-      h("div", { class: "phone-caller" }, who ? h("span", { class: "phone-caller-name", "data-testid": "phone-caller-name" }, who) : null, h("span", { class: "phone-caller-number mono", "data-testid": "phone-caller-number" }, call.number || "unknown number")),
+      h("div", { class: "phone-caller" }, who ? h("span", { class: "phone-caller-name", "data-testid": "phone-caller-name" }, who) : null, h("span", { class: "phone-caller-number mono", "data-testid": "phone-caller-number" }, call.number || t("widget.unknown_number"))),
       call.state === "ended" ? h("p", { class: "phone-ended" }, endText(call.endReason)) : null,
       buttons.length ? h("div", { class: "phone-actions" }, buttons) : null,
     );
     if (call.state === "talking" && this.keypadOpen.has(call.id)) {
-      panel.append(keypad((k) => p.dtmf(call, k), "Send tones"));
+      panel.append(keypad((k) => p.dtmf(call, k), t("widget.send_tones")));
     }
     if (call.state === "talking" && !call.consultFor && this.transferOpen.has(call.id)) panel.append(this.transferForm(call));
     return panel;
@@ -191,20 +192,20 @@ export class PhoneWidget {
   private transferForm(call: PhoneCall): HTMLElement {
     let input = this.transferInputs.get(call.id);
     if (!input) {
-      input = h("input", { type: "text", class: "mono", list: "phone-transfer-targets", placeholder: "Agent, queue or number", "aria-label": "Transfer to", autocomplete: "off" });
+      input = h("input", { type: "text", class: "mono", list: "phone-transfer-targets", placeholder: t("widget.agent_queue_or_number"), "aria-label": t("widget.transfer_to"), autocomplete: "off" });
       this.transferInputs.set(call.id, input);
     }
     const target = () => input.value.trim();
     return h(
       "div",
-      { class: "phone-transfer", role: "group", "aria-label": "Transfer" },
+      { class: "phone-transfer", role: "group", "aria-label": t("widget.transfer") },
       input,
-      h("datalist", { id: "phone-transfer-targets" }, QUEUES.map(([n, name]) => h("option", { value: n }, name))),
+      h("datalist", { id: "phone-transfer-targets" }, QUEUES().map(([n, name]) => h("option", { value: n }, name))),
       h("div", { class: "phone-actions" },
-        h("button", { type: "button", class: "btn btn-small btn-primary", onclick: () => target() && this.phone.blindTransfer(call, target()) }, "Transfer now"),
-        h("button", { type: "button", class: "btn btn-small", onclick: () => target() && this.phone.consult(call, target()) }, "Talk first"),
+        h("button", { type: "button", class: "btn btn-small btn-primary", onclick: () => target() && this.phone.blindTransfer(call, target()) }, t("widget.transfer_now")),
+        h("button", { type: "button", class: "btn btn-small", onclick: () => target() && this.phone.consult(call, target()) }, t("widget.talk_first")),
       ),
-      h("p", { class: "phone-hint" }, "Transfer now hands the caller over at once; Talk first calls the target while the caller waits on hold."),
+      h("p", { class: "phone-hint" }, t("widget.transfer_now_hands_the_caller")),
     );
   }
 
@@ -212,10 +213,10 @@ export class PhoneWidget {
     return h(
       "div",
       { class: "phone-dialer" },
-      h("div", { class: "phone-dial-row" }, this.dialInput, h("button", { type: "button", class: "btn phone-answer", onclick: () => this.dial() }, icon(ICONS.phone), h("span", null, "Call"))),
+      h("div", { class: "phone-dial-row" }, this.dialInput, h("button", { type: "button", class: "btn phone-answer", onclick: () => this.dial() }, icon(ICONS.phone), h("span", null, t("widget.call")))),
       keypad((k) => {
         this.dialInput.value += k;
-      }, "Keypad"),
+      }, t("widget.keypad")),
     );
   }
 
@@ -236,7 +237,7 @@ function keypad(onKey: (key: string) => void, label: string): HTMLElement {
   return h(
     "div",
     { class: "phone-keypad", role: "group", "aria-label": label },
-    KEYS.map((k) => h("button", { type: "button", class: "btn phone-key mono", onclick: () => onKey(k), "aria-label": `Key ${k}` }, k)),
+    KEYS.map((k) => h("button", { type: "button", class: "btn phone-key mono", onclick: () => onKey(k), "aria-label": t("widget.key_k", { k }) }, k)),
   );
 }
 
@@ -246,15 +247,16 @@ function secondsSince(ms: number): number {
 
 function endText(cause: string): string {
   const words: Record<string, string> = {
-    Terminated: "Call ended.",
-    Canceled: "The caller hung up.",
-    Rejected: "Rejected.",
-    Busy: "Busy.",
-    "No Answer": "No answer.",
-    Unavailable: "Not available.",
-    "Not Found": "No such number.",
-    "User Denied Media Access": "The microphone was refused.",
-    "Connection Error": "The phone server connection broke.",
+    Terminated: t("widget.call_ended_2"),
+    Canceled: t("widget.the_caller_hung_up"),
+    Rejected: t("widget.rejected"),
+    Busy: t("widget.busy"),
+    // JsSIP's causes, as it spells them: i18n-ignore
+    "No Answer": t("widget.no_answer_2"),
+    Unavailable: t("widget.not_available"),
+    "Not Found": t("widget.no_such_number"), // i18n-ignore
+    "User Denied Media Access": t("widget.the_microphone_was_refused"), // i18n-ignore
+    "Connection Error": t("widget.the_phone_server_connection_broke"), // i18n-ignore
   };
-  return words[cause] ?? `Call ended (${cause}).`;
+  return words[cause] ?? t("widget.call_ended_cause", { cause });
 }

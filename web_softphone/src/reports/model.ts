@@ -2,6 +2,7 @@
 
 import type { components } from "../generated/openapi";
 import { clock } from "../supervisor/model";
+import { t } from "../i18n";
 
 type Schemas = components["schemas"];
 
@@ -43,9 +44,9 @@ export function defaultParams(now: Date = new Date(), tz = "UTC"): ReportParams 
 
 /** A plain-language problem with the chosen period, or null when it can be asked. */
 export function periodProblem(p: ReportParams): string | null {
-  if (!p.from || !p.to) return "Pick the first and the last day.";
-  if (p.to < p.from) return "The last day is before the first day.";
-  if (p.bucket === "hour" && daysBetween(p.from, p.to) > MAX_HOUR_DAYS) return `Hourly figures cover at most ${MAX_HOUR_DAYS} days: pick “by day” or a shorter period.`;
+  if (!p.from || !p.to) return t("model.pick_the_first_and_the");
+  if (p.to < p.from) return t("model.the_last_day_is_before");
+  if (p.bucket === "hour" && daysBetween(p.from, p.to) > MAX_HOUR_DAYS) return t("model.hourly_figures_cover_at_most", { MAX_HOUR_DAYS });
   return null;
 }
 
@@ -72,10 +73,10 @@ export function otherCalls(row: ReportRow): number {
 
 /** A bucket key as a table shows it: "2024-03-04 09:00", "2024-03-04", "Week of 2024-03-04". */
 export function bucketLabel(key: string, bucket: Bucket): string {
-  if (key === "total") return "Total";
+  if (key === "total") return t("model.total");
   const [date = "", time = ""] = key.split("T");
   if (bucket === "hour") return `${date} ${time}`;
-  return bucket === "week" ? `Week of ${date}` : date;
+  return bucket === "week" ? t("model.week_of_date", { date }) : date;
 }
 
 /** "lunch 30:30 · break 10:00", longest first; "" when the agent did not pause. */
@@ -83,6 +84,6 @@ export function pauseBreakdown(row: ReportRow): string {
   return Object.entries(row.pause_reasons ?? {})
     .filter(([, seconds]) => seconds > 0)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([reason, seconds]) => `${reason || "no reason"} ${clock(seconds)}`)
+    .map(([reason, seconds]) => `${reason || t("model.no_reason")} ${clock(seconds)}`)
     .join(" · ");
 }

@@ -4,6 +4,7 @@
 import type { Api } from "../api";
 import type { BulkAssigned, BulkCallbacks, ContactKind, ContactStatus, Page, StaleContact } from "../types";
 import type { Callback } from "../callbacks/types";
+import { t } from "../i18n";
 
 export const PAGE_SIZE = 50;
 export const STATUSES: readonly ContactStatus[] = ["lead", "client", "partner", "former"];
@@ -59,15 +60,15 @@ export async function downloadCsv(api: Api, filter: RotationFilter, ids: readonl
 }
 
 const KIND_LABELS: Record<ContactKind, string> = {
-  call_inbound: "Call in",
-  call_outbound: "Call out",
-  call_internal: "Internal call",
-  note: "Note",
-  task: "Task done",
+  call_inbound: t("model.call_in"),
+  call_outbound: t("model.call_out"),
+  call_internal: t("model.internal_call"),
+  note: t("model.note"),
+  task: t("model.task_done"),
 };
 
 export function kindLabel(kind: ContactKind | null): string {
-  return kind ? KIND_LABELS[kind] : "Never contacted";
+  return kind ? KIND_LABELS[kind] : t("model.never_contacted");
 }
 
 /** The browser's zone, for spreading call-backs over the planner's working hours. */

@@ -5,6 +5,7 @@
 import { type LiveStatus, LiveSocket } from "../live/socket";
 import type { ServerMessage } from "../types";
 import type { Snapshot, SupervisorMessage } from "./model";
+import { t } from "../i18n";
 
 export interface FeedListener {
   snapshot(snapshot: Snapshot, receivedAt: number): void;
@@ -57,12 +58,12 @@ export class SupervisorFeed {
 export function statusText(status: LiveStatus): string {
   switch (status) {
     case "live":
-      return "Live";
+      return t("feed.live");
     case "connecting":
-      return "Connecting…";
+      return t("feed.connecting");
     case "reconnecting":
-      return "Reconnecting…";
+      return t("feed.reconnecting");
     case "stopped":
-      return "Stopped";
+      return t("feed.stopped");
   }
 }

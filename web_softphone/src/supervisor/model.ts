@@ -1,3 +1,4 @@
+import { t } from "../i18n";
 // The /ws/supervisor snapshot (cti/stats/calculator.py QueueStats.snapshot) and the pure logic the
 // supervisor page and the wallboard share: clocks, alert thresholds, sorting, number formats.
 // No DOM here: unit-tested under node (test/supervisor.test.ts).
@@ -215,14 +216,14 @@ export function percent(value: number | null | undefined): string {
   return value === null || value === undefined || !Number.isFinite(value) ? "—" : `${Math.round(value * 100)} %`;
 }
 
-export const STATE_LABELS: Record<string, string> = {
-  offline: "Offline",
-  on_call: "On a call",
-  ringing: "Ringing",
-  paused: "Paused",
-  wrapup: "Wrap-up",
-  available: "Available",
-};
+export const STATE_LABELS = (): Record<string, string> => ({
+  offline: t("model.offline"),
+  on_call: t("model.on_a_call"),
+  ringing: t("model.ringing"),
+  paused: t("model.paused"),
+  wrapup: t("model.wrap_up"),
+  available: t("model.available"),
+});
 
 /** Totals over all queues for the wallboard; agents counted once each (from the agent list). */
 export interface Totals {

@@ -5,6 +5,7 @@
 import { type Api, ApiError } from "../api";
 import { h } from "../dom";
 import type { AgentView } from "./model";
+import { t } from "../i18n";
 
 export type SpyMode = "listen" | "whisper" | "barge";
 
@@ -15,13 +16,13 @@ export interface SpyStarted {
   ringing: string;
 }
 
-export const SPY_MODES: { mode: SpyMode; label: string; title: string }[] = [
-  { mode: "listen", label: "Listen", title: "Hear the call; nobody hears you" },
-  { mode: "whisper", label: "Whisper", title: "Coach the agent: only the agent hears you" },
-  { mode: "barge", label: "Barge", title: "Join the call: the agent and the caller hear you" },
+export const SPY_MODES = (): { mode: SpyMode; label: string; title: string }[] => [
+  { mode: "listen", label: t("spy.listen"), title: t("spy.hear_the_call_nobody_hears") },
+  { mode: "whisper", label: t("spy.whisper"), title: t("spy.coach_the_agent_only_the") },
+  { mode: "barge", label: t("spy.barge"), title: t("spy.join_the_call_the_agent") },
 ];
 
-const VERB: Record<SpyMode, string> = { listen: "listen to", whisper: "whisper to", barge: "join the call of" };
+const VERB = (): Record<SpyMode, string> => ({ listen: t("spy.listen_to"), whisper: t("spy.whisper_to"), barge: t("spy.join_the_call_of") });
 
 export function agentLabel(agent: Pick<AgentView, "extension" | "name"> & Partial<Pick<AgentView, "known" | "interface">>): string {
   if (agent.known === false) return `${agent.interface || agent.extension} (unknown)`;
@@ -30,13 +31,13 @@ export function agentLabel(agent: Pick<AgentView, "extension" | "name"> & Partia
 
 /** "Listening to Anna (1001) — your phone 1004 rings". */
 export function spyMessage(started: SpyStarted, who: string): string {
-  const what = started.mode === "listen" ? `Listening to ${who}` : started.mode === "whisper" ? `Whispering to ${who} (only the agent hears you)` : `Joining the call of ${who}`;
-  return `${what} — your phone ${started.ringing} rings: answer it to start.`;
+  const what = started.mode === "listen" ? t("spy.listening_to_who", { who }) : started.mode === "whisper" ? t("spy.whispering_to_who_only_the", { who }) : t("spy.joining_the_call_of_who", { who });
+  return t("spy.what_your_phone_ringing_rings", { what, ringing: started.ringing });
 }
 
 export function spyProblem(mode: SpyMode, who: string, err: unknown): string {
-  const reason = err instanceof ApiError ? err.message : "something went wrong.";
-  return `Could not ${VERB[mode]} ${who}: ${reason}`;
+  const reason = err instanceof ApiError ? err.message : t("spy.something_went_wrong");
+  return t("spy.could_not_value_who_reason", { value: VERB()[mode], who, reason });
 }
 
 export class SpyControl {
@@ -51,8 +52,8 @@ export class SpyControl {
     const busy = this.pending.has(agent.extension);
     return h(
       "span",
-      { class: "spy-buttons", role: "group", "aria-label": `Listen in on ${who}` },
-      ...SPY_MODES.map(({ mode, label, title }) =>
+      { class: "spy-buttons", role: "group", "aria-label": t("spy.listen_in_on_who", { who }) },
+      ...SPY_MODES().map(({ mode, label, title }) =>
         h("button", { type: "button", class: "btn btn-small spy-button", "data-mode": mode, title, disabled: busy, "aria-label": `${label}: ${who}`, onclick: () => void this.start(agent, mode) }, label),
       ),
     );
@@ -61,7 +62,7 @@ export class SpyControl {
   private async start(agent: AgentView, mode: SpyMode): Promise<void> {
     const who = agentLabel(agent);
     this.pending.add(agent.extension);
-    this.say(`Calling your phone to ${VERB[mode]} ${who}…`, "pending");
+    this.say(t("spy.calling_your_phone_to_value", { value: VERB()[mode], who }), "pending");
     try {
       const started = await this.api.request<SpyStarted>("POST", `/supervisor/agents/${encodeURIComponent(agent.extension)}/spy`, { body: { mode } });
       this.say(spyMessage(started, who), "ok");

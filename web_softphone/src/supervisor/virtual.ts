@@ -3,11 +3,12 @@
 
 import { h } from "../dom";
 import { clock, type QueueView, type VirtualCaller } from "./model";
+import { t } from "../i18n";
 
 export function virtualStatus(v: VirtualCaller): string {
-  if (v.status === "dialing") return v.extension ? `Calling back: ${v.extension} rings` : "Calling back";
-  if (v.attempts > 0) return `Waiting · ${v.attempts} call-back${v.attempts === 1 ? "" : "s"} unanswered`;
-  return "Waiting";
+  if (v.status === "dialing") return v.extension ? t("virtual.calling_back_extension_rings", { extension: v.extension }) : t("virtual.calling_back");
+  if (v.attempts > 0) return t("virtual.waiting_unanswered", { count: v.attempts });
+  return t("virtual.waiting");
 }
 
 function row(queue: string, v: VirtualCaller, age: number): HTMLElement {
@@ -25,11 +26,11 @@ function row(queue: string, v: VirtualCaller, age: number): HTMLElement {
 export function renderVirtualCallers(target: HTMLElement, queues: QueueView[], age: number): void {
   const rows = queues.flatMap((q) => (q.virtual_callers ?? []).map((v) => row(q.name, v, age)));
   if (!rows.length) {
-    target.replaceChildren(h("p", { class: "muted", "data-testid": "virtual-empty" }, "No caller is waiting for a call-back."));
+    target.replaceChildren(h("p", { class: "muted", "data-testid": "virtual-empty" }, t("virtual.no_caller_is_waiting_for")));
     return;
   }
-  const head = h("tr", null, ...["Queue", "Position", "Caller", "Waiting since joining", "Status"].map((label) => h("th", { scope: "col" }, label)));
+  const head = h("tr", null, ...[t("virtual.queue"), t("virtual.position"), t("virtual.caller"), t("virtual.waiting_since_joining"), t("virtual.status")].map((label) => h("th", { scope: "col" }, label)));
   target.replaceChildren(
-    h("table", { class: "data-table", "data-testid": "virtual-callers" }, h("caption", { class: "visually-hidden" }, "Callers waiting virtually for a call-back"), h("thead", null, head), h("tbody", null, ...rows)),
+    h("table", { class: "data-table", "data-testid": "virtual-callers" }, h("caption", { class: "visually-hidden" }, t("virtual.callers_waiting_virtually_for_a")), h("thead", null, head), h("tbody", null, ...rows)),
   );
 }

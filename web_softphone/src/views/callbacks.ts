@@ -8,6 +8,7 @@ import { callbackList } from "../callbacks/list";
 import { CALLBACKS_CHANGED, callbacksChanged, type Callback } from "../callbacks/types";
 import { addDays, weekStart } from "../callbacks/when";
 import { loadingBlock } from "../components/loading";
+import { t } from "../i18n";
 
 export interface CallbacksPage {
   destroy(): void;
@@ -15,14 +16,14 @@ export interface CallbacksPage {
 
 export function renderCallbacksPage(root: HTMLElement, hrefForContact: (id: number) => string, toast: (message: string) => void): CallbacksPage {
   let week = weekStart(new Date());
-  const listSlot = h("div", { class: "cb-list-slot" }, loadingBlock("Loading call-backs…"));
-  const calendarSlot = h("div", { class: "cb-calendar-slot" }, loadingBlock("Loading the week…"));
+  const listSlot = h("div", { class: "cb-list-slot" }, loadingBlock(t("callbacks.loading_call_backs")));
+  const calendarSlot = h("div", { class: "cb-calendar-slot" }, loadingBlock(t("callbacks.loading_the_week")));
   root.replaceChildren(
     h(
       "div",
       { class: "callbacks-page" },
-      h("section", { class: "panel cb-panel", "aria-labelledby": "cb-list-title" }, h("h2", { id: "cb-list-title", class: "panel-title" }, "My call-backs"), listSlot),
-      h("section", { class: "panel cb-panel", "aria-labelledby": "cb-cal-title" }, h("h2", { id: "cb-cal-title", class: "panel-title" }, "Calendar"), calendarSlot),
+      h("section", { class: "panel cb-panel", "aria-labelledby": "cb-list-title" }, h("h2", { id: "cb-list-title", class: "panel-title" }, t("callbacks.my_call_backs")), listSlot),
+      h("section", { class: "panel cb-panel", "aria-labelledby": "cb-cal-title" }, h("h2", { id: "cb-cal-title", class: "panel-title" }, t("callbacks.calendar")), calendarSlot),
     ),
   );
 
@@ -36,11 +37,11 @@ export function renderCallbacksPage(root: HTMLElement, hrefForContact: (id: numb
     button.disabled = true;
     try {
       await callbackApi()?.done(cb.id);
-      toast(`Call-back done: ${cb.subject}`);
+      toast(t("callbacks.call_back_done_subject", { subject: cb.subject }));
       callbacksChanged();
     } catch (err) {
       button.disabled = false;
-      toast(err instanceof Error ? err.message : "Could not mark it done.");
+      toast(err instanceof Error ? err.message : t("callbacks.could_not_mark_it_done"));
     }
   };
 
@@ -60,7 +61,7 @@ export function renderCallbacksPage(root: HTMLElement, hrefForContact: (id: numb
         }),
       );
     } catch (err) {
-      listSlot.replaceChildren(h("p", { class: "form-alert error", role: "alert" }, err instanceof Error ? err.message : "Could not load call-backs."));
+      listSlot.replaceChildren(h("p", { class: "form-alert error", role: "alert" }, err instanceof Error ? err.message : t("callbacks.could_not_load_call_backs")));
     }
   };
   const reload = () => void load();

@@ -9,6 +9,7 @@ import { ICONS } from "../icons";
 import { formAlert, formValue, selectField, showAlert, showFieldErrors, textareaField, textField } from "../components/form";
 import { withBusy } from "../components/loading";
 import type { Contact, ContactPatch, ContactStatus, PhoneKind } from "../types";
+import { t } from "../i18n";
 
 export interface EditCallbacks {
   /** Details saved: show the card. */
@@ -30,14 +31,14 @@ function section(title: string, ...content: Node[]): HTMLElement {
 /** Show an ApiError on a form: field errors next to fields, the rest in the alert. */
 function showError(form: HTMLFormElement, alert: HTMLElement, err: unknown, hrefFor: (id: number) => string, aliases: Record<string, string> = {}): void {
   if (!(err instanceof ApiError)) {
-    showAlert(alert, err instanceof Error ? err.message : "Something went wrong.");
+    showAlert(alert, err instanceof Error ? err.message : t("contactEdit.something_went_wrong"));
     return;
   }
   const unplaced = showFieldErrors(form, err.fieldErrors, aliases);
   const message = unplaced.length ? `${err.message} ${unplaced.join(" ")}` : err.message;
   showAlert(alert, message);
   if (err.status === 409 && err.conflict?.id != null) {
-    alert.append(" ", h("a", { href: hrefFor(err.conflict.id), class: "alert-link" }, `Open ${err.conflict.name}`));
+    alert.append(" ", h("a", { href: hrefFor(err.conflict.id), class: "alert-link" }, t("contactEdit.open_name", { name: err.conflict.name })));
   }
 }
 
@@ -47,27 +48,27 @@ export function renderContactEdit(container: HTMLElement, initial: Contact, api:
 
   // ---- details ---------------------------------------------------------
   const detailsAlert = formAlert();
-  const statusOptions = Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label }));
-  if (card.status && !STATUS_LABELS[card.status]) statusOptions.push({ value: card.status, label: card.status });
-  const saveButton = h("button", { type: "submit", class: "btn btn-primary" }, icon(ICONS.check), h("span", null, "Save changes"));
+  const statusOptions = Object.entries(STATUS_LABELS()).map(([value, label]) => ({ value, label }));
+  if (card.status && !STATUS_LABELS()[card.status]) statusOptions.push({ value: card.status, label: card.status });
+  const saveButton = h("button", { type: "submit", class: "btn btn-primary" }, icon(ICONS.check), h("span", null, t("contactEdit.save_changes")));
   const detailsForm = h(
     "form",
-    { class: "edit-form", novalidate: true, "aria-label": "Contact details" },
+    { class: "edit-form", novalidate: true, "aria-label": t("contactEdit.contact_details") },
     detailsAlert,
     h(
       "div",
       { class: "field-grid" },
-      textField("First name", "first_name", { value: card.first_name ?? "", autocomplete: "off", maxlength: 100 }),
-      textField("Last name", "last_name", { value: card.last_name ?? "", autocomplete: "off", maxlength: 100 }),
-      textField("Email", "email", { type: "email", value: card.email ?? "", inputmode: "email", maxlength: 254 }),
-      textField("Position", "position", { value: card.position ?? "", maxlength: 100 }),
-      selectField("Status", "status", statusOptions, card.status ?? "lead"),
+      textField(t("contactEdit.first_name"), "first_name", { value: card.first_name ?? "", autocomplete: "off", maxlength: 100 }),
+      textField(t("contactEdit.last_name"), "last_name", { value: card.last_name ?? "", autocomplete: "off", maxlength: 100 }),
+      textField(t("contactEdit.email"), "email", { type: "email", value: card.email ?? "", inputmode: "email", maxlength: 254 }),
+      textField(t("contactEdit.position"), "position", { value: card.position ?? "", maxlength: 100 }),
+      selectField(t("contactEdit.status"), "status", statusOptions, card.status ?? "lead"),
     ),
     h(
       "div",
       { class: "form-actions" },
       saveButton,
-      h("button", { type: "button", class: "btn btn-ghost", onclick: () => cb.onCancel() }, "Cancel"),
+      h("button", { type: "button", class: "btn btn-ghost", onclick: () => cb.onCancel() }, t("contactEdit.cancel")),
     ),
   );
 
@@ -82,11 +83,11 @@ export function renderContactEdit(container: HTMLElement, initial: Contact, api:
       status: formValue(detailsForm, "status") as ContactStatus,
     };
     const errors: Record<string, string> = {};
-    if (!values.first_name && !values.last_name) errors.last_name = "Please enter a first or a last name.";
-    if (values.email && !EMAIL_RE.test(values.email)) errors.email = "Please enter a valid email address, like name@example.com.";
+    if (!values.first_name && !values.last_name) errors.last_name = t("contactEdit.please_enter_a_first_or");
+    if (values.email && !EMAIL_RE.test(values.email)) errors.email = t("contactEdit.please_enter_a_valid_email");
     showFieldErrors(detailsForm, errors);
     if (Object.keys(errors).length) {
-      showAlert(detailsAlert, "Please correct the highlighted fields.");
+      showAlert(detailsAlert, t("contactEdit.please_correct_the_highlighted_fields"));
       return;
     }
     const patch: ContactPatch = {};
@@ -101,7 +102,7 @@ export function renderContactEdit(container: HTMLElement, initial: Contact, api:
       return;
     }
     try {
-      card = await withBusy(saveButton, "Saving…", () => api.updateContact(card.id, patch));
+      card = await withBusy(saveButton, t("contactEdit.saving"), () => api.updateContact(card.id, patch));
       cb.onSaved(card);
     } catch (err) {
       showError(detailsForm, detailsAlert, err, cb.hrefFor);
@@ -109,7 +110,7 @@ export function renderContactEdit(container: HTMLElement, initial: Contact, api:
   });
 
   // ---- phones ----------------------------------------------------------
-  const phoneList = h("ul", { class: "phones", "aria-label": "Phone numbers" });
+  const phoneList = h("ul", { class: "phones", "aria-label": t("contactEdit.phone_numbers") });
   const drawPhones = () => {
     mount(
       phoneList,
@@ -117,23 +118,23 @@ export function renderContactEdit(container: HTMLElement, initial: Contact, api:
         ? card.phones.map((p) =>
             h("li", { class: "phone" }, icon(ICONS.phone), h("span", { class: "mono" }, phoneDisplay(p)), phoneKindLabel(p) ? h("span", { class: "tag" }, phoneKindLabel(p)) : null),
           )
-        : h("li", { class: "empty" }, "No phone number yet."),
+        : h("li", { class: "empty" }, t("contactEdit.no_phone_number_yet")),
     );
   };
   drawPhones();
 
   const phoneAlert = formAlert();
-  const addPhoneButton = h("button", { type: "submit", class: "btn" }, icon(ICONS.plus), h("span", null, "Add phone"));
-  const kindOptions = Object.entries(PHONE_KIND_LABELS).map(([value, label]) => ({ value, label }));
+  const addPhoneButton = h("button", { type: "submit", class: "btn" }, icon(ICONS.plus), h("span", null, t("contactEdit.add_phone")));
+  const kindOptions = Object.entries(PHONE_KIND_LABELS()).map(([value, label]) => ({ value, label }));
   const phoneForm = h(
     "form",
-    { class: "edit-form inline-form", novalidate: true, "aria-label": "Add a phone number" },
+    { class: "edit-form inline-form", novalidate: true, "aria-label": t("contactEdit.add_a_phone_number") },
     phoneAlert,
     h(
       "div",
       { class: "field-row" },
-      textField("Phone number", "number", { type: "tel", inputmode: "tel", autocomplete: "off", hint: "Any spelling: +421 900 123 456, 0900 123 456…", maxlength: 64 }),
-      selectField("Type", "kind", kindOptions, "mobile"),
+      textField(t("contactEdit.phone_number"), "number", { type: "tel", inputmode: "tel", autocomplete: "off", hint: t("contactEdit.any_spelling_421_900_123"), maxlength: 64 }),
+      selectField(t("contactEdit.type"), "kind", kindOptions, "mobile"),
       h("div", { class: "field field-button" }, addPhoneButton),
     ),
   );
@@ -144,18 +145,18 @@ export function renderContactEdit(container: HTMLElement, initial: Contact, api:
     const kind = formValue(phoneForm, "kind") as PhoneKind;
     const digits = raw.replace(/\D/g, "");
     const errors: Record<string, string> = {};
-    if (!raw) errors.number = "Please enter a phone number.";
-    else if (digits.length < 3) errors.number = "A phone number needs at least 3 digits.";
+    if (!raw) errors.number = t("contactEdit.please_enter_a_phone_number");
+    else if (digits.length < 3) errors.number = t("contactEdit.a_phone_number_needs_at");
     showFieldErrors(phoneForm, errors);
     if (Object.keys(errors).length) return;
     try {
-      await withBusy(addPhoneButton, "Adding…", async () => {
+      await withBusy(addPhoneButton, t("contactEdit.adding"), async () => {
         await api.addPhone(card.id, { number: raw, kind });
         card = await api.getContact(card.id);
       });
       drawPhones();
       (phoneForm.elements.namedItem("number") as HTMLInputElement).value = "";
-      cb.onChanged(card, "Phone number added.");
+      cb.onChanged(card, t("contactEdit.phone_number_added"));
     } catch (err) {
       showError(phoneForm, phoneAlert, err, cb.hrefFor, { raw: "number", e164: "number", phone: "number" });
     }
@@ -163,25 +164,25 @@ export function renderContactEdit(container: HTMLElement, initial: Contact, api:
 
   // ---- note ------------------------------------------------------------
   const noteAlert = formAlert();
-  const addNoteButton = h("button", { type: "submit", class: "btn" }, icon(ICONS.plus), h("span", null, "Add note"));
+  const addNoteButton = h("button", { type: "submit", class: "btn" }, icon(ICONS.plus), h("span", null, t("contactEdit.add_note")));
   const noteForm = h(
     "form",
-    { class: "edit-form", novalidate: true, "aria-label": "Add a note" },
+    { class: "edit-form", novalidate: true, "aria-label": t("contactEdit.add_a_note") },
     noteAlert,
-    textareaField("Note", "body", { rows: 3, placeholder: "What was agreed, what to remember…" }),
+    textareaField(t("contactEdit.note"), "body", { rows: 3, placeholder: t("contactEdit.what_was_agreed_what_to") }),
     h("div", { class: "form-actions" }, addNoteButton),
   );
   noteForm.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     showAlert(noteAlert, null);
     const body = formValue(noteForm, "body").trim();
-    showFieldErrors(noteForm, body ? {} : { body: "Please write the note first." });
+    showFieldErrors(noteForm, body ? {} : { body: t("contactEdit.please_write_the_note_first") });
     if (!body) return;
     try {
-      await withBusy(addNoteButton, "Saving…", () => api.addNote(card.id, body));
+      await withBusy(addNoteButton, t("contactEdit.saving"), () => api.addNote(card.id, body));
       (noteForm.elements.namedItem("body") as HTMLTextAreaElement).value = "";
-      showAlert(noteAlert, "Note added.", "success");
-      cb.onChanged(card, "Note added.");
+      showAlert(noteAlert, t("contactEdit.note_added"), "success");
+      cb.onChanged(card, t("contactEdit.note_added"));
     } catch (err) {
       showError(noteForm, noteAlert, err, cb.hrefFor);
     }
@@ -193,12 +194,12 @@ export function renderContactEdit(container: HTMLElement, initial: Contact, api:
     h(
       "header",
       { class: "edit-head" },
-      h("a", { class: "btn btn-ghost", href: cb.hrefFor(card.id) }, icon(ICONS.back), h("span", null, "Back to the card")),
-      h("h2", { id: titleId }, `Edit ${contactName(card)}`),
+      h("a", { class: "btn btn-ghost", href: cb.hrefFor(card.id) }, icon(ICONS.back), h("span", null, t("contactEdit.back_to_the_card"))),
+      h("h2", { id: titleId }, t("contactEdit.edit_value", { value: contactName(card) })),
     ),
-    section("Details", detailsForm),
-    section("Phone numbers", phoneList, phoneForm),
-    section("Notes", noteForm),
+    section(t("contactEdit.details"), detailsForm),
+    section(t("contactEdit.phone_numbers"), phoneList, phoneForm),
+    section(t("contactEdit.notes"), noteForm),
   );
   page.setAttribute("aria-labelledby", titleId);
   mount(container, page);

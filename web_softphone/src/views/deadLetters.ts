@@ -9,8 +9,9 @@ import { h, icon } from "../dom";
 import { formatFull, formatWhen } from "../format";
 import { ICONS } from "../icons";
 import type { DeadLetter } from "../types";
-import { letterTime, plural, type Replay, replayState, replayText, startReplay, stillWaitingText } from "../webhooks/progress";
+import { deadLetters, letterTime, type Replay, replayState, replayText, startReplay, stillWaitingText } from "../webhooks/progress";
 import type { StaffView, StaffViewContext } from "./supervisor";
+import { t } from "../i18n";
 
 const FOLLOW_MS = 1000;
 const FOLLOW_FOR_MS = 30_000;
@@ -24,19 +25,19 @@ function emptyState(): HTMLElement {
     "div",
     { class: "placeholder dead-empty", "data-testid": "dead-empty" },
     h("span", { class: "placeholder-icon", "aria-hidden": "true" }, icon(ICONS.check)),
-    h("h3", null, "No dead letters"),
-    h("p", null, "Every webhook delivery went through or is still being retried."),
+    h("h3", null, t("deadLetters.no_dead_letters")),
+    h("p", null, t("deadLetters.every_webhook_delivery_went_through")),
   );
 }
 
 function letterRow(letter: DeadLetter, onReplay: (letter: DeadLetter, button: HTMLButtonElement) => void): HTMLTableRowElement {
   const at = letterTime(letter);
-  const replay = h("button", { type: "button", class: "btn btn-small", "aria-label": `Replay ${letter.type} to ${letter.url}` }, "Replay");
+  const replay = h("button", { type: "button", class: "btn btn-small", "aria-label": t("deadLetters.replay_type_to_url", { type: letter.type, url: letter.url }) }, t("deadLetters.replay"));
   replay.addEventListener("click", () => onReplay(letter, replay));
   return h(
     "tr",
     { "data-testid": "dead-letter", "data-delivery": String(letter.delivery_id) },
-    h("td", null, h("span", { class: "dead-type" }, letter.type), h("small", { class: "muted dead-id", title: "Event id (X-CTI-Event-Id)" }, letter.event_id)),
+    h("td", null, h("span", { class: "dead-type" }, letter.type), h("small", { class: "muted dead-id", title: t("deadLetters.event_id_x_cti_event") }, letter.event_id)),
     h("td", { class: "dead-url" }, letter.url),
     h("td", { class: "num" }, String(letter.attempts)),
     h("td", { class: "dead-error" }, letter.last_error.replace(/:\s*$/, "") || "—"),
@@ -46,12 +47,12 @@ function letterRow(letter: DeadLetter, onReplay: (letter: DeadLetter, button: HT
 }
 
 function lettersTable(letters: readonly DeadLetter[], onReplay: (letter: DeadLetter, button: HTMLButtonElement) => void): HTMLElement {
-  const head = ["Event", "URL", "Attempts", "Last error", "Time", ""].map((label, i) =>
-    h("th", { scope: "col", class: i === 2 ? "num" : "" }, label || h("span", { class: "visually-hidden" }, "Actions")),
+  const head = [t("deadLetters.event"), "URL", t("deadLetters.attempts"), t("deadLetters.last_error"), t("deadLetters.time"), ""].map((label, i) =>
+    h("th", { scope: "col", class: i === 2 ? "num" : "" }, label || h("span", { class: "visually-hidden" }, t("deadLetters.actions"))),
   );
   return h(
     "table",
-    { class: "dead-table", "aria-label": "Dead letters" },
+    { class: "dead-table", "aria-label": t("deadLetters.dead_letters") },
     h("thead", null, h("tr", null, ...head)),
     h("tbody", null, ...letters.map((l) => letterRow(l, onReplay))),
   );
@@ -64,9 +65,9 @@ export function renderDeadLetters(root: HTMLElement, ctx: StaffViewContext): Sta
   let alive = true;
   const count = h("span", { class: "count", "data-testid": "dead-count" }, "…");
   const progress = h("p", { class: "dead-progress", role: "status", "aria-live": "polite", "data-testid": "dead-progress" });
-  const listSlot = h("div", { class: "dead-list" }, loadingBlock("Loading dead letters…"));
-  const replayAll = h("button", { type: "button", class: "btn btn-primary", disabled: true }, "Replay all");
-  const refresh = h("button", { type: "button", class: "btn" }, "Refresh");
+  const listSlot = h("div", { class: "dead-list" }, loadingBlock(t("deadLetters.loading_dead_letters")));
+  const replayAll = h("button", { type: "button", class: "btn btn-primary", disabled: true }, t("deadLetters.replay_all"));
+  const refresh = h("button", { type: "button", class: "btn" }, t("deadLetters.refresh"));
   root.replaceChildren(
     h(
       "section",
@@ -74,10 +75,10 @@ export function renderDeadLetters(root: HTMLElement, ctx: StaffViewContext): Sta
       h(
         "div",
         { class: "dead-head" },
-        h("h2", { id: "dead-title", class: "dead-title" }, "Webhook dead letters ", count),
+        h("h2", { id: "dead-title", class: "dead-title" }, t("deadLetters.webhook_dead_letters"), count),
         h("div", { class: "dead-actions" }, refresh, replayAll),
       ),
-      h("p", { class: "muted dead-intro" }, "Deliveries the bridge gave up on after every retry, oldest first. Replay sends a letter again from now (a call's events stay in order); the receiver drops repeats by the event id."),
+      h("p", { class: "muted dead-intro" }, t("deadLetters.deliveries_the_bridge_gave_up")),
       progress,
       listSlot,
     ),
@@ -86,7 +87,7 @@ export function renderDeadLetters(root: HTMLElement, ctx: StaffViewContext): Sta
   const show = () => {
     count.textContent = String(letters.length);
     replayAll.disabled = letters.length === 0;
-    replayAll.textContent = letters.length ? `Replay all (${letters.length})` : "Replay all";
+    replayAll.textContent = letters.length ? t("deadLetters.replay_all_length", { length: letters.length }) : t("deadLetters.replay_all");
     listSlot.replaceChildren(letters.length ? lettersTable(letters, (l, b) => void replayOne(l, b)) : emptyState());
   };
 
@@ -95,7 +96,7 @@ export function renderDeadLetters(root: HTMLElement, ctx: StaffViewContext): Sta
       letters = await api.deadLetters();
       if (alive) show();
     } catch (err) {
-      if (alive) listSlot.replaceChildren(h("p", { class: "form-alert error", role: "alert" }, errorText(err, "Could not load the dead letters.")));
+      if (alive) listSlot.replaceChildren(h("p", { class: "form-alert error", role: "alert" }, errorText(err, t("deadLetters.could_not_load_the_dead"))));
     }
   };
 
@@ -123,7 +124,7 @@ export function renderDeadLetters(root: HTMLElement, ctx: StaffViewContext): Sta
         }
       } catch (err) {
         stopFollowing();
-        progress.textContent = errorText(err, "Could not follow the replay.");
+        progress.textContent = errorText(err, t("deadLetters.could_not_follow_the_replay"));
       }
     };
     following = setInterval(() => void tick(), FOLLOW_MS);
@@ -133,9 +134,9 @@ export function renderDeadLetters(root: HTMLElement, ctx: StaffViewContext): Sta
   const replay = async (which: readonly DeadLetter[], send: () => Promise<{ replayed: number }>, button: HTMLButtonElement) => {
     button.disabled = true;
     const label = button.textContent;
-    button.textContent = "Replaying…";
+    button.textContent = t("deadLetters.replaying");
     progress.dataset.state = "replaying";
-    progress.textContent = `Replaying ${plural(which.length, "dead letter")}…`;
+    progress.textContent = t("deadLetters.replaying_value", { value: deadLetters(which.length) });
     try {
       const { replayed } = await send();
       const replayAt = startReplay(replayed, which, await api.webhookSubscriptions());
@@ -143,7 +144,7 @@ export function renderDeadLetters(root: HTMLElement, ctx: StaffViewContext): Sta
       await follow(replayAt);
     } catch (err) {
       progress.dataset.state = "error";
-      progress.textContent = errorText(err, "The replay failed.");
+      progress.textContent = errorText(err, t("deadLetters.the_replay_failed"));
       button.disabled = false;
       button.textContent = label;
       await load();

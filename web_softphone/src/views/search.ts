@@ -8,6 +8,7 @@ import { contactName, phoneDisplay } from "../format";
 import { ICONS } from "../icons";
 import { spinner } from "../components/loading";
 import type { Contact } from "../types";
+import { t } from "../i18n";
 
 export interface SearchView {
   element: HTMLElement;
@@ -31,21 +32,21 @@ export function createSearchView(api: Api, hrefFor: (id: number, q: string) => s
     name: "q",
     autocomplete: "off",
     spellcheck: "false",
-    placeholder: "Name, company, email, phone",
+    placeholder: t("search.name_company_email_phone"),
     "aria-describedby": "search-status",
     "aria-controls": "search-results",
   });
-  const busy = h("span", { class: "search-busy", hidden: true }, spinner("Searching…"));
+  const busy = h("span", { class: "search-busy", hidden: true }, spinner(t("search.searching")));
   const status = h("p", { id: "search-status", class: "search-status", role: "status", "aria-live": "polite" });
-  const list = h("ul", { id: "search-results", class: "results", "aria-label": "Search results" });
-  const more = h("button", { type: "button", class: "btn btn-ghost btn-block", hidden: true }, "Show more");
+  const list = h("ul", { id: "search-results", class: "results", "aria-label": t("search.search_results") });
+  const more = h("button", { type: "button", class: "btn btn-ghost btn-block", hidden: true }, t("search.show_more"));
   const element = h(
     "div",
     { class: "search" },
     h(
       "form",
       { role: "search", class: "search-form", onsubmit: (ev: Event) => ev.preventDefault() },
-      h("label", { for: inputId, class: "search-label" }, "Find a contact"),
+      h("label", { for: inputId, class: "search-label" }, t("search.find_a_contact")),
       h("div", { class: "search-box" }, icon(ICONS.search), input, busy),
     ),
     status,
@@ -99,11 +100,11 @@ export function createSearchView(api: Api, hrefFor: (id: number, q: string) => s
       draw();
       status.classList.remove("error");
       if (!total) {
-        status.textContent = q ? `No contact matches “${q}”.` : "No contacts yet.";
+        status.textContent = q ? t("search.no_contact_matches_q", { q }) : t("search.no_contacts_yet");
       } else if (q) {
-        status.textContent = total === 1 ? "1 contact found" : `${total} contacts found`;
+        status.textContent = t("search.contacts_found", { count: total });
       } else {
-        status.textContent = `All contacts (${total})`;
+        status.textContent = t("search.all_contacts_total", { total });
       }
     } catch (err) {
       if (mine.signal.aborted) return;
@@ -112,7 +113,7 @@ export function createSearchView(api: Api, hrefFor: (id: number, q: string) => s
       total = 0;
       draw();
       status.classList.add("error");
-      status.textContent = err instanceof Error ? err.message : "The search failed.";
+      status.textContent = err instanceof Error ? err.message : t("search.the_search_failed");
     } finally {
       if (controller === mine) {
         busy.hidden = true;

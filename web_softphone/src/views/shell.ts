@@ -7,7 +7,9 @@
 import { h, icon } from "../dom";
 import { ICONS } from "../icons";
 import type { User } from "../types";
+import { languageMenu } from "./language";
 import { staffNav } from "./staff";
+import { t } from "../i18n";
 
 export interface Shell {
   root: HTMLElement;
@@ -25,10 +27,10 @@ export interface Shell {
   toast(message: string): void;
 }
 
-export function renderShell(app: HTMLElement, user: User, onLogout: () => void): Shell {
-  const searchPane = h("aside", { class: "search-pane", "aria-label": "Contact search" });
+export function renderShell(app: HTMLElement, user: User, onLogout: () => void, onLanguage: (tag: string) => void): Shell {
+  const searchPane = h("aside", { class: "search-pane", "aria-label": t("shell.contact_search") });
   const cardPane = h("main", { class: "card-pane", id: "main-card", tabindex: "-1" });
-  const progress = h("div", { class: "progress", hidden: true, role: "progressbar", "aria-label": "Loading" });
+  const progress = h("div", { class: "progress", hidden: true, role: "progressbar", "aria-label": t("shell.loading") });
   const phoneSlot = h("div", { class: "phone-slot" });
   const liveSlot = h("div", { class: "live-slot" });
   const popSlot = h("div", { class: "pop-slot" });
@@ -45,14 +47,15 @@ export function renderShell(app: HTMLElement, user: User, onLogout: () => void):
       h("span", { class: "user-name", "data-testid": "current-user" }, who),
       h("span", { class: "user-meta" }, [user.role, exts].filter(Boolean).join(" · ")),
     ),
-    h("button", { type: "button", class: "btn btn-ghost", onclick: onLogout }, icon(ICONS.logout), h("span", null, "Log out")),
+    languageMenu(onLanguage),
+    h("button", { type: "button", class: "btn btn-ghost", onclick: onLogout }, icon(ICONS.logout), h("span", null, t("shell.log_out"))),
   );
   const header = h(
     "header",
     { class: "topbar" },
     // Not a hash link: the hash is the router's.
-    h("button", { type: "button", class: "skip-link", onclick: () => cardPane.focus() }, "Skip to the card"),
-    h("div", { class: "brand" }, h("span", { class: "brand-mark", "aria-hidden": "true" }, icon(ICONS.phone)), h("span", null, "CTI Bridge")),
+    h("button", { type: "button", class: "skip-link", onclick: () => cardPane.focus() }, t("shell.skip_to_the_card")),
+    h("div", { class: "brand" }, h("span", { class: "brand-mark", "aria-hidden": "true" }, icon(ICONS.phone)), h("span", null, t("shell.cti_bridge"))),
     staffNav(user),
     phoneSlot,
     liveSlot,

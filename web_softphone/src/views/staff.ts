@@ -16,10 +16,11 @@ import { renderRotation } from "./rotation";
 import type { Shell } from "./shell";
 import { renderSupervisor, type StaffView, type StaffViewContext } from "./supervisor";
 import { renderWallboard } from "./wallboard";
+import { t } from "../i18n";
 
 export const STAFF_ROLES = ["supervisor", "admin"];
 export const ADMIN_ROLES = ["admin"];
-const PAGES = {
+const PAGES = () => ({
   supervisor: { title: "Live queues", render: renderSupervisor, roles: STAFF_ROLES },
   wallboard: { title: "Wallboard", render: renderWallboard, roles: STAFF_ROLES },
   reports: { title: "Reports", render: renderReports, roles: STAFF_ROLES },
@@ -27,8 +28,8 @@ const PAGES = {
   leads: { title: "Lead distribution", render: null, roles: STAFF_ROLES },
   callbacks: { title: "Call-backs", render: null, roles: null },
   rotation: { title: "Rotation", render: renderRotation, roles: null },
-} as const;
-type PageName = keyof typeof PAGES;
+}) as const;
+type PageName = keyof ReturnType<typeof PAGES>;
 export type StaffRoute = Extract<Route, { name: PageName }>;
 
 export function isStaff(user: User | null): boolean {
@@ -66,7 +67,7 @@ function markNav(shell: Shell, name: string): void {
  * (the caller renders its own page). Agents asking for a staff page get a plain refusal.
  */
 export function renderStaffPage(route: Route, shell: Shell, ctx: StaffViewContext, user: User | null): route is StaffRoute {
-  const name = route.name in PAGES ? (route.name as PageName) : null;
+  const name = route.name in PAGES() ? (route.name as PageName) : null;
   markNav(shell, name ?? "search");
   if (!name) {
     stop();
@@ -74,18 +75,18 @@ export function renderStaffPage(route: Route, shell: Shell, ctx: StaffViewContex
     return false;
   }
   shell.root.dataset.view = name;
-  document.title = `${PAGES[name].title} — CTI Bridge`;
+  document.title = t("staff.value_cti_bridge", { value: PAGES()[name].title });
   if (current?.name === name && current.root.isConnected && shell.cardPane.contains(current.root)) return true;
   stop();
-  const roles: readonly string[] | null = PAGES[name].roles;
+  const roles: readonly string[] | null = PAGES()[name].roles;
   if (roles && !(user && roles.includes(user.role))) {
     const admins = roles === ADMIN_ROLES;
-    shell.cardPane.replaceChildren(h("div", { class: "placeholder error" }, h("h2", null, admins ? "For admins" : "For supervisors"), h("p", { role: "alert" }, admins ? "This page is for admins." : "This page is for supervisors and admins.")));
+    shell.cardPane.replaceChildren(h("div", { class: "placeholder error" }, h("h2", null, admins ? t("staff.for_admins") : t("staff.for_supervisors")), h("p", { role: "alert" }, admins ? t("staff.this_page_is_for_admins") : t("staff.this_page_is_for_supervisors"))));
     return true;
   }
   const root = h("div", { class: "staff-root" });
   shell.cardPane.replaceChildren(root);
-  const render = PAGES[name].render;
+  const render = PAGES()[name].render;
   const view = render ? render(root, ctx) : name === "leads" ? renderLeadRules(root, ctx, user) : renderCallbacksPage(root, ctx.hrefForContact, (message) => shell.toast(message));
   current = { name, view, root };
   watchdog = setInterval(() => {

@@ -32,6 +32,7 @@ import {
 import { SpyControl } from "../supervisor/spy";
 import { type Column, sortableTable } from "../supervisor/table";
 import { renderVirtualCallers } from "../supervisor/virtual";
+import { t } from "../i18n";
 
 export interface StaffViewContext {
   api: Api;
@@ -44,13 +45,13 @@ export interface StaffView {
 }
 
 export function liveBadge(): { element: HTMLElement; set(status: LiveStatus, retryInMs?: number): void } {
-  const element = h("span", { class: "live-status sup-live", "data-state": "connecting", "data-testid": "supervisor-live", role: "status" }, "Connecting…");
+  const element = h("span", { class: "live-status sup-live", "data-state": "connecting", "data-testid": "supervisor-live", role: "status" }, t("supervisor.connecting"));
   return {
     element,
     set(status, retryInMs) {
       element.dataset.state = status;
       element.textContent = statusText(status);
-      element.title = status === "reconnecting" && retryInMs ? `Trying again in ${Math.ceil(retryInMs / 1000)} s; the figures shown are the last received.` : "";
+      element.title = status === "reconnecting" && retryInMs ? t("supervisor.trying_again_in_value_s", { value: Math.ceil(retryInMs / 1000) }) : "";
     },
   };
 }
@@ -74,80 +75,80 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
   const levelOf = (q: QueueView) => alertsFor(q, thresholdsFor(store, q.name), age());
 
   const queueColumns: Column<QueueView>[] = [
-    { key: "name", label: "Queue", value: (q) => q.name, render: (q) => h("span", { class: "queue-name" }, h("span", { class: "level-dot", "aria-hidden": "true" }), q.name) },
-    { key: "waiting", label: "Waiting", numeric: true, value: (q) => q.waiting },
-    { key: "longest", label: "Longest wait", numeric: true, value: (q) => longestWaitNow(q, age()), render: (q) => clock(longestWaitNow(q, age())), cell: (q) => ({ "data-level": levelOf(q).wait, "data-testid": `longest-${q.name}` }), title: "The oldest caller waiting now" },
-    { key: "sl", label: "Service level", numeric: true, value: (q) => q.sl, render: (q) => h("span", null, percent(q.sl), h("small", { class: "muted" }, ` / ${q.service_level_seconds} s`)), cell: (q) => ({ "data-level": levelOf(q).sl }), title: "Answered within the queue's service level / answered, today" },
-    { key: "offered", label: "Offered", numeric: true, value: (q) => q.offered },
-    { key: "answered", label: "Answered", numeric: true, value: (q) => q.answered },
-    { key: "abandoned", label: "Abandoned", numeric: true, value: (q) => q.abandoned, render: (q) => h("span", null, String(q.abandoned), q.abandon_rate !== null ? h("small", { class: "muted" }, ` ${percent(q.abandon_rate)}`) : null) },
-    { key: "asa", label: "ASA", numeric: true, value: (q) => q.asa, render: (q) => clock(q.asa), title: "Average speed of answer (mean wait of answered calls)" },
-    { key: "aht", label: "AHT", numeric: true, value: (q) => q.aht, render: (q) => clock(q.aht), title: "Average handling time (talk + wrap-up)" },
-    { key: "available", label: "Available", numeric: true, value: (q) => q.agents.available },
-    { key: "on_call", label: "On call", numeric: true, value: (q) => q.agents.on_call + q.agents.ringing },
-    { key: "paused", label: "Paused", numeric: true, value: (q) => q.agents.paused, cell: (q) => ({ "data-level": levelOf(q).paused }), render: (q) => h("span", { title: q.paused_reasons.join(", ") }, String(q.agents.paused)) },
-    { key: "edit", label: "Alerts", value: (q) => levelOf(q).worst, render: (q) => h("button", { type: "button", class: "btn btn-small btn-thresholds", "aria-label": `Alert thresholds of ${q.name}: ${thresholdSummary(q.name)}`, onclick: () => editThresholds(q.name) }, thresholdSummary(q.name)) },
+    { key: "name", label: t("supervisor.queue"), value: (q) => q.name, render: (q) => h("span", { class: "queue-name" }, h("span", { class: "level-dot", "aria-hidden": "true" }), q.name) },
+    { key: "waiting", label: t("supervisor.waiting"), numeric: true, value: (q) => q.waiting },
+    { key: "longest", label: t("supervisor.longest_wait"), numeric: true, value: (q) => longestWaitNow(q, age()), render: (q) => clock(longestWaitNow(q, age())), cell: (q) => ({ "data-level": levelOf(q).wait, "data-testid": `longest-${q.name}` }), title: t("supervisor.the_oldest_caller_waiting_now") },
+    { key: "sl", label: t("supervisor.service_level"), numeric: true, value: (q) => q.sl, render: (q) => h("span", null, percent(q.sl), h("small", { class: "muted" }, ` / ${q.service_level_seconds} s`)), cell: (q) => ({ "data-level": levelOf(q).sl }), title: t("supervisor.answered_within_the_queue_s") },
+    { key: "offered", label: t("supervisor.offered"), numeric: true, value: (q) => q.offered },
+    { key: "answered", label: t("supervisor.answered"), numeric: true, value: (q) => q.answered },
+    { key: "abandoned", label: t("supervisor.abandoned"), numeric: true, value: (q) => q.abandoned, render: (q) => h("span", null, String(q.abandoned), q.abandon_rate !== null ? h("small", { class: "muted" }, ` ${percent(q.abandon_rate)}`) : null) },
+    { key: "asa", label: "ASA", numeric: true, value: (q) => q.asa, render: (q) => clock(q.asa), title: t("supervisor.average_speed_of_answer_mean") },
+    { key: "aht", label: "AHT", numeric: true, value: (q) => q.aht, render: (q) => clock(q.aht), title: t("supervisor.average_handling_time_talk_wrap") },
+    { key: "available", label: t("supervisor.available"), numeric: true, value: (q) => q.agents.available },
+    { key: "on_call", label: t("supervisor.on_call"), numeric: true, value: (q) => q.agents.on_call + q.agents.ringing },
+    { key: "paused", label: t("supervisor.paused"), numeric: true, value: (q) => q.agents.paused, cell: (q) => ({ "data-level": levelOf(q).paused }), render: (q) => h("span", { title: q.paused_reasons.join(", ") }, String(q.agents.paused)) },
+    { key: "edit", label: t("supervisor.alerts"), value: (q) => levelOf(q).worst, render: (q) => h("button", { type: "button", class: "btn btn-small btn-thresholds", "aria-label": t("supervisor.alert_thresholds_of_name_value", { name: q.name, value: thresholdSummary(q.name) }), onclick: () => editThresholds(q.name) }, thresholdSummary(q.name)) },
   ];
   const queues = sortableTable<QueueView>({
     columns: queueColumns,
     sort: { key: "name", dir: "asc" },
-    caption: "Queues, today",
+    caption: t("supervisor.queues_today"),
     testId: "queue-table",
     rowKey: (q) => q.name,
     rowAttrs: (q) => ({ "data-level": levelOf(q).worst }),
-    empty: "No queue has reported yet.",
+    empty: t("supervisor.no_queue_has_reported_yet"),
   });
 
   const agentColumns: Column<AgentView>[] = [
-    { key: "name", label: "Agent", value: (a) => (a.known === false ? a.interface || a.extension : a.name || a.extension), render: (a) => agentCell(a) },
-    { key: "state", label: "State", value: (a) => STATE_ORDER.indexOf(a.state), render: (a) => h("span", { class: "state-badge", "data-state": a.state }, STATE_LABELS[a.state] ?? a.state, a.paused_reason ? h("small", null, ` · ${a.paused_reason}`) : null) },
-    { key: "since", label: "Time in state", numeric: true, value: (a) => a.seconds_in_state + age(), render: (a) => clock(a.seconds_in_state + age()) },
-    { key: "call", label: "Current call", value: (a) => a.linkedid, render: (a) => currentCall(a) },
-    { key: "spy", label: "Listen in", value: (a) => (a.linkedid ? 0 : 1), render: (a) => spy.buttons(a), title: "Rings your own phone into the agent's call: listen, whisper (coach) or barge" },
-    { key: "queues", label: "Queues", value: (a) => a.queues.join(", ") },
-    { key: "handled", label: "Handled today", numeric: true, value: (a) => a.handled },
-    { key: "talk", label: "Talk time", numeric: true, value: (a) => a.talk_seconds, render: (a) => clock(a.talk_seconds) },
-    { key: "pause", label: "Pause time", numeric: true, value: (a) => pauseNow(a, age()), render: (a) => clock(pauseNow(a, age())) },
+    { key: "name", label: t("supervisor.agent"), value: (a) => (a.known === false ? a.interface || a.extension : a.name || a.extension), render: (a) => agentCell(a) },
+    { key: "state", label: t("supervisor.state"), value: (a) => STATE_ORDER.indexOf(a.state), render: (a) => h("span", { class: "state-badge", "data-state": a.state }, STATE_LABELS()[a.state] ?? a.state, a.paused_reason ? h("small", null, ` · ${a.paused_reason}`) : null) },
+    { key: "since", label: t("supervisor.time_in_state"), numeric: true, value: (a) => a.seconds_in_state + age(), render: (a) => clock(a.seconds_in_state + age()) },
+    { key: "call", label: t("supervisor.current_call"), value: (a) => a.linkedid, render: (a) => currentCall(a) },
+    { key: "spy", label: t("supervisor.listen_in"), value: (a) => (a.linkedid ? 0 : 1), render: (a) => spy.buttons(a), title: t("supervisor.rings_your_own_phone_into") },
+    { key: "queues", label: t("supervisor.queues"), value: (a) => a.queues.join(", ") },
+    { key: "handled", label: t("supervisor.handled_today"), numeric: true, value: (a) => a.handled },
+    { key: "talk", label: t("supervisor.talk_time"), numeric: true, value: (a) => a.talk_seconds, render: (a) => clock(a.talk_seconds) },
+    { key: "pause", label: t("supervisor.pause_time"), numeric: true, value: (a) => pauseNow(a, age()), render: (a) => clock(pauseNow(a, age())) },
   ];
   const agents = sortableTable<AgentView>({
     columns: agentColumns,
     sort: { key: "state", dir: "asc" },
-    caption: "Agents",
+    caption: t("supervisor.agents"),
     testId: "agent-table",
     rowKey: (a) => a.extension,
     rowAttrs: (a) => ({ "data-state": a.state }),
-    empty: "No agent is known yet.",
+    empty: t("supervisor.no_agent_is_known_yet"),
   });
 
   function currentCall(a: AgentView): HTMLElement | string {
     if (!a.linkedid) return "—";
     const link = resolver.get(a.linkedid);
-    const label = link?.number || "Call in progress";
+    const label = link?.number || t("supervisor.call_in_progress");
     if (link?.contactId) return h("a", { href: ctx.hrefForContact(link.contactId), class: "call-link", "data-testid": `call-${a.extension}` }, label);
     return h("span", { class: "muted" }, label);
   }
 
   function thresholdSummary(queue: string): string {
-    const t = thresholdsFor(store, queue);
-    return `${t.maxWait} s · ${Math.round(t.slTarget * 100)} % · ${t.maxPaused}`;
+    const limits = thresholdsFor(store, queue);
+    return `${limits.maxWait} s · ${Math.round(limits.slTarget * 100)} % · ${limits.maxPaused}`;
   }
 
   const editor = h("div", { class: "threshold-editor", hidden: true });
   function editThresholds(queue: string): void {
-    const t = thresholdsFor(store, queue);
+    const limits = thresholdsFor(store, queue);
     const input = (name: string, label: string, value: number, suffix: string) =>
       h("label", { class: "field-inline" }, h("span", null, label), h("input", { type: "number", name, min: "0", value: String(value), class: "input" }), h("span", { class: "muted" }, suffix));
     const form = h(
       "form",
-      { class: "threshold-form", "aria-label": `Alert thresholds of ${queue}` },
-      h("strong", null, `Alerts for ${queue}`),
-      input("maxWait", "Longest wait over", t.maxWait, "s"),
-      input("slTarget", "Service level under", Math.round(t.slTarget * 100), "%"),
-      input("maxPaused", "Paused agents over", t.maxPaused, ""),
-      h("button", { type: "submit", class: "btn btn-primary btn-small" }, "Save"),
-      h("button", { type: "button", class: "btn btn-small", onclick: () => saveThresholds(queue, null) }, "Defaults"),
-      h("button", { type: "button", class: "btn btn-ghost btn-small", onclick: () => (editor.hidden = true) }, "Close"),
-      h("span", { class: "muted small" }, "Saved in this browser only."),
+      { class: "threshold-form", "aria-label": t("supervisor.alert_thresholds_of_queue", { queue }) },
+      h("strong", null, t("supervisor.alerts_for_queue", { queue })),
+      input("maxWait", t("supervisor.longest_wait_over"), limits.maxWait, "s"),
+      input("slTarget", t("supervisor.service_level_under"), Math.round(limits.slTarget * 100), "%"),
+      input("maxPaused", t("supervisor.paused_agents_over"), limits.maxPaused, ""),
+      h("button", { type: "submit", class: "btn btn-primary btn-small" }, t("supervisor.save")),
+      h("button", { type: "button", class: "btn btn-small", onclick: () => saveThresholds(queue, null) }, t("supervisor.defaults")),
+      h("button", { type: "button", class: "btn btn-ghost btn-small", onclick: () => (editor.hidden = true) }, t("supervisor.close")),
+      h("span", { class: "muted small" }, t("supervisor.saved_in_this_browser_only")),
     );
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
@@ -182,13 +183,13 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
     h(
       "header",
       { class: "staff-head" },
-      h("div", null, h("h1", null, "Live queues"), h("p", { class: "muted" }, "Today since midnight · thresholds: longest wait · service level target · paused agents (default ", `${DEFAULT_THRESHOLDS.maxWait} s · ${DEFAULT_THRESHOLDS.slTarget * 100} % · ${DEFAULT_THRESHOLDS.maxPaused})`)),
-      h("div", { class: "staff-head-actions" }, updated, badge.element, h("a", { class: "btn", href: "#/wallboard" }, "Wallboard"), h("a", { class: "btn", href: "#/reports" }, "Reports")),
+      h("div", null, h("h1", null, t("supervisor.live_queues")), h("p", { class: "muted" }, t("supervisor.today_since_midnight_thresholds_longest"), `${DEFAULT_THRESHOLDS.maxWait} s · ${DEFAULT_THRESHOLDS.slTarget * 100} % · ${DEFAULT_THRESHOLDS.maxPaused})`)),
+      h("div", { class: "staff-head-actions" }, updated, badge.element, h("a", { class: "btn", href: "#/wallboard" }, t("supervisor.wallboard")), h("a", { class: "btn", href: "#/reports" }, t("supervisor.reports"))),
     ),
     summary,
-    h("div", { class: "panel" }, h("h2", { class: "panel-title" }, "Queues"), editor, queues.element),
-    h("div", { class: "panel", "data-testid": "virtual-panel" }, h("h2", { class: "panel-title" }, "Waiting for a call-back"), virtual),
-    h("div", { class: "panel" }, h("h2", { class: "panel-title" }, "Agents"), spy.status, agents.element),
+    h("div", { class: "panel" }, h("h2", { class: "panel-title" }, t("supervisor.queues")), editor, queues.element),
+    h("div", { class: "panel", "data-testid": "virtual-panel" }, h("h2", { class: "panel-title" }, t("supervisor.waiting_for_a_call_back")), virtual),
+    h("div", { class: "panel" }, h("h2", { class: "panel-title" }, t("supervisor.agents")), spy.status, agents.element),
   );
   pane.replaceChildren(root);
   mountOverdueCallbacks(root, ctx.api); // every agent's overdue call-backs (callbacks/overdue.ts)
@@ -200,13 +201,13 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
     const alerting = list.filter((_, i) => levels[i] === "alert").map((q) => q.name);
     summary.replaceChildren(
       alerting.length
-        ? h("div", { class: "alert-banner", role: "alert", "data-testid": "alert-banner" }, `Needs attention: ${alerting.join(", ")}`)
-        : h("div", { class: "ok-banner" }, list.length ? "All queues within their thresholds." : "Waiting for the first queue figures…"),
+        ? h("div", { class: "alert-banner", role: "alert", "data-testid": "alert-banner" }, t("supervisor.needs_attention_value", { value: alerting.join(", ") }))
+        : h("div", { class: "ok-banner" }, list.length ? t("supervisor.all_queues_within_their_thresholds") : t("supervisor.waiting_for_the_first_queue")),
     );
     queues.update(list);
     renderVirtualCallers(virtual, list, age());
     agents.update(snapshot.agents);
-    updated.textContent = `Updated ${new Date(receivedAt).toLocaleTimeString()}`;
+    updated.textContent = t("supervisor.updated_value", { value: new Date(receivedAt).toLocaleTimeString() });
   }
 
   const feed = new SupervisorFeed(
@@ -239,7 +240,7 @@ const STATE_ORDER = ["ringing", "on_call", "wrapup", "paused", "available", "off
 /** The CRM user's name with the extension; a member no user holds: its interface, marked unknown. */
 export function agentCell(a: AgentView): HTMLElement {
   if (a.known === false) {
-    const note = `No CRM user has extension ${a.extension}${a.member_name ? `; Asterisk calls it "${a.member_name}"` : ""}`;
+    const note = t("supervisor.no_crm_user_has_extension", { extension: a.extension, value: a.member_name ? t("supervisor.asterisk_calls_it_member_name", { member_name: a.member_name }) : "" });
     return h("span", { class: "agent-name", "data-known": "false", title: note }, h("span", { class: "mono" }, a.interface || a.extension), " ", h("span", { class: "unknown-badge" }, "unknown"));
   }
   return h("span", { class: "agent-name", "data-known": String(a.known ?? "") }, a.name || a.extension, a.name && a.name !== a.extension ? h("small", { class: "muted" }, ` ext. ${a.extension}`) : null);

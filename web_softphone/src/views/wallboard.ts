@@ -25,6 +25,7 @@ import {
 } from "../supervisor/model";
 import { agentCell, liveBadge, type StaffView, type StaffViewContext } from "./supervisor";
 import type { AgentView } from "../supervisor/model";
+import { t } from "../i18n";
 
 function tile(label: string, value: string, level: Level = "ok", testId = ""): HTMLElement {
   // "100 %": the unit smaller, joined by a no-break space, so the figure stays on one line
@@ -38,7 +39,7 @@ function tile(label: string, value: string, level: Level = "ok", testId = ""): H
 }
 
 function agentChip(a: AgentView): HTMLElement {
-  return h("li", { class: "wb-agent", "data-state": a.state, "data-testid": `wb-agent-${a.extension}` }, agentCell(a), h("span", { class: "wb-agent-state" }, STATE_LABELS[a.state] ?? a.state));
+  return h("li", { class: "wb-agent", "data-state": a.state, "data-testid": `wb-agent-${a.extension}` }, agentCell(a), h("span", { class: "wb-agent-state" }, STATE_LABELS()[a.state] ?? a.state));
 }
 
 export function renderWallboard(pane: HTMLElement, ctx: StaffViewContext): StaffView {
@@ -55,11 +56,11 @@ export function renderWallboard(pane: HTMLElement, ctx: StaffViewContext): Staff
   const clockEl = h("div", { class: "wb-clock" });
   const tiles = h("div", { class: "wb-tiles", "data-testid": "wallboard-tiles" });
   const lines = h("div", { class: "wb-queues" });
-  const agents = h("ul", { class: "wb-agents", "aria-label": "Agents" });
+  const agents = h("ul", { class: "wb-agents", "aria-label": t("wallboard.agents") });
   const root = h(
     "section",
     { class: "wallboard", "data-testid": "wallboard" },
-    h("header", { class: "wb-head" }, h("h1", null, "Contact centre — today"), h("div", { class: "wb-head-right" }, badge.element, clockEl)),
+    h("header", { class: "wb-head" }, h("h1", null, t("wallboard.contact_centre_today")), h("div", { class: "wb-head-right" }, badge.element, clockEl)),
     tiles,
     lines,
     agents,
@@ -69,24 +70,24 @@ export function renderWallboard(pane: HTMLElement, ctx: StaffViewContext): Staff
   function render(): void {
     clockEl.textContent = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
     if (!snapshot) {
-      tiles.replaceChildren(h("div", { class: "wb-wait" }, "Waiting for live figures…"));
+      tiles.replaceChildren(h("div", { class: "wb-wait" }, t("wallboard.waiting_for_live_figures")));
       return;
     }
     const age = ageOf(receivedAt, Date.now());
     const tot = totals(snapshot, age);
     const alerts = snapshot.queues.map((q) => alertsFor(q, thresholdsFor(store, q.name), age));
     tiles.replaceChildren(
-      tile("Waiting", String(tot.waiting), tot.waiting ? worst(alerts.map((a) => a.wait)) : "ok", "wb-waiting"),
-      tile("Longest wait", clock(tot.longestWait), worst(alerts.map((a) => a.wait)), "wb-longest"),
-      tile("Service level", percent(tot.sl), worst(alerts.map((a) => a.sl)), "wb-sl"),
-      tile("Answered", String(tot.answered), "ok", "wb-answered"),
-      tile("Abandoned", String(tot.abandoned), tot.abandoned && tot.answered + tot.abandoned ? (tot.abandoned / (tot.answered + tot.abandoned) > 0.1 ? "warn" : "ok") : "ok", "wb-abandoned"),
-      tile("Available", String(tot.available), tot.available === 0 && tot.loggedIn > 0 ? "warn" : "ok", "wb-available"),
-      tile("On a call", String(tot.onCall), "ok", "wb-oncall"),
-      tile("Paused", String(tot.paused), worst(alerts.map((a) => a.paused)), "wb-paused"),
+      tile(t("wallboard.waiting"), String(tot.waiting), tot.waiting ? worst(alerts.map((a) => a.wait)) : "ok", "wb-waiting"),
+      tile(t("wallboard.longest_wait"), clock(tot.longestWait), worst(alerts.map((a) => a.wait)), "wb-longest"),
+      tile(t("wallboard.service_level"), percent(tot.sl), worst(alerts.map((a) => a.sl)), "wb-sl"),
+      tile(t("wallboard.answered"), String(tot.answered), "ok", "wb-answered"),
+      tile(t("wallboard.abandoned"), String(tot.abandoned), tot.abandoned && tot.answered + tot.abandoned ? (tot.abandoned / (tot.answered + tot.abandoned) > 0.1 ? "warn" : "ok") : "ok", "wb-abandoned"),
+      tile(t("wallboard.available"), String(tot.available), tot.available === 0 && tot.loggedIn > 0 ? "warn" : "ok", "wb-available"),
+      tile(t("wallboard.on_a_call"), String(tot.onCall), "ok", "wb-oncall"),
+      tile(t("wallboard.paused"), String(tot.paused), worst(alerts.map((a) => a.paused)), "wb-paused"),
     );
     lines.replaceChildren(
-      h("div", { class: "wb-row wb-row-head" }, h("span", null, "Queue"), h("span", null, "Waiting"), h("span", null, "Longest"), h("span", null, "SL"), h("span", null, "Answered"), h("span", null, "Abandoned")),
+      h("div", { class: "wb-row wb-row-head" }, h("span", null, t("wallboard.queue")), h("span", null, t("wallboard.waiting")), h("span", null, t("wallboard.longest")), h("span", null, "SL"), h("span", null, t("wallboard.answered")), h("span", null, t("wallboard.abandoned"))),
       ...snapshot.queues.map((q, i) =>
         h(
           "div",

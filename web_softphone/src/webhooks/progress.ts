@@ -3,6 +3,7 @@
 // The page follows the replayed subscriptions' `pending` and `dead` counts until nothing waits.
 
 import type { DeadLetter, WebhookSubscription } from "../types";
+import { t } from "../i18n";
 
 export interface Replay {
   /** How many letters the server put back in line. */
@@ -15,8 +16,9 @@ export interface Replay {
 
 export type ReplayState = { phase: "delivering"; waiting: number } | { phase: "delivered" } | { phase: "dead-again"; dead: number };
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+/** "1 dead letter", "3 dead letters" (the language's plural forms). */
+export function deadLetters(n: number): string {
+  return t("progress.dead_letters", { count: n });
 }
 
 /** A replay of `letters` that the server answered with `replayed`; `now`: the counts read right after. */
@@ -36,22 +38,22 @@ export function replayState(replay: Replay, subscriptions: readonly WebhookSubsc
 }
 
 export function replayText(replay: Replay, state: ReplayState | null): string {
-  const sent = `${plural(replay.replayed, "dead letter")} sent again`;
-  if (replay.replayed === 0) return "Nothing to replay: no dead letters left.";
-  if (!state) return `${sent}. Delivering…`;
+  const sent = t("progress.value_sent_again", { value: deadLetters(replay.replayed) });
+  if (replay.replayed === 0) return t("progress.nothing_to_replay_no_dead");
+  if (!state) return t("progress.sent_delivering", { sent });
   switch (state.phase) {
     case "delivering":
-      return `${sent}. Delivering: ${state.waiting} waiting…`;
+      return t("progress.sent_delivering_waiting_waiting", { sent, waiting: state.waiting });
     case "delivered":
-      return `${sent}. Delivered: nothing waiting.`;
+      return t("progress.sent_delivered_nothing_waiting", { sent });
     case "dead-again":
-      return `${sent}. ${plural(state.dead, "letter")} failed every retry again: is the receiver up?`;
+      return t("progress.sent_value_failed_every_retry", { sent, value: t("progress.letters", { count: state.dead }) });
   }
 }
 
 /** The receiver is still failing, so the letters are being retried (they come back here if every retry fails). */
 export function stillWaitingText(replay: Replay, waiting: number): string {
-  return `${plural(replay.replayed, "dead letter")} sent again. Still waiting: ${waiting}. The bridge keeps retrying; a letter comes back here when every retry fails.`;
+  return t("progress.value_sent_again_still_waiting", { value: deadLetters(replay.replayed), waiting });
 }
 
 /** When the event happened (as sent), else when its delivery was made. */
