@@ -2,7 +2,8 @@
 
 Every string and template literal in web_softphone/src (the catalogues in src/i18n/locales and the
 generated API types aside) that reads like words for people — it has a word of two letters and
-a space, a capital opening a word, a letter outside ASCII or an ellipsis — is reported, unless it
+a space, a capital opening a word, a letter outside ASCII or an ellipsis; or any word when it is an
+element's child, `h("span", null, "overdue")` — is reported, unless it
 is code rather than text: a catalogue key (`t("…")`), an import, a CSS class or selector, an
 event name, or a line marked `// i18n-ignore` (a test hook, a log line, a product name).
 """
@@ -20,6 +21,8 @@ MARK = "i18n-ignore"
 _WORDISH = re.compile(r"[^\W\d_]{2,}")
 _CAPITALISED = re.compile(r"(?:^|[\s(])[A-ZÁČĎÉÍĹĽŇÓÔŔŠŤÚÝŽ][a-záäčďéíĺľňóôŕšťúýž]")
 _NON_ASCII_LETTER = re.compile(r"(?=[^\x00-\x7f])[^\W\d_]")
+# A literal that is an element's child: h("span", {…}, "overdue") is visible whatever its case.
+_CHILD_OF_H = re.compile(r"\bh\(\"[\w-]+\",\s*(?:null|\{[^{}]*\}|[\w.]+)\s*,(?:\s*[^,()]+,)*\s*$")
 _ONE_WORD = re.compile(r"[A-Z][a-z]+(?:[-'][a-z]+)*[.!?:…]?")
 # What a literal stands after when it is code: keys, imports, classes, selectors, events.
 _CODE_BEFORE = re.compile(
@@ -46,7 +49,7 @@ def looks_visible(text: str) -> bool:
         return bool(_ONE_WORD.fullmatch(text))
     if _CAPITALISED.search(text):
         return True
-    return bool(re.search(r"[^\W\d_]{2,}\s+\S|\S\s+[^\W\d_]{2,}", text))
+    return bool(re.search(r"[^\W\d_]{2,}[.,:;!?]?\s+\S|\S\s+[^\W\d_]{2,}", text))
 
 
 class _Scanner:
@@ -55,7 +58,7 @@ class _Scanner:
     def __init__(self, source: str) -> None:
         self.s = source
         self.i = 0
-        self.found: list[tuple[int, str]] = []
+        self.found: list[tuple[int, str, bool]] = []
 
     def line_of(self, index: int) -> int:
         return self.s.count("\n", 0, index) + 1
@@ -150,7 +153,7 @@ class _Scanner:
         before = self.s[line_start:start]
         if _CODE_BEFORE.search(before):
             return
-        self.found.append((start, text))
+        self.found.append((start, text, bool(_CHILD_OF_H.search(before))))
 
 
 def hardcoded_texts(src: Path = SRC) -> list[Found]:
@@ -164,10 +167,11 @@ def hardcoded_texts(src: Path = SRC) -> list[Found]:
         lines = source.splitlines()
         scanner = _Scanner(source)
         scanner.run()
-        for start, text in scanner.found:
+        for start, text, child in scanner.found:
             line = scanner.line_of(start)
             marked = MARK in lines[line - 1] or (line > 1 and MARK in lines[line - 2])
-            if not marked and looks_visible(text.strip()):
+            words = bool(_WORDISH.search(text)) if child else looks_visible(text.strip())
+            if not marked and words:
                 results.append(Found(rel, line, text))
     return results
 

@@ -4,6 +4,7 @@
 // same person reads the same everywhere: "Anna Horváthová (ext. 1001)".
 
 import type { components } from "./generated/openapi";
+import { t } from "./i18n";
 
 /** GET /api/users/directory items. */
 export type StaffName = components["schemas"]["StaffName"];
@@ -24,5 +25,5 @@ export function staffName(extension: string): string | null {
 /** "Anna Horváthová (ext. 1001)"; "ext. 1001" for an extension no user holds. */
 export function agentLabel(extension: string): string {
   const name = staffName(extension);
-  return name ? `${name} (ext. ${extension})` : `ext. ${extension}`;
+  return name ? t("staff.name_ext", { name, ext: extension }) : t("staff.ext", { ext: extension });
 }

@@ -86,7 +86,7 @@ function phoneItem(phone: Phone, ringing: string | undefined, onDial?: (p: DialT
     number,
     kind ? h("span", { class: "tag" }, kind) : null,
     ringing && phone.e164 === ringing ? h("span", { class: "tag tone-accent" }, t("card.this_call")) : null,
-    phone.e164 === null ? h("span", { class: "tag tone-warn", title: t("card.not_recognised_as_a_phone") }, "unrecognised") : null,
+    phone.e164 === null ? h("span", { class: "tag tone-warn", title: t("card.not_recognised_as_a_phone") }, t("card.unrecognised")) : null,
   );
 }
 

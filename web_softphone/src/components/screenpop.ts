@@ -489,7 +489,7 @@ export class PopStack {
       h(
         "fieldset",
         { class: "wrapup-group" },
-        h("legend", null, t("screenpop.next_contact"), h("span", { class: "hint" }, "(optional)")),
+        h("legend", null, t("screenpop.next_contact"), h("span", { class: "hint" }, t("screenpop.optional_hint"))),
         h(
           "div",
           { class: "wrapup-next" },

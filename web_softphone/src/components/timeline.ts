@@ -116,11 +116,11 @@ export function taskSummary(task: Task, now = new Date(), call?: () => void): HT
       "p",
       { class: "tl-meta" },
       done
-        ? h("span", { class: "outcome tone-ok" }, "done")
+        ? h("span", { class: "outcome tone-ok" }, t("timeline.task_done"))
         : overdue
-          ? h("span", { class: "outcome tone-bad" }, "overdue")
-          : h("span", { class: "outcome tone-neutral" }, "open"),
-      task.due_at ? h("span", null, "due ", timeEl(task.due_at)) : null,
+          ? h("span", { class: "outcome tone-bad" }, t("timeline.task_overdue"))
+          : h("span", { class: "outcome tone-neutral" }, t("timeline.task_open")),
+      task.due_at ? h("span", null, t("timeline.due"), " ", timeEl(task.due_at)) : null,
       done && task.result ? h("span", null, task.result) : null,
       !done && call ? h("button", { type: "button", class: "link-button", onclick: call }, icon(ICONS.phone), t("timeline.call")) : null,
     ),

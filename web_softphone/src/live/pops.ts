@@ -37,8 +37,8 @@ export function withdrawNote(reason: string): string {
   // The server's words, matched (i18n-ignore):
   if (verb === "answered by") return t("pops.answered_by_who", { who: who(target!) });
   if (verb === "transferred to") /* i18n-ignore */ return t("pops.transferred_to_who", { who: who(target!) });
-  if (verb === "call" && target === "abandoned") return t("pops.caller_hung_up");
-  return t("pops.no_longer_ringing");
+  if (verb === "call") return target === "abandoned" ? t("pops.call_abandoned") : target === "missed" ? t("pops.call_missed") : t("pops.call_ended");
+  return reason.trim() === "stopped ringing" /* i18n-ignore: the server's words */ ? t("pops.stopped_ringing") : t("pops.no_longer_ringing");
 }
 
 export class PopStore {

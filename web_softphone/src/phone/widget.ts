@@ -97,7 +97,7 @@ export class PhoneWidget {
     if (problemKey && problemKey !== this.lastProblem && problemKey !== "no-account") this.open = true;
     this.lastProblem = problemKey;
 
-    const ext = s.extension ? `ext. ${s.extension}` : "";
+    const ext = s.extension ? t("staff.ext", { ext: s.extension }) : "";
     this.chip.dataset.state = s.problem ? (s.problem.level ?? "error") : s.reg;
     this.chip.setAttribute("aria-expanded", String(this.open || s.calls.length > 0));
     mount(

@@ -38,7 +38,7 @@ function columns(kind: Kind, bucket: Bucket): Column<ReportRow>[] {
     value: (r) => r.key,
     render: (r) => {
       if (kind === "timeline") return bucketLabel(r.key, bucket);
-      return kind === "agents" && r.label !== r.key && r.key !== "total" ? h("span", null, r.label, h("small", { class: "muted" }, ` ext. ${r.key}`)) : r.label;
+      return kind === "agents" && r.label !== r.key && r.key !== "total" ? h("span", null, r.label, h("small", { class: "muted" }, ` ${t("staff.ext", { ext: r.key })}`)) : r.label;
     },
   };
   const cols: Column<ReportRow>[] = [

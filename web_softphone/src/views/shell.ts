@@ -36,7 +36,7 @@ export function renderShell(app: HTMLElement, user: User, onLogout: () => void, 
   const popSlot = h("div", { class: "pop-slot" });
   const dockSlot = h("div", { class: "dock-slot" });
   const who = user.display_name || user.login;
-  const exts = user.extensions?.length ? `ext. ${user.extensions.join(", ")}` : "";
+  const exts = user.extensions?.length ? t("staff.ext", { ext: user.extensions.join(", ") }) : "";
   const userBox = h(
     "div",
     { class: "user-box" },
@@ -45,7 +45,7 @@ export function renderShell(app: HTMLElement, user: User, onLogout: () => void, 
       "span",
       { class: "user-text" },
       h("span", { class: "user-name", "data-testid": "current-user" }, who),
-      h("span", { class: "user-meta" }, [user.role, exts].filter(Boolean).join(" · ")),
+      h("span", { class: "user-meta" }, [t(`shell.role_${user.role}`), exts].filter(Boolean).join(" · ")),
     ),
     languageMenu(onLanguage),
     h("button", { type: "button", class: "btn btn-ghost", onclick: onLogout }, icon(ICONS.logout), h("span", null, t("shell.log_out"))),

@@ -241,7 +241,7 @@ const STATE_ORDER = ["ringing", "on_call", "wrapup", "paused", "available", "off
 export function agentCell(a: AgentView): HTMLElement {
   if (a.known === false) {
     const note = t("supervisor.no_crm_user_has_extension", { extension: a.extension, value: a.member_name ? t("supervisor.asterisk_calls_it_member_name", { member_name: a.member_name }) : "" });
-    return h("span", { class: "agent-name", "data-known": "false", title: note }, h("span", { class: "mono" }, a.interface || a.extension), " ", h("span", { class: "unknown-badge" }, "unknown"));
+    return h("span", { class: "agent-name", "data-known": "false", title: note }, h("span", { class: "mono" }, a.interface || a.extension), " ", h("span", { class: "unknown-badge" }, t("supervisor.unknown")));
   }
-  return h("span", { class: "agent-name", "data-known": String(a.known ?? "") }, a.name || a.extension, a.name && a.name !== a.extension ? h("small", { class: "muted" }, ` ext. ${a.extension}`) : null);
+  return h("span", { class: "agent-name", "data-known": String(a.known ?? "") }, a.name || a.extension, a.name && a.name !== a.extension ? h("small", { class: "muted" }, ` ${t("staff.ext", { ext: a.extension })}`) : null);
 }

@@ -87,7 +87,7 @@ export function renderWallboard(pane: HTMLElement, ctx: StaffViewContext): Staff
       tile(t("wallboard.paused"), String(tot.paused), worst(alerts.map((a) => a.paused)), "wb-paused"),
     );
     lines.replaceChildren(
-      h("div", { class: "wb-row wb-row-head" }, h("span", null, t("wallboard.queue")), h("span", null, t("wallboard.waiting")), h("span", null, t("wallboard.longest")), h("span", null, "SL"), h("span", null, t("wallboard.answered")), h("span", null, t("wallboard.abandoned"))),
+      h("div", { class: "wb-row wb-row-head" }, h("span", null, t("wallboard.queue")), h("span", null, t("wallboard.waiting")), h("span", null, t("wallboard.longest")), h("span", null, t("wallboard.sl")), h("span", null, t("wallboard.answered")), h("span", null, t("wallboard.abandoned"))),
       ...snapshot.queues.map((q, i) =>
         h(
           "div",
