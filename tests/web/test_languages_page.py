@@ -104,6 +104,8 @@ async def sign_in(page: Page, server: BridgeServer, words: dict[str, str], login
 
 
 async def no_foreign_text(page: Page, tag: str) -> None:
+    early = await page.evaluate("() => window.__i18nEarly")
+    assert early == [], f"texts built before the language was chosen (module constants): {early}"
     shown = await page.locator("body").inner_text()
     left = [text for text in foreign_texts(tag) if text in shown and text not in DATA_TEXTS]
     assert not left, f"texts of the other language on the {tag} page: {left}"

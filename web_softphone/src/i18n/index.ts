@@ -17,6 +17,11 @@ const byTag = new Map<string, LocaleDefinition<Messages>>(locales.map((l) => [l.
 const english = byTag.get(FALLBACK)!;
 
 let current: LocaleDefinition<Messages> = english;
+let chosen = false;
+/** Keys asked for before the language was chosen (a label built in a module constant): they stay
+ * English whatever the user's language. The Chromium tests read this list and want it empty. */
+const early: string[] = [];
+if (typeof window !== "undefined") (window as unknown as { __i18nEarly?: string[] }).__i18nEarly = early;
 /** The Intl locale: the browser's own variant when it speaks the chosen language ("en-GB"). */
 let intlLocale = FALLBACK;
 let plurals = new Intl.PluralRules(FALLBACK);
@@ -68,6 +73,7 @@ export function useLanguage(preference?: string | null): string {
 }
 
 export function setLanguage(tag: string): string {
+  chosen = true;
   current = byTag.get(tag) ?? english;
   const browserVariant = browserLanguages().find((b) => b.toLowerCase().split("-")[0] === current.tag);
   intlLocale = browserVariant ?? current.tag;
@@ -94,6 +100,9 @@ function pick(message: Message, params: Params | undefined): string {
 
 /** The text for `key` in the page's language, `{name}` filled from `params` (numbers per locale). */
 export function t(key: MessageKey, params?: Params): string {
+  if (!chosen && typeof window !== "undefined" && early.push(key) === 1) {
+    console.error(`i18n: t("${key}") before the language was chosen: build the text in a function`); // i18n-ignore
+  }
   const message = current.messages[key] ?? english.messages[key] ?? key;
   return pick(message, params).replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params?.[name];

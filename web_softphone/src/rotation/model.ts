@@ -59,16 +59,16 @@ export async function downloadCsv(api: Api, filter: RotationFilter, ids: readonl
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-const KIND_LABELS: Record<ContactKind, string> = {
+const KIND_LABELS = (): Record<ContactKind, string> => ({
   call_inbound: t("model.call_in"),
   call_outbound: t("model.call_out"),
   call_internal: t("model.internal_call"),
   note: t("model.note"),
   task: t("model.task_done"),
-};
+});
 
 export function kindLabel(kind: ContactKind | null): string {
-  return kind ? KIND_LABELS[kind] : t("model.never_contacted");
+  return kind ? KIND_LABELS()[kind] : t("model.never_contacted");
 }
 
 /** The browser's zone, for spreading call-backs over the planner's working hours. */
@@ -79,8 +79,4 @@ export function browserZone(): string {
 export function isoDate(day: Date): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
-}
-
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
 }
