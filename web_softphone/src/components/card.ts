@@ -200,10 +200,10 @@ export function renderCard(container: HTMLElement, card: CardView, opts: CardOpt
       h(
         "dl",
         { class: "facts" },
-        contact ? h("div", null, h("dt", null, "Status"), h("dd", { "data-field": "status" }, statusBadge(contact.status))) : null,
-        h("div", null, h("dt", null, "Owner"), h("dd", { "data-field": "owner" }, owner || "Unassigned")),
-        contact?.assignment_reason ? h("div", { class: "facts-wide" }, h("dt", null, "Why this owner"), h("dd", { "data-field": "assignment" }, contact.assignment_reason)) : null,
-        contact?.source ? h("div", null, h("dt", null, "Source"), h("dd", null, contact.source)) : null,
+        contact ? h("div", null, h("dt", null, t("card.status")), h("dd", { "data-field": "status" }, statusBadge(contact.status))) : null,
+        h("div", null, h("dt", null, t("card.owner")), h("dd", { "data-field": "owner" }, owner || t("card.unassigned"))),
+        contact?.assignment_reason ? h("div", { class: "facts-wide" }, h("dt", null, t("card.why_this_owner")), h("dd", { "data-field": "assignment" }, contact.assignment_reason)) : null,
+        contact?.source ? h("div", null, h("dt", null, t("card.source")), h("dd", null, contact.source)) : null,
         contact?.updated_at
           ? h("div", null, h("dt", null, t("card.updated")), h("dd", null, h("time", { datetime: contact.updated_at, title: formatFull(contact.updated_at) }, formatWhen(contact.updated_at))))
           : null,

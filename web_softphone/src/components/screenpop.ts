@@ -467,8 +467,8 @@ export class PopStack {
     const needsCard = !pop.card?.contact;
     const name = callerLabel(pop);
     const kindId = uid("next-kind");
-    const save = h("button", { type: "submit", class: "btn btn-primary" }, icon(ICONS.check), h("span", null, "Save and close"));
-    const close = h("button", { type: "button", class: "btn btn-ghost" }, "Close without saving");
+    const save = h("button", { type: "submit", class: "btn btn-primary" }, icon(ICONS.check), h("span", null, t("screenpop.save_and_close")));
+    const close = h("button", { type: "button", class: "btn btn-ghost" }, t("screenpop.close_without_saving"));
     const codes = codePicker(this.opts.api, pop.call.queue ?? "", pop.call.disposition === "answered");
     view.codes = codes;
     const form = h(
@@ -485,7 +485,7 @@ export class PopStack {
           )
         : null,
       codes.element,
-      textareaField("Result of the call", "note", { rows: 3, placeholder: "What was agreed, what to remember…" }),
+      textareaField(t("screenpop.result_of_the_call"), "note", { rows: 3, placeholder: t("screenpop.what_was_agreed_what_to") }),
       h(
         "fieldset",
         { class: "wrapup-group" },
@@ -542,7 +542,7 @@ export class PopStack {
     const time = formValue(form, "due_time") || "09:00";
     const kind = (formValue(form, "kind") || "callback") as TaskKind;
     const subjectTyped = formValue(form, "subject").trim();
-    if (!date && subjectTyped) throw new ApiError(422, "Please correct the highlighted fields.", { due_date: "Pick the date of the next contact." });
+    if (!date && subjectTyped) throw new ApiError(422, t("screenpop.please_correct_the_highlighted_fields"), { due_date: t("screenpop.pick_the_date_of_the") });
     const codes = view.codes;
     await codes?.ready;
     const code = formValue(form, "wrapup_code");
@@ -558,9 +558,9 @@ export class PopStack {
     const callId = await findCallId(api, contact.id, pop.linkedid);
     const done: string[] = [];
     if (code) {
-      if (callId === null) throw new ApiError(409, "The call is not in your call log yet, so its wrap-up code cannot be saved: try again in a moment.", { wrapup_code: "Not saved yet." });
+      if (callId === null) throw new ApiError(409, t("screenpop.the_call_is_not_in"), { wrapup_code: t("screenpop.not_saved_yet") });
       const closed = await api.closeWrapup(callId, { wrapup_code: code, note, contact_id: contact.id });
-      done.push(`code ${codes?.label(code) ?? code}`);
+      done.push(t("screenpop.code_value", { value: codes?.label(code) ?? code }));
       if (closed.note) done.push("note");
       if (closed.callback) {
         done.push("call-back");
@@ -622,8 +622,8 @@ export async function findCallId(api: Api, contactId: number, linkedid: string, 
 
 /** The queue requires a wrap-up code and none was picked: the form stays open. */
 function codeMissing(pop: Pop): ApiError {
-  const queue = pop.call.queue ? `Calls of queue ${pop.call.queue}` : "These calls";
-  return new ApiError(422, `Pick a wrap-up code: ${queue} cannot close without one.`, { wrapup_code: "Pick a wrap-up code." });
+  const queue = pop.call.queue ? t("screenpop.calls_of_queue_queue", { queue: pop.call.queue }) : t("screenpop.these_calls");
+  return new ApiError(422, t("screenpop.pick_a_wrap_up_code", { queue }), { wrapup_code: t("screenpop.pick_a_wrap_up_code_2") });
 }
 
 function cssId(linkedid: string): string {

@@ -72,7 +72,7 @@ export function callSummary(call: Call, display: NumberDisplay = (n) => n, dial?
       " ",
       h("span", { class: `outcome tone-${look.tone}` }, look.outcome),
       call.wrapup_code ? " " : null,
-      call.wrapup_code ? h("span", { class: "tag tone-accent wrapup-tag", "data-testid": "wrapup-tag", title: `Wrap-up code: ${call.wrapup_code}` }, call.wrapup_label || call.wrapup_code) : null,
+      call.wrapup_code ? h("span", { class: "tag tone-accent wrapup-tag", "data-testid": "wrapup-tag", title: t("timeline.wrap_up_code_wrapup_code", { wrapup_code: call.wrapup_code }) }, call.wrapup_label || call.wrapup_code) : null,
     ),
     h(
       "p",

@@ -5,6 +5,7 @@
 import type { Api } from "../api";
 import { h, uid } from "../dom";
 import type { WrapupChoices, WrapupCode } from "../types";
+import { t } from "../i18n";
 
 const FRESH_MS = 60_000;
 const cache = new Map<string, { at: number; choices: Promise<WrapupChoices | null> }>();
@@ -56,12 +57,12 @@ function codeField(codes: WrapupCode[], required: boolean): HTMLElement {
     const error = field?.querySelector<HTMLElement>(".field-error");
     if (error) error.hidden = true;
   };
-  const option = (c: WrapupCode) => h("option", { value: c.code }, c.plans_callback_in_hours ? `${c.label} (call-back in ${c.plans_callback_in_hours} h)` : c.label);
+  const option = (c: WrapupCode) => h("option", { value: c.code }, c.plans_callback_in_hours ? t("wrapupCode.label_call_back_in_plans", { label: c.label, plans_callback_in_hours: c.plans_callback_in_hours }) : c.label);
   return h(
     "div",
     { class: "field", "data-field": "wrapup_code" },
-    h("label", { for: id }, "Wrap-up code ", h("span", { class: "hint" }, required ? "(required)" : "(optional)")),
-    h("select", { id, name: "wrapup_code", required, "aria-describedby": errorId, onchange: clear }, h("option", { value: "" }, required ? "Pick a code…" : "No code"), codes.map(option)),
+    h("label", { for: id }, t("wrapupCode.wrap_up_code"), h("span", { class: "hint" }, required ? "(required)" : "(optional)")),
+    h("select", { id, name: "wrapup_code", required, "aria-describedby": errorId, onchange: clear }, h("option", { value: "" }, required ? t("wrapupCode.pick_a_code") : t("wrapupCode.no_code")), codes.map(option)),
     h("p", { class: "field-error", id: errorId, hidden: true }),
   );
 }

@@ -173,7 +173,7 @@ export function renderReports(pane: HTMLElement, ctx: StaffViewContext): StaffVi
           api,
           query,
           bucketLabel: (key) => bucketLabel(key, params.bucket),
-          shortLabel: (label) => shortBucket(label.replace("Week of ", ""), params.bucket, daysBetween(params.from, params.to) > 1),
+          shortLabel: (label) => shortBucket(label.replace(t("reports.week_of"), ""), params.bucket, daysBetween(params.from, params.to) > 1),
           fileName: (group) => `wrapup-codes-${group}-${params.from}-${params.to}.csv`,
           onError: (message) => status.replaceChildren(h("div", { class: "alert-banner", role: "alert" }, message)),
         }),

@@ -21,13 +21,13 @@ import { t } from "../i18n";
 export const STAFF_ROLES = ["supervisor", "admin"];
 export const ADMIN_ROLES = ["admin"];
 const PAGES = () => ({
-  supervisor: { title: "Live queues", render: renderSupervisor, roles: STAFF_ROLES },
-  wallboard: { title: "Wallboard", render: renderWallboard, roles: STAFF_ROLES },
-  reports: { title: "Reports", render: renderReports, roles: STAFF_ROLES },
-  "dead-letters": { title: "Dead letters", render: renderDeadLetters, roles: ADMIN_ROLES },
-  leads: { title: "Lead distribution", render: null, roles: STAFF_ROLES },
-  callbacks: { title: "Call-backs", render: null, roles: null },
-  rotation: { title: "Rotation", render: renderRotation, roles: null },
+  supervisor: { title: t("staff.live_queues"), render: renderSupervisor, roles: STAFF_ROLES },
+  wallboard: { title: t("staff.wallboard"), render: renderWallboard, roles: STAFF_ROLES },
+  reports: { title: t("staff.reports"), render: renderReports, roles: STAFF_ROLES },
+  "dead-letters": { title: t("staff.dead_letters"), render: renderDeadLetters, roles: ADMIN_ROLES },
+  leads: { title: t("staff.lead_distribution"), render: null, roles: STAFF_ROLES },
+  callbacks: { title: t("staff.call_backs"), render: null, roles: null },
+  rotation: { title: t("staff.rotation"), render: renderRotation, roles: null },
 }) as const;
 type PageName = keyof ReturnType<typeof PAGES>;
 export type StaffRoute = Extract<Route, { name: PageName }>;
@@ -39,10 +39,10 @@ export function isStaff(user: User | null): boolean {
 /** The top bar's links: contacts and call-backs for everyone, the staff pages for staff. */
 export function staffNav(user: User): HTMLElement | null {
   const link = (href: string, label: string, name: string) => h("a", { href, class: "nav-link", "data-nav": name }, label);
-  const mine = [link("#/", "Contacts", "search"), link("#/callbacks", "Call-backs", "callbacks"), link("#/rotation", "Rotation", "rotation")];
-  if (!isStaff(user)) return h("nav", { class: "staff-nav", "aria-label": "Pages" }, mine);
-  const admin = user.role === "admin" ? [link("#/dead-letters", "Dead letters", "dead-letters")] : [];
-  return h("nav", { class: "staff-nav", "aria-label": "Supervisor pages" }, mine, link("#/supervisor", "Live queues", "supervisor"), link("#/wallboard", "Wallboard", "wallboard"), link("#/reports", "Reports", "reports"), link("#/leads", "Leads", "leads"), ...admin);
+  const mine = [link("#/", t("staff.contacts"), "search"), link("#/callbacks", t("staff.call_backs"), "callbacks"), link("#/rotation", t("staff.rotation"), "rotation")];
+  if (!isStaff(user)) return h("nav", { class: "staff-nav", "aria-label": t("staff.pages") }, mine);
+  const admin = user.role === "admin" ? [link("#/dead-letters", t("staff.dead_letters"), "dead-letters")] : [];
+  return h("nav", { class: "staff-nav", "aria-label": t("staff.supervisor_pages") }, mine, link("#/supervisor", t("staff.live_queues"), "supervisor"), link("#/wallboard", t("staff.wallboard"), "wallboard"), link("#/reports", t("staff.reports"), "reports"), link("#/leads", t("staff.leads"), "leads"), ...admin);
 }
 
 let current: { name: PageName; view: StaffView; root: HTMLElement } | null = null;
