@@ -12,12 +12,12 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm_core.db import autocommit_reads, sync_sqlite_twin
 from crm_core.models import Company, Contact, Phone
-from crm_core.phones import normalise_phone
+from crm_core.services.call_matching import e164_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,7 @@ _PROFILE = (
     .order_by(Phone.contact_id.is_(None), Phone.id)
     .limit(1)
 )
+_PROFILE_OF_NUMBER = _PROFILE.where(Phone.e164 == bindparam("e164"))
 
 
 class CallerLookup:
@@ -50,16 +51,15 @@ class CallerLookup:
         self._sqlite = sync_sqlite_twin(engine) if engine.dialect.name == "sqlite" else None
 
     async def profile(self, number: str) -> CallerProfile:
-        e164 = normalise_phone(number, self._region).e164
+        e164 = e164_of(number, self._region)
         if e164 is None:
             return CallerProfile(known=False)
-        query = _PROFILE.where(Phone.e164 == e164)
         row: Any
         if self._sqlite is not None:
-            row = await asyncio.to_thread(_first_in_thread, self._sqlite, query)
+            row = await asyncio.to_thread(_first_in_thread, self._sqlite, e164)
         else:
             async with self._engine.connect() as connection:
-                row = (await connection.execute(query)).first()
+                row = (await connection.execute(_PROFILE_OF_NUMBER, {"e164": e164})).first()
         return _profile_of(row)
 
     def close(self) -> None:
@@ -67,9 +67,9 @@ class CallerLookup:
             self._sqlite.dispose()
 
 
-def _first_in_thread(engine: Engine, query: Any) -> Any:
+def _first_in_thread(engine: Engine, e164: str) -> Any:
     with engine.connect() as connection:
-        return connection.execute(query).first()
+        return connection.execute(_PROFILE_OF_NUMBER, {"e164": e164}).first()
 
 
 def _profile_of(row: Any) -> CallerProfile:
