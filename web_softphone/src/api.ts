@@ -4,7 +4,7 @@
 //   per-field messages for 422, and the conflicting card for 409;
 // - reports how many requests are in flight so the page can show a loading state.
 
-import { hasKey, t, type Params } from "./i18n";
+import { hasKey, language, t, type Params } from "./i18n";
 import type { StaffName } from "./staff";
 import type {
   Card,
@@ -111,17 +111,25 @@ function scalars(v: unknown): Params {
   return out;
 }
 
+function sentence(text: string): string {
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
 /** Turn one validation item into a sentence an agent understands, in the page's language. */
 export function plainReason(item: FastApiValidationItem): string {
   const params = { ...scalars(item.ctx), ...scalars(item.params) };
-  const coded = catalogueText("reason", item.code, params);
-  if (coded) return coded;
   const msg = (item.msg ?? "").trim();
+  const coded = catalogueText("reason", item.code, params);
+  if (coded && !(item.code === "invalid" && msg && language() === "en")) return coded;
   if (/value is not a valid email address/i.test(msg)) return t("reason.email");
   // pydantic's own error types (missing, string_too_long…) are stable codes too.
   const typed = item.type && item.type !== "value_error" ? catalogueText("reason", item.type, params) : null;
   if (typed) return typed;
   if (/^field required$/i.test(msg)) return t("reason.missing");
+  // The server's reasons are written in English: on an English page its own words say more
+  // than the general text ("No active user with login 'nobody'.").
+  if (msg && language() === "en") return sentence(msg.replace(/^Value error, /, ""));
   return t("reason.invalid");
 }
 
@@ -158,7 +166,8 @@ function describeConflict(conflict: ConflictCard | null, fallback: string): stri
 
 /** Build the ApiError for a non-2xx response body. `context` tunes 401 (login vs. expired session).
  * The words come from the catalogue: the body's `code` (and `params`) when the server sent one,
- * else what the status means. The server's English `detail` is never shown. */
+ * else what the status means. The server's English `detail` is shown only on an English page,
+ * for a field reason the catalogue has no code for. */
 export function errorFromResponse(status: number, body: unknown, context: "login" | "default" = "default"): ApiError {
   const rec = asRecord(body);
   const detail = rec && "detail" in rec ? rec.detail : body;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Api, ApiError, conflictFromText, errorFromResponse, TOKEN_KEY } from "../src/api";
+import { setLanguage } from "../src/i18n";
 
 class MemoryStorage implements Storage {
   private data = new Map<string, string>();
@@ -54,8 +55,16 @@ describe("errorFromResponse", () => {
   it("accepts {field, reason} details", () => {
     const err = errorFromResponse(422, { detail: [{ field: "number", reason: "not a phone number", code: "invalid_phone" }] });
     assert.equal(err.fieldErrors.number, "This is not a valid phone number.");
-    // A code the catalogue does not know: the general words, never the server's English.
-    assert.equal(errorFromResponse(422, { detail: [{ field: "x", msg: "whatever", code: "nope" }] }).fieldErrors.x, "This value is not valid.");
+    // A code the catalogue does not know: on an English page the server's own (English) words,
+    // made a sentence; in another language the general words, never the server's English.
+    const unknown = { detail: [{ field: "x", msg: "whatever", code: "nope" }] };
+    assert.equal(errorFromResponse(422, unknown).fieldErrors.x, "Whatever.");
+    setLanguage("sk");
+    try {
+      assert.equal(errorFromResponse(422, unknown).fieldErrors.x, "Táto hodnota nie je platná.");
+    } finally {
+      setLanguage("en");
+    }
   });
 
   it("names the other card on a 409", () => {
