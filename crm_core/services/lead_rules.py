@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from crm_core.db import Sessions
-from crm_core.errors import InvalidFieldError, NotFoundError
+from crm_core.errors import InvalidFieldError
 from crm_core.models import Contact, LeadAssignment, LeadRule, User
 from crm_core.models.enums import AuditAction, ContactStatus, Role
 from crm_core.services import lead_rules_store as store
@@ -27,6 +27,7 @@ from crm_core.services.lead_rules_dto import (
     Reassigned,
     TeamPool,
 )
+from crm_core.services.ordered_rules import switch_or_move
 from crm_core.services.routing_dto import RulePatch
 from crm_core.settings import CrmSettings
 
@@ -78,18 +79,8 @@ class LeadRuleService(ServiceBase):
         require_role(actor, Role.ADMIN)
         async with self._sessions.begin() as session:
             rows = await store.ordered(session)
-            row = next((r for r in rows if r.id == rule_id), None)
-            if row is None:
-                raise NotFoundError("lead rule", rule_id)
-            before = {"enabled": row.enabled, "position": row.position}
-            if data.enabled is not None:
-                row.enabled = data.enabled
-            if data.position is not None:
-                rows.remove(row)
-                rows.insert(min(data.position, len(rows) + 1) - 1, row)
-                store.renumber(rows)
-            after = {"enabled": row.enabled, "position": row.position}
-            record(session, actor, AuditAction.UPDATE, store.TABLE, row.id, diff(before, after))
+            row, changed = switch_or_move(rows, rule_id, data, "lead rule")
+            record(session, actor, AuditAction.UPDATE, store.TABLE, row.id, changed)
             return store.to_out(row)
 
     async def delete(self, actor: Actor, rule_id: int) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm_core.errors import NotFoundError
 from crm_core.models import LeadRule
 from crm_core.services.lead_rules_dto import LeadRuleOut, LeadRuleSpec
+from crm_core.services.ordered_rules import renumber as renumber
 
 TABLE = "lead_rules"
 
@@ -32,11 +33,6 @@ async def ordered(session: AsyncSession, enabled_only: bool = False) -> list[Lea
     if enabled_only:
         statement = statement.where(LeadRule.enabled)
     return list(await session.scalars(statement))
-
-
-def renumber(rows: list[LeadRule]) -> None:
-    for position, row in enumerate(rows, start=1):
-        row.position = position
 
 
 async def get_rule(session: AsyncSession, rule_id: int) -> LeadRule:

@@ -13,13 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm_core.db import Sessions
-from crm_core.errors import InvalidFieldError, NotFoundError
+from crm_core.errors import InvalidFieldError
 from crm_core.models import RoutingState
 from crm_core.models.enums import AuditAction, Role
 from crm_core.services import routing_store as store
 from crm_core.services.audit import diff, record
 from crm_core.services.base import STAFF, ServiceBase, require_role
 from crm_core.services.dto import Actor
+from crm_core.services.ordered_rules import switch_or_move
 from crm_core.services.routing_caller import CallerLookup, CallerProfile
 from crm_core.services.routing_dto import RuleOut, RulePatch, RuleSet, RuleSpec
 from crm_core.settings import CrmSettings
@@ -108,18 +109,8 @@ class RoutingService(ServiceBase):
         require_role(actor, Role.ADMIN)
         async with self._sessions.begin() as session:
             rows = await store.ordered(session)
-            row = next((r for r in rows if r.id == rule_id), None)
-            if row is None:
-                raise NotFoundError("routing rule", rule_id)
-            before = {"enabled": row.enabled, "position": row.position}
-            if data.enabled is not None:
-                row.enabled = data.enabled
-            if data.position is not None:
-                rows.remove(row)
-                rows.insert(min(data.position, len(rows) + 1) - 1, row)
-                store.renumber(rows)
-            after = {"enabled": row.enabled, "position": row.position}
-            record(session, actor, AuditAction.UPDATE, store.TABLE, row.id, diff(before, after))
+            row, changed = switch_or_move(rows, rule_id, data, "routing rule")
+            record(session, actor, AuditAction.UPDATE, store.TABLE, row.id, changed)
             await store.bump_version(session)
             out = store.to_out(row)
         self.changes += 1

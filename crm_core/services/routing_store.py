@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_core.errors import NotFoundError
 from crm_core.models import RoutingRule, RoutingState
+from crm_core.services.ordered_rules import renumber as renumber
 from crm_core.services.routing_dto import DidQueue, OwnerFirst, RuleOut, RuleSpec
 
 SPEC: TypeAdapter[RuleSpec] = TypeAdapter(RuleSpec)
@@ -46,11 +47,6 @@ def as_row(spec: RuleSpec, position: int) -> RoutingRule:
 async def ordered(session: AsyncSession) -> list[RoutingRule]:
     rows = await session.scalars(select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id))
     return list(rows)
-
-
-def renumber(rows: list[RoutingRule]) -> None:
-    for position, row in enumerate(rows, start=1):
-        row.position = position
 
 
 async def read_version(session: AsyncSession) -> int | None:
