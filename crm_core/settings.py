@@ -20,6 +20,9 @@ Every setting, its environment variable and its default:
   (bursts of ``CTI_LOGIN_BURST``, 20); ``CTI_HASH_WORKERS`` (one less than the cores, at least
   1) password hashing threads, run at a lower CPU priority than the event loop, with at most
   ``CTI_HASH_QUEUE`` (16) waiting; ``CTI_MAX_BODY_BYTES`` (1 MiB) per request body.
+- ``CTI_RECORDINGS_DIR`` (default ``/var/spool/asterisk/monitor``): where the PBX's call
+  recordings are read from (Asterisk's monitor directory, on this host or mounted from the PBX:
+  dialplans/README.md); only plain file names inside it are ever opened.
 """
 
 from __future__ import annotations
@@ -60,6 +63,9 @@ class CrmSettings(BaseSettings):
     )  # fmt: skip
     hash_queue: int = Field(16, ge=0, validation_alias="CTI_HASH_QUEUE")
     max_body_bytes: int = Field(1024 * 1024, ge=1024, validation_alias="CTI_MAX_BODY_BYTES")
+    recordings_dir: Path = Field(
+        Path("/var/spool/asterisk/monitor"), validation_alias="CTI_RECORDINGS_DIR"
+    )
 
     @field_validator("default_region")
     @classmethod

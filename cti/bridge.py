@@ -30,6 +30,8 @@ from cti.lookup.external import ExternalLookup
 from cti.lookup.pop_card import with_external
 from cti.lookup.settings import LookupSettings
 from cti.queue_callbacks.runtime import build_dialler
+from cti.recordings.runtime import RecordingsRuntime
+from cti.recordings.settings import RecordingSettings
 from cti.routing.runtime import TelephonyRuntime
 from cti.routing.settings import TelephonySettings
 from cti.screenpop.messages import Message
@@ -65,6 +67,7 @@ class Bridge:
     def __init__(
         self, settings: BridgeSettings, services: Services, bus: Bus,
         telephony: TelephonySettings | None = None, webhooks: WebhookSettings | None = None,
+        recordings: RecordingSettings | None = None,
     ) -> None:  # fmt: skip
         self.settings = settings
         self.services = services
@@ -81,6 +84,10 @@ class Bridge:
         self.pipeline = IngestPipeline(self.tracker, self.metrics)
         self.pipeline.add_sink("pops", self.publisher.handle)
         self.pipeline.add_sink("calllog", self.calllog.handle)
+        self.recordings = RecordingsRuntime(
+            services.recording_log, recordings or RecordingSettings(), settings, self.metrics
+        )
+        self.pipeline.observe_events(self.recordings.observe)
         self.tracking = TrackingStore(self.tracker, services.call_states, self.metrics)
         self.pipeline.after_each_event(self.tracking.notify)
         if settings.cel_path:
@@ -136,6 +143,7 @@ class Bridge:
         await self.agent_log.start()
         await self.tracking.restore()
         self.tracking.start()
+        self.recordings.start()
         self.pipeline.start(self.stats.tap(self.telephony.tap(self.ami.events())))
         await self.telephony.start()
         await self.ami.start()
@@ -156,6 +164,7 @@ class Bridge:
             self.stats.stop,
             self.agent_log.stop,
             self.webhooks.stop,
+            self.recordings.stop_sweep,
             self.external_cards.close,
         )
         for step in steps:
@@ -167,11 +176,13 @@ class Bridge:
         try:
             async with asyncio.timeout(SHUTDOWN_DRAIN_SECONDS):
                 await self.pipeline.drain()
+                await self.recordings.drain()
                 await self.tracking.drain()
         except TimeoutError:
             left = {stage.name: stage.backlog for stage in self.pipeline.stages}
             log.warning("shutdown: sinks still held %s after %s s", left, SHUTDOWN_DRAIN_SECONDS)
         await self.pipeline.stop()
+        await self.recordings.stop()
         await self.tracking.stop()
 
     def status(self) -> dict[str, Any]:

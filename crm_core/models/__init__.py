@@ -11,6 +11,7 @@ from crm_core.models.lead_rule import LeadAssignment, LeadDistribution, LeadRule
 from crm_core.models.note import Note
 from crm_core.models.phone import Phone
 from crm_core.models.queue_callback import QueueCallback
+from crm_core.models.recording import CallRecording
 from crm_core.models.routing import RoutingRule, RoutingState
 from crm_core.models.task import Task
 from crm_core.models.user import User, UserExtension
@@ -22,6 +23,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Call",
+    "CallRecording",
     "Company",
     "Contact",
     "IngestCursor",

@@ -56,3 +56,6 @@ class Call(Base):
     # telephony outcome); the label as it was then. Never written by the bridge's upserts.
     wrapup_code: Mapped[str | None] = mapped_column(String(32))
     wrapup_label: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    # A supervisor's or admin's hold on the call's recordings: retention never deletes them
+    # (migration 0014). Never written by the bridge's upserts.
+    keep_recordings: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -61,6 +61,8 @@ class AuditAction(StrEnum):
     UPDATE = "update"
     DELETE = "delete"
     SPY = "spy"  # a supervisor listened to, whispered to or joined a call
+    LISTEN = "listen"  # a call's recording was played (each request for its audio)
+    DOWNLOAD = "download"  # a call's recording was downloaded
     ARCHIVE = "archive"  # a card deleted through the API: kept, hidden, its rows audited
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"  # wrong password, unknown or inactive login (who, from where)

@@ -25,6 +25,8 @@ from crm_core.services.due_callbacks import DueCallbacks
 from crm_core.services.merge import MergeService
 from crm_core.services.notes import NoteService
 from crm_core.services.queue_callbacks import QueueCallbackService
+from crm_core.services.recording_log import RecordingLog
+from crm_core.services.recordings import RecordingService
 from crm_core.services.rotation import RotationService
 from crm_core.services.routing import RoutingService
 from crm_core.services.tasks import TaskService, insert_task
@@ -62,6 +64,8 @@ class Services:
     webhook_deliveries: DeliveryStore
     wrapup_codes: WrapupCodeService
     wrapups: WrapupService
+    recordings: RecordingService
+    recording_log: RecordingLog
 
     async def dispose(self) -> None:
         self.cards.close()
@@ -100,6 +104,8 @@ def build_services(settings: CrmSettings, engine: AsyncEngine | None = None) -> 
         webhook_deliveries=DeliveryStore(sessions, settings),
         wrapup_codes=WrapupCodeService(sessions, settings),
         wrapups=WrapupService(sessions, settings),
+        recordings=RecordingService(sessions, settings),
+        recording_log=RecordingLog(sessions, settings),
     )
 
 

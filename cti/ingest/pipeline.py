@@ -55,6 +55,7 @@ class IngestPipeline:
         self.stages: list[Stage[Batch]] = []
         self._listeners: list[Callable[[Batch], None]] = []
         self._after_each: list[Callable[[], None]] = []
+        self._observers: list[Callable[[AmiEvent | Resync], None]] = []
         self._before_resync: Callable[[Resync], Awaitable[list[AmiEvent]]] | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -81,7 +82,18 @@ class IngestPipeline:
         """Called inline after every event the tracker applied (keep it cheap: set a flag)."""
         self._after_each.append(callback)
 
+    def observe_events(self, observer: Callable[[AmiEvent | Resync], None]) -> None:
+        """Called inline with every event before the tracker, in order (keep it cheap: a pure
+        watcher that offers what it finds to a Stage of its own)."""
+        self._observers.append(observer)
+
     def feed(self, item: AmiEvent | Resync) -> None:
+        for observer in self._observers:
+            try:
+                observer(item)
+            except Exception:
+                self.metrics.inc("observer.errors")
+                log.exception("an event observer failed on %s", getattr(item, "name", item))
         try:
             events = self.tracker.apply(item)
         except Exception:

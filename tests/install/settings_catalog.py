@@ -7,7 +7,12 @@ import inspect
 
 from pydantic_settings import BaseSettings
 
-SETTINGS_MODULES = ("cti.settings", "cti.routing.settings", "crm_core.settings")
+SETTINGS_MODULES = (
+    "cti.settings",
+    "cti.routing.settings",
+    "crm_core.settings",
+    "cti.recordings.settings",
+)
 
 
 def env_names(settings_class: type[BaseSettings]) -> set[str]:

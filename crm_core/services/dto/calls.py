@@ -84,6 +84,7 @@ class CallOut(Dto):
     wrapup_code: str | None = None
     """The wrap-up code the agent picked (not the telephony `disposition`)."""
     wrapup_label: str = ""
+    keep_recordings: bool = Field(False, description="retention never deletes its recordings")
 
 
 class CallFilter(PageParams):

@@ -210,6 +210,36 @@ export interface paths {
     /** Get Call */
     get: operations["get_call_api_calls__call_id__get"];
   };
+  "/api/calls/{call_id}/keep": {
+    /**
+     * Keep Recordings
+     * @description Supervisors and admins: hold the call's recordings back from retention (audited).
+     */
+    put: operations["keep_recordings_api_calls__call_id__keep_put"];
+  };
+  "/api/calls/{call_id}/recording": {
+    /**
+     * Call Recording
+     * @description The call's (first) recording: 206 with Range; 404 with `recording_missing` or
+     * `recording_deleted`, 409 `recording_in_progress` while it is being written.
+     */
+    get: operations["call_recording_api_calls__call_id__recording_get"];
+  };
+  "/api/calls/{call_id}/recordings": {
+    /**
+     * List Recordings
+     * @description The call's recordings, oldest first (one per recorded leg: several after transfers),
+     * with size and duration once each file is complete.
+     */
+    get: operations["list_recordings_api_calls__call_id__recordings_get"];
+  };
+  "/api/calls/{call_id}/recordings/{recording_id}": {
+    /**
+     * One Recording
+     * @description One of the call's recordings, as `GET /calls/{call_id}/recording`.
+     */
+    get: operations["one_recording_api_calls__call_id__recordings__recording_id__get"];
+  };
   "/api/calls/{call_id}/wrapup": {
     /**
      * Close Wrapup
@@ -646,6 +676,12 @@ export interface components {
       external_e164: string | null;
       /** Id */
       id: number;
+      /**
+       * Keep Recordings
+       * @description retention never deletes its recordings
+       * @default false
+       */
+      keep_recordings: boolean;
       /** Linkedid */
       linkedid: string;
       /**
@@ -1104,6 +1140,14 @@ export interface components {
       /** Detail */
       detail?: components["schemas"]["ValidationError"][];
     };
+    /** KeepIn */
+    KeepIn: {
+      /**
+       * Keep
+       * @description true: retention never deletes this call's recordings
+       */
+      keep: boolean;
+    };
     /**
      * LeadRow
      * @description A lead on the distribution page: who has it and why.
@@ -1458,6 +1502,62 @@ export interface components {
       /** Reassigned */
       reassigned: number;
     };
+    /** RecordingOut */
+    RecordingOut: {
+      /** Deleted At */
+      deleted_at: string | null;
+      /** Deleted Reason */
+      deleted_reason: string;
+      /**
+       * Duration Seconds
+       * @description known once the file is complete
+       */
+      duration_seconds: number | null;
+      /** File Name */
+      file_name: string;
+      /** Id */
+      id: number;
+      /** Linkedid */
+      linkedid: string;
+      /**
+       * Parts
+       * @description the files there are: mixed, received, sent
+       */
+      parts: components["schemas"]["RecordingPart"][];
+      /**
+       * Received Speaker
+       * @description `agent` or `client`: who speaks in `received`
+       */
+      received_speaker: string;
+      /**
+       * Sent Speaker
+       * @description `agent` or `client`: who speaks in `sent`
+       */
+      sent_speaker: string;
+      /**
+       * Size Bytes
+       * @description known once the file is complete
+       */
+      size_bytes: number | null;
+      /**
+       * Started At
+       * Format: date-time
+       */
+      started_at: string;
+      status: components["schemas"]["RecordingStatus"];
+      /** Stopped At */
+      stopped_at: string | null;
+    };
+    /**
+     * RecordingPart
+     * @enum {string}
+     */
+    RecordingPart: "mixed" | "received" | "sent";
+    /**
+     * RecordingStatus
+     * @enum {string}
+     */
+    RecordingStatus: "recording" | "stopped" | "complete" | "deleted";
     /** Replayed */
     Replayed: {
       /** Replayed */
@@ -4057,6 +4157,234 @@ export interface operations {
       404: {
         content: {
           "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Keep Recordings
+   * @description Supervisors and admins: hold the call's recordings back from retention (audited).
+   */
+  keep_recordings_api_calls__call_id__keep_put: {
+    parameters: {
+      path: {
+        call_id: number;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["KeepIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["CallOut"];
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The caller's role does not allow this */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Call Recording
+   * @description The call's (first) recording: 206 with Range; 404 with `recording_missing` or
+   * `recording_deleted`, 409 `recording_in_progress` while it is being written.
+   */
+  call_recording_api_calls__call_id__recording_get: {
+    parameters: {
+      query?: {
+        /** @description mixed (both directions), received or sent */
+        part?: components["schemas"]["RecordingPart"];
+        /** @description as an attachment (supervisors and admins only) */
+        download?: boolean;
+      };
+      header?: {
+        range?: string;
+      };
+      path: {
+        call_id: number;
+      };
+    };
+    responses: {
+      /** @description The whole file */
+      200: {
+        content: {
+          "audio/wav": unknown;
+        };
+      };
+      /** @description The range asked for (seek) */
+      206: {
+        content: {
+          "audio/wav": unknown;
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The caller's role does not allow this */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The change clashes with existing data or the current state */
+      409: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The range is not inside the file */
+      416: {
+        content: {
+          "text/plain": unknown;
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * List Recordings
+   * @description The call's recordings, oldest first (one per recorded leg: several after transfers),
+   * with size and duration once each file is complete.
+   */
+  list_recordings_api_calls__call_id__recordings_get: {
+    parameters: {
+      path: {
+        call_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["RecordingOut"][];
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * One Recording
+   * @description One of the call's recordings, as `GET /calls/{call_id}/recording`.
+   */
+  one_recording_api_calls__call_id__recordings__recording_id__get: {
+    parameters: {
+      query?: {
+        /** @description mixed (both directions), received or sent */
+        part?: components["schemas"]["RecordingPart"];
+        /** @description as an attachment (supervisors and admins only) */
+        download?: boolean;
+      };
+      header?: {
+        range?: string;
+      };
+      path: {
+        call_id: number;
+        recording_id: number;
+      };
+    };
+    responses: {
+      /** @description The whole file */
+      200: {
+        content: {
+          "audio/wav": unknown;
+        };
+      };
+      /** @description The range asked for (seek) */
+      206: {
+        content: {
+          "audio/wav": unknown;
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The caller's role does not allow this */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The change clashes with existing data or the current state */
+      409: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The range is not inside the file */
+      416: {
+        content: {
+          "text/plain": unknown;
         };
       };
       /** @description Validation Error */

@@ -1,0 +1,115 @@
+"""Call recordings for the bridge: a MixMonitor began, it stopped, files settle, retention.
+
+Idempotent like the call log: a start seen twice (a replay, a resync) keeps one row; a stop of
+an unknown file is ignored. A file that is not complete when MixMonitor stops is probed again
+by `settle_pending` (the bridge's periodic sweep) and whenever someone opens it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm_core.models import Call, CallRecording
+from crm_core.models.enums import AuditAction
+from crm_core.recordings.files import RecordingFiles
+from crm_core.services.audit import record
+from crm_core.services.base import ServiceBase
+from crm_core.services.dto import Actor
+from crm_core.services.dto.recordings import RecordingOut, RecordingStart, RecordingStatus
+from crm_core.services.recording_rows import recording_out, refresh_probe
+
+PENDING = (RecordingStatus.RECORDING.value, RecordingStatus.STOPPED.value)
+RETENTION = "retention"
+DaysOfQueue = Callable[[str], float]
+"""Retention in days for a call's queue ("" for calls in no queue)."""
+
+
+class RecordingLog(ServiceBase):
+    @property
+    def files(self) -> RecordingFiles:
+        return RecordingFiles(self._settings.recordings_dir)
+
+    async def started(self, data: RecordingStart) -> RecordingOut:
+        async with self._sessions.begin() as session:
+            row = await self._by_file(session, data.file_name)
+            if row is None:
+                row = CallRecording(
+                    **data.model_dump(exclude={"at", "received_speaker", "sent_speaker"}),
+                    received_speaker=data.received_speaker or "",
+                    sent_speaker=data.sent_speaker or "",
+                    status=RecordingStatus.RECORDING.value, started_at=data.at,
+                    deleted_reason="",
+                )  # fmt: skip
+                session.add(row)
+                await session.flush()
+            return recording_out(row)
+
+    async def stopped(self, file_name: str, at: datetime) -> RecordingOut | None:
+        """MixMonitor ended (the channel hung up, or StopMixMonitor): probe the file now."""
+        async with self._sessions.begin() as session:
+            row = await self._by_file(session, file_name)
+            if row is None:
+                return None
+            if row.status == RecordingStatus.RECORDING:
+                row.status = RecordingStatus.STOPPED.value
+                row.stopped_at = at
+            refresh_probe(row, self.files)
+            return recording_out(row)
+
+    async def settle_pending(self, limit: int = 200) -> list[RecordingOut]:
+        """Probe files not yet complete; the ones that now are come back."""
+        async with self._sessions.begin() as session:
+            rows = await session.scalars(
+                select(CallRecording)
+                .where(CallRecording.status.in_(PENDING))
+                .order_by(CallRecording.id)
+                .limit(limit)
+            )
+            return [recording_out(row) for row in rows if refresh_probe(row, self.files)]
+
+    async def expire(
+        self, actor: Actor, now: datetime, days_of: DaysOfQueue, oldest_days: float,
+        limit: int = 200,
+    ) -> list[RecordingOut]:  # fmt: skip
+        """Delete the files of recordings older than their queue's retention whose call is not
+        kept; each row says so and each deletion is audited. `oldest_days`: the shortest
+        retention of any queue (the first cut)."""
+        async with self._sessions.begin() as session:
+            candidates = await session.execute(
+                select(CallRecording, Call.queue)
+                .outerjoin(Call, Call.linkedid == CallRecording.linkedid)
+                .where(
+                    CallRecording.status != RecordingStatus.DELETED.value,
+                    CallRecording.started_at < now - timedelta(days=oldest_days),
+                    Call.keep_recordings.is_not(True),
+                )
+                .order_by(CallRecording.started_at)
+                .limit(limit)
+            )
+            expired = [
+                row for row, queue in candidates
+                if row.started_at < now - timedelta(days=days_of(queue or ""))
+            ]  # fmt: skip
+            for row in expired:
+                self._delete(session, actor, row, now)
+            return [recording_out(row) for row in expired]
+
+    def _delete(
+        self, session: AsyncSession, actor: Actor, row: CallRecording, at: datetime
+    ) -> None:
+        removed = [name for name in (row.file_name, row.received_file, row.sent_file)
+                   if name and self.files.remove(name)]  # fmt: skip
+        row.status = RecordingStatus.DELETED.value
+        row.deleted_at = at
+        row.deleted_reason = RETENTION
+        record(session, actor, AuditAction.DELETE, "call_recordings", row.id,
+               {"linkedid": row.linkedid, "reason": RETENTION, "files": removed})  # fmt: skip
+
+    async def _by_file(self, session: AsyncSession, file_name: str) -> CallRecording | None:
+        return await session.scalar(
+            select(CallRecording).where(CallRecording.file_name == file_name)
+        )

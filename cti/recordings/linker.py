@@ -1,0 +1,54 @@
+"""The "recordings" stage: what the watch saw, written as the call's recordings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from crm_core.services.dto.recordings import RecordingStart, Speaker
+from crm_core.services.recording_log import RecordingLog
+from cti.ami.metrics import Counters
+from cti.recordings.watch import RecordingBegan, RecordingEnded, RecordingNote
+
+log = logging.getLogger(__name__)
+
+
+def _when(at: float) -> datetime:
+    return datetime.fromtimestamp(at, UTC)
+
+
+def recording_start(note: RecordingBegan) -> RecordingStart:
+    """MixMonitor runs on the channel that ran the dialplan: an agent's phone (outbound,
+    internal) or the caller's (inbound). It receives that party and sends the other."""
+    received = Speaker.AGENT if note.on_agent_channel else Speaker.CLIENT
+    sent = Speaker.CLIENT if note.on_agent_channel else Speaker.AGENT
+    return RecordingStart(
+        linkedid=note.linkedid, file_name=note.file_name, received_file=note.received_file,
+        sent_file=note.sent_file, received_speaker=received, sent_speaker=sent,
+        channel=note.channel[:128], at=_when(note.at),
+    )  # fmt: skip
+
+
+class RecordingLinker:
+    def __init__(self, recordings: RecordingLog, metrics: Counters) -> None:
+        self._recordings = recordings
+        self._metrics = metrics
+
+    async def handle(self, notes: Sequence[RecordingNote]) -> None:
+        for note in notes:
+            try:
+                await self._apply(note)
+            except Exception:
+                self._metrics.inc("recordings.errors")
+                log.exception("recording %s not written", note)
+
+    async def _apply(self, note: RecordingNote) -> None:
+        if isinstance(note, RecordingBegan):
+            await self._recordings.started(recording_start(note))
+            self._metrics.inc("recordings.started")
+            return
+        assert isinstance(note, RecordingEnded)
+        for name in note.file_names:
+            await self._recordings.stopped(name, _when(note.at))
+        self._metrics.inc("recordings.stopped")
