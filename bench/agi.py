@@ -46,7 +46,7 @@ from crm_core.services.routing_dto import WEEKDAYS, AfterHours, BusinessHours, O
 from crm_core.settings import CrmSettings
 from cti.agents.registry import AgentRegistry, Member
 from cti.routing.agi import AgiRequest, FastAgiServer, Handler
-from cti.routing.router import RouteHandler
+from cti.routing.router import PACKED_ANSWER, RouteHandler
 from cti.routing.settings import TelephonySettings
 from cti.state.tracker import Tracker
 
@@ -60,10 +60,14 @@ class Load:
         return f"{self.rate:g} calls/s" if self.rate else f"{self.concurrency} in flight"
 
 
+ANSWER = PACKED_ANSWER  # --answer: what the dialplan asks for (`packed`: one SET VARIABLE)
+
+
 def environment(number: str) -> bytes:
     lines = [
         "agi_network: yes", "agi_network_script: route", "agi_request: agi://x/route",
         f"agi_callerid: {number}", "agi_dnid: 100", "agi_arg_1: sales", f"agi_arg_2: {number}",
+        "agi_arg_3: 100", f"agi_arg_4: {ANSWER}",
     ]  # fmt: skip
     return ("\n".join(lines) + "\n\n").encode()
 

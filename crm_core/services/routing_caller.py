@@ -1,14 +1,16 @@
 """What routing needs to know about a caller, in one indexed query: whether a card holds the
 number, its owner (the contact's, else the company's), the contact's status, the company's tags.
 
-The routing hook's hot path, so the query runs as Core on a bare connection, no ORM session: on
-SQLite on a synchronous twin engine in one worker-thread hop (aiosqlite and an AsyncSession pay
-a thread hop and a greenlet switch per step: begin, execute, fetch, rollback, check-in), on
-PostgreSQL on the async engine."""
+The routing hook's hot path, so the query runs as Core on a bare connection, no ORM session. On
+SQLite it runs on the event loop's thread (crm_core.sqlite_reads: ~16 µs, cheaper than any thread
+hop); only when SQLite would wait for a lock does it run on a synchronous twin engine in one
+worker-thread hop (aiosqlite and an AsyncSession pay a thread hop and a greenlet switch per step:
+begin, execute, fetch, rollback, check-in). On PostgreSQL it runs on the async engine."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from crm_core.db import autocommit_reads, sync_sqlite_twin
 from crm_core.models import Company, Contact, Phone
 from crm_core.services.call_matching import e164_of
+from crm_core.sqlite_reads import BusyError, LoopSqliteRead
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,21 +51,27 @@ class CallerLookup:
     def __init__(self, engine: AsyncEngine, region: str) -> None:
         self._engine = autocommit_reads(engine)
         self._region = region
-        self._sqlite = sync_sqlite_twin(engine) if engine.dialect.name == "sqlite" else None
+        sqlite = engine.dialect.name == "sqlite"
+        self._sqlite = sync_sqlite_twin(engine) if sqlite else None
+        self._on_loop = LoopSqliteRead(engine.url, _PROFILE_OF_NUMBER) if sqlite else None
 
     async def profile(self, number: str) -> CallerProfile:
         e164 = e164_of(number, self._region)
         if e164 is None:
             return CallerProfile(known=False)
-        row: Any
-        if self._sqlite is not None:
-            row = await asyncio.to_thread(_first_in_thread, self._sqlite, e164)
-        else:
-            async with self._engine.connect() as connection:
-                row = (await connection.execute(_PROFILE_OF_NUMBER, {"e164": e164})).first()
+        if self._on_loop is not None and self._sqlite is not None:
+            try:
+                return _profile_of(next(iter(self._on_loop.rows(e164=e164)), None))
+            except BusyError:
+                row = await asyncio.to_thread(_first_in_thread, self._sqlite, e164)
+                return _profile_of(row)
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(_PROFILE_OF_NUMBER, {"e164": e164})).first()
         return _profile_of(row)
 
     def close(self) -> None:
+        if self._on_loop is not None:
+            self._on_loop.close()
         if self._sqlite is not None:
             self._sqlite.dispose()
 
@@ -73,11 +82,15 @@ def _first_in_thread(engine: Engine, e164: str) -> Any:
 
 
 def _profile_of(row: Any) -> CallerProfile:
+    """`row`: (contact owner, company owner, contact status, company tags) or None."""
     if row is None:
         return CallerProfile(known=False)
+    contact_owner, company_owner, status, tags = row
+    if isinstance(tags, str):  # the JSON text itself, read without SQLAlchemy
+        tags = json.loads(tags)
     return CallerProfile(
         known=True,
-        owner_id=row.contact_owner or row.company_owner,
-        contact_status=row.status or "",
-        company_tags=tuple(str(tag) for tag in row.tags or ()),
+        owner_id=contact_owner or company_owner,
+        contact_status=status or "",
+        company_tags=tuple(str(tag) for tag in tags or ()),
     )

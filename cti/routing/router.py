@@ -26,6 +26,8 @@ from cti.state.tracker import CallsOfAgent
 
 log = logging.getLogger(__name__)
 
+PACKED_ANSWER = "packed"
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -50,10 +52,13 @@ class RouteHandler:
         self.external = lookup if lookup.enabled else None
 
     async def __call__(self, request: AgiRequest) -> dict[str, str]:
-        return (await self.decide(request)).variables()
+        decision = await self.decide(request)
+        # [cti-route] asks for the answer in one variable (one round trip); a dialplan without
+        # that 4th argument reads the CTI_ROUTE_* variables, one SET VARIABLE each
+        return decision.packed() if request.arg(4) == PACKED_ANSWER else decision.variables()
 
     async def decide(self, request: AgiRequest) -> Decision:
-        # [cti-route] calls AGI(${CTI_AGI},${CTI_QUEUE},${CALLERID(num)},${CTI_DID})
+        # [cti-route] calls AGI(${CTI_AGI},${CTI_QUEUE},${CALLERID(num)},${CTI_DID},packed)
         queue = request.arg(1) or self.settings.route_default_queue
         try:
             async with asyncio.timeout(self.settings.route_lookup_budget):

@@ -34,6 +34,10 @@ class CallerInfo:
     extensions: tuple[ExtensionState, ...] = field(default_factory=tuple)
 
 
+PACKED_VARIABLE = "CTI_ROUTE"
+PACKED_SEPARATOR = "|"
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     queue: str
@@ -44,7 +48,7 @@ class Decision:
     after_hours: tuple[str, str] | None = None  # ("voicemail", "100@default"), ("message", ...)
 
     def variables(self) -> dict[str, str]:
-        """What the dialplan's [cti-route] reads."""
+        """The CTI_ROUTE_* variables, one SET VARIABLE each (for a dialplan without `packed`)."""
         found = {"CTI_ROUTE_QUEUE": self.queue, "CTI_ROUTE_REASON": self.reason}
         if self.target is not None:
             found["CTI_ROUTE_TARGET"] = self.target
@@ -54,6 +58,17 @@ class Decision:
         if self.after_hours is not None:
             found["CTI_ROUTE_AFTER"], found["CTI_ROUTE_DEST"] = self.after_hours
         return found
+
+    def packed(self) -> dict[str, str]:
+        """The whole answer in one variable, one AGI round trip: [cti-route] splits CTI_ROUTE
+        (QUEUE|TARGET|RING|PRIO|AFTER|DEST|REASON) into the CTI_ROUTE_* variables. The reason is
+        last: what six SHIFT(CTI_ROUTE,|) leave, `|` and all; the other fields never hold one."""
+        after, dest = self.after_hours or ("", "")
+        fields = (self.queue, self.target, self.ring_seconds, self.priority, after, dest)
+        texts = ["" if value is None else str(value) for value in fields]
+        if any(PACKED_SEPARATOR in text for text in texts):
+            raise ValueError(f"a routing field holds {PACKED_SEPARATOR!r}: {texts}")
+        return {PACKED_VARIABLE: PACKED_SEPARATOR.join([*texts, self.reason])}
 
     def prioritised(self, priority: int, label: str) -> Decision:
         reason = f"{self.reason}; {label} -> priority {priority} in queue {self.queue}"

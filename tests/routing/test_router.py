@@ -47,9 +47,9 @@ def member(queue: str, extension: str, paused: str = "0", reason: str = "") -> A
     return AmiEvent("QueueMemberAdded", headers | {"PausedReason": reason}, 0.0)
 
 
-def request(number: str, queue: str = "sales", did: str = "") -> AgiRequest:
+def request(number: str, queue: str = "sales", did: str = "", answer: str = "") -> AgiRequest:
     return AgiRequest({"agi_network_script": "route", "agi_arg_1": queue, "agi_arg_2": number,
-                       "agi_arg_3": did})  # fmt: skip
+                       "agi_arg_3": did, "agi_arg_4": answer})  # fmt: skip
 
 
 async def _client(services: Services, make_user: MakeUser, tags: list[str] | None = None) -> None:
@@ -100,6 +100,21 @@ async def test_unknown_caller_and_missing_number(services: Services) -> None:
     unknown = {"CTI_ROUTE_QUEUE": "support", "CTI_ROUTE_REASON": "unknown caller -> queue support"}
     assert await route(request("+421900999999", "support")) == unknown
     assert await route(request("", "support")) == unknown
+
+
+async def test_the_dialplan_asking_for_it_gets_one_packed_variable(
+    services: Services, make_user: MakeUser
+) -> None:
+    await _client(services, make_user)
+    agents = AgentRegistry()
+    agents.apply(member("sales", "1002"))
+    route = _handler(services, Calls(), agents)
+    owner = await route(request(CLIENT, answer="packed"))
+    reason = (await route(request(CLIENT)))["CTI_ROUTE_REASON"]
+    assert reason.endswith("free -> ring 1002 for 15 s, then queue sales")
+    assert owner == {"CTI_ROUTE": f"sales|1002|15||||{reason}"}
+    unknown = await route(request("+421900999999", "support", answer="packed"))
+    assert unknown == {"CTI_ROUTE": "support||||||unknown caller -> queue support"}
 
 
 async def test_a_slow_crm_sends_the_call_to_the_queue(services: Services) -> None:

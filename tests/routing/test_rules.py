@@ -69,3 +69,18 @@ def test_after_hours_tells_the_dialplan_where_to() -> None:
         "CTI_ROUTE_AFTER": "voicemail",
         "CTI_ROUTE_DEST": "100@default",
     }
+
+
+def test_the_packed_answer_is_one_variable_with_the_reason_last() -> None:
+    decision = decide("sales", owned(FREE), 15).prioritised(5, "VIP")
+    assert decision.packed() == {"CTI_ROUTE": f"sales|1002|15|5|||{decision.reason}"}
+    closed = Decision("sales", "after hours | closed", after_hours=("voicemail", "100@default"))
+    assert closed.packed() == {"CTI_ROUTE": "sales||||voicemail|100@default|after hours | closed"}
+    assert decide("sales", owned(BUSY), 15).packed() == {
+        "CTI_ROUTE": "sales||||||owner Alice busy -> queue sales"
+    }
+
+
+def test_a_field_holding_the_separator_cannot_be_packed() -> None:
+    with pytest.raises(ValueError, match=r"holds '\|'"):
+        Decision("sales|support", "unknown caller").packed()
