@@ -38,5 +38,5 @@ WORKDIR /var/lib/cti
 USER cti
 EXPOSE 8000 4573
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ['CTI_HTTP_PORT'] + '/', timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ['CTI_HTTP_PORT'] + '/healthz', timeout=4)"]
 CMD ["cti", "serve"]

@@ -46,9 +46,10 @@ def create_app(
     extra_routers: Sequence[APIRouter] = (),
     static_dir: Path | None = SOFTPHONE_DIST,
     lifespan_hooks: Sequence[Callable[[FastAPI], AbstractAsyncContextManager[None]]] = (),
+    include_api: bool = True,
 ) -> FastAPI:
     """Build the app. Pass `services` to share them (tests); otherwise they are built from
-    `settings` and disposed at shutdown."""
+    `settings` and disposed at shutdown. `include_api=False`: no CRM API (the ingest role)."""
     owned = services is None
     app_services = build_services(settings) if services is None else services
 
@@ -66,7 +67,8 @@ def create_app(
     app.state.settings = settings
     install_error_handlers(app)
     install_protections(app, settings.max_body_bytes)
-    app.include_router(api_router())
+    if include_api:
+        app.include_router(api_router())
     for router in extra_routers:
         app.include_router(router)
     if static_dir is not None and static_dir.is_dir():

@@ -12,10 +12,6 @@ from typing import Any
 from fastapi import FastAPI
 
 from crm_core.services import Services
-from crm_core.services.call_followup import FollowUpRules
-from crm_core.services.dto.queue_callbacks import QueueCallbackPolicy
-from crm_core.services.queue_callback_rules import QueueCallbackRules
-from crm_core.webhooks.call_events import CallWebhookEvents
 from cti.agents.event_log import AgentEventLog
 from cti.ami.client import AmiClient
 from cti.ami.config import AmiConfig
@@ -37,6 +33,7 @@ from cti.routing.settings import TelephonySettings
 from cti.screenpop.messages import Message
 from cti.screenpop.publisher import ScreenPopPublisher
 from cti.screenpop.registry import PopRegistry
+from cti.service_hooks import install_service_hooks
 from cti.settings import BridgeSettings
 from cti.state.channels import VARIABLES_READ
 from cti.state.config import TrackerConfig
@@ -108,26 +105,15 @@ class Bridge:
         self.agent_log = AgentEventLog(services.agent_events, self.metrics)
         self.telephony.feed.listeners.append(self.agent_log)
         self.agent_page = AgentPageRuntime(settings, services, bus, self.telephony, self.stats)
-        services.calls.add_hook(FollowUpRules(lead_policy=settings.lead_policy))
-        policy = QueueCallbackPolicy(
-            attempts=settings.queue_callback_attempts,
-            retry_seconds=settings.queue_callback_retry_seconds,
-        )
-        services.calls.add_hook(QueueCallbackRules(policy))
+        self.webhook_settings = webhooks or WebhookSettings()
+        install_service_hooks(services, settings, self.webhook_settings)
         self.queue_callbacks = build_dialler(
             settings, services, self.telephony, self.stats, self.agent_page.states,
             self.tracker, self.ami,
         )  # fmt: skip
-        self.webhook_settings = webhooks or WebhookSettings()
-        self.webhooks = self._webhooks(self.webhook_settings)
-
-    def _webhooks(self, settings: WebhookSettings) -> WebhookSender:
-        """Call events into the outbox with each call's record; the sender delivers them."""
-        events = CallWebhookEvents(pbx=settings.pbx_id)
-        self.services.calls.add_hook(events)
-        self.services.notes.add_hook(events.note_added)
-        self.services.wrapups.add_hook(events.wrapup_closed)
-        return WebhookSender(self.services.webhook_deliveries, settings, self.metrics)
+        self.webhooks = WebhookSender(
+            services.webhook_deliveries, self.webhook_settings, self.metrics
+        )
 
     def _active_calls(self, extension: str) -> tuple[str, ...]:
         return self.tracker.agent_calls(extension).active

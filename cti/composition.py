@@ -1,9 +1,18 @@
-"""The composition root of `cti serve`: the CRM app plus the bridge's websockets and ingest."""
+"""The composition root of `cti serve`: every part built from settings, per role.
+
+- `all` (default, `make run`): the CRM app, the pages, the websockets and the ingest in one
+  process; the bridge's own memory answers a (re)connecting browser.
+- `web`: the CRM app, the pages and the websockets; state from what the ingest retained on the
+  Redis bus, telephony actions as requests to the ingest (cti.actions). Any number of replicas.
+- `ingest`: AMI, tracker, call log, routing hook, call-back schedulers and the webhook sender;
+  answers the web replicas' telephony requests. Serves only health, status and metrics.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from contextlib import AbstractAsyncContextManager
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
@@ -11,26 +20,42 @@ from crm_core.api.deps import OptionalActorDep
 from crm_core.api.responses import errors
 from crm_core.services import Services, build_services
 from crm_core.settings import CrmSettings
+from cti.actions.port import LocalTelephony, Telephony
+from cti.actions.remote import RemoteTelephony
+from cti.actions.server import ActionServer
 from cti.agents.spy import Spy
 from cti.app import create_app, softphone_dir
 from cti.bridge import Bridge, lifespan_hook
+from cti.bus.base import Bus
 from cti.bus.factory import create_bus
 from cti.metrics.bus import CountingBus
 from cti.metrics.exposition import BridgeMetrics, metrics_router
 from cti.routing.settings import TelephonySettings
-from cti.settings import BridgeSettings
+from cti.service_hooks import install_service_hooks
+from cti.settings import BridgeSettings, Role
 from cti.web.agent_ws import agent_router
+from cti.web.health import Check, ami_check, bus_check, database_check, health_router
+from cti.web.live_state import LiveState, LocalLiveState, RetainedLiveState
 from cti.web.sip_credentials import sip_credentials_router
 from cti.web.supervision import supervision_router
 from cti.web.supervisor_ws import supervisor_router
 from cti.web.telephony import telephony_router
+from cti.webhooks.settings import WebhookSettings
 
+log = logging.getLogger(__name__)
 PUBLIC_STATUS = ("state", "active_calls")
 OPTIONAL_BEARER: dict[str, object] = {"security": [{}, {"HTTPBearer": []}]}
 """OpenAPI's way to say a route answers anonymous callers too (a wrong token is still 401)."""
 
+LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+StatusOf = Callable[[], dict[str, object]]
 
-def status_router(bridge: Bridge) -> APIRouter:
+
+class RoleError(ValueError):
+    """A role asked of settings that cannot carry it (a web replica without a shared bus)."""
+
+
+def status_router(status_of: StatusOf) -> APIRouter:
     router = APIRouter()
 
     @router.get(
@@ -38,16 +63,14 @@ def status_router(bridge: Bridge) -> APIRouter:
     )
     async def bridge_status(actor: OptionalActorDep) -> dict[str, object]:
         """Signed in: which Asterisk the bridge listens to, whether it is connected, and the
-        pipeline counters. Anonymous (health checks): the AMI state and open calls only."""
-        status = bridge.status()
+        pipeline counters (a web replica: its role and its bus reader). Anonymous (health
+        checks): the AMI state and open calls only."""
+        status = status_of()
         if actor is None:
             return {key: status[key] for key in PUBLIC_STATUS if key in status}
         return status
 
     return router
-
-
-LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
 def build_app(
@@ -56,28 +79,162 @@ def build_app(
     services: Services | None = None,
     extra_lifespan_hooks: Sequence[LifespanHook] = (),
     telephony: TelephonySettings | None = None,
+    role: Role | None = None,
 ) -> FastAPI:
+    role = role or settings.role
     services = services or build_services(crm_settings)
-    bus = CountingBus(create_bus(settings.bus_url))
+    if role == "web":
+        return _web_app(crm_settings, settings, services, extra_lifespan_hooks, telephony)
+    return _bridge_app(crm_settings, settings, services, extra_lifespan_hooks, telephony, role)
+
+
+def _bus(settings: BridgeSettings) -> CountingBus:
+    return CountingBus(create_bus(settings.bus_url, settings.bus_maxlen, settings.bus_reader))
+
+
+def _shared_bus_required(settings: BridgeSettings, role: Role) -> None:
+    if settings.bus_url.startswith("memory://"):
+        raise RoleError(
+            f"--role {role} needs a bus shared with the other processes: set CTI_BUS_URL="
+            "redis://host:6379/0 (memory:// is for --role all, one process)"
+        )
+
+
+def _bridge_app(
+    crm_settings: CrmSettings, settings: BridgeSettings, services: Services,
+    extra_lifespan_hooks: Sequence[LifespanHook], telephony: TelephonySettings | None, role: Role,
+) -> FastAPI:  # fmt: skip
+    """`all` and `ingest`: the Bridge in this process."""
+    if role == "ingest":
+        _shared_bus_required(settings, role)
+    bus = _bus(settings)
     bridge = Bridge(settings, services, bus, telephony)
     metrics = BridgeMetrics(bridge, bus.clients)
-    spy = Spy(bridge.ami, bridge.telephony.settings, services.audit)
-    hooks = [lifespan_hook(bridge)] if settings.ingest else []
+    local = LocalTelephony(
+        bridge.telephony, bridge.agent_page.states,
+        Spy(bridge.ami, bridge.telephony.settings, services.audit),
+    )  # fmt: skip
+    hooks: list[LifespanHook] = [lifespan_hook(bridge)] if settings.ingest else []
+    if not settings.bus_url.startswith("memory://") and settings.ingest:
+        hooks.append(_serving_actions(ActionServer(local, settings.bus_url)))
     hooks.extend(extra_lifespan_hooks)
+    hooks.append(_closing(bus))
+    ami = ami_check(lambda: str(bridge.ami.state))
+    routers = [status_router(bridge.status), metrics_router(metrics)]
+    if role == "ingest":
+        routers.append(health_router("ingest", [ami]))
+    else:
+        checks = [database_check(services), bus_check(bus), *([ami] if settings.ingest else [])]
+        routers.extend(_web_routers(
+            "all", settings, bus, LocalLiveState(bridge.registry, bridge.stats.current, bus),
+            local, checks,
+        ))  # fmt: skip
     app = create_app(
-        crm_settings,
-        services=services,
-        extra_routers=[
-            agent_router(bus, bridge.registry),
-            supervisor_router(bus, bridge.stats.current),
-            status_router(bridge),
-            telephony_router(bridge.telephony, bridge.agent_page.states),
-            supervision_router(bridge.telephony, spy),
-            sip_credentials_router(settings),
-            metrics_router(metrics),
-        ],
-        lifespan_hooks=hooks,
-        static_dir=softphone_dir(settings.web_dir),
-    )
+        crm_settings, services=services, extra_routers=routers, lifespan_hooks=hooks,
+        static_dir=softphone_dir(settings.web_dir) if role == "all" else None,
+        include_api=role == "all",
+    )  # fmt: skip
     app.state.bridge = bridge
+    log.info(describe_role(role, settings, crm_settings))
     return app
+
+
+def _web_app(
+    crm_settings: CrmSettings, settings: BridgeSettings, services: Services,
+    extra_lifespan_hooks: Sequence[LifespanHook], telephony: TelephonySettings | None,
+) -> FastAPI:  # fmt: skip
+    """`web`: no AMI, no tracker; everything live comes over the Redis bus."""
+    _shared_bus_required(settings, "web")
+    install_service_hooks(services, settings, WebhookSettings())
+    bus = _bus(settings)
+    remote = RemoteTelephony(
+        settings.bus_url, bus, telephony or TelephonySettings(), settings.action_timeout
+    )
+    checks = [database_check(services), bus_check(bus)]
+    routers = _web_routers("web", settings, bus, RetainedLiveState(bus), remote, checks)
+
+    def status() -> dict[str, object]:
+        return {"role": "web", "bus": bus.status(), "websocket_clients": dict(bus.clients)}
+
+    routers.append(status_router(status))
+
+    @asynccontextmanager
+    async def reading(_app: FastAPI) -> AsyncIterator[None]:
+        bus.start()  # read the stream from now (or from this reader's last id) at once
+        try:
+            yield
+        finally:
+            await remote.close()
+            await bus.close()
+
+    app = create_app(
+        crm_settings, services=services, extra_routers=routers,
+        lifespan_hooks=[reading, *extra_lifespan_hooks],
+        static_dir=softphone_dir(settings.web_dir),
+    )  # fmt: skip
+    app.state.bus = bus
+    log.info(describe_role("web", settings, crm_settings))
+    return app
+
+
+def _web_routers(
+    role: str, settings: BridgeSettings, bus: Bus, live: LiveState, telephony: Telephony,
+    checks: list[Check],
+) -> list[APIRouter]:  # fmt: skip
+    return [
+        agent_router(bus, live),
+        supervisor_router(bus, live.supervisor),
+        telephony_router(telephony),
+        supervision_router(telephony),
+        sip_credentials_router(settings),
+        health_router(role, checks),
+    ]
+
+
+def _serving_actions(server: ActionServer) -> LifespanHook:
+    @asynccontextmanager
+    async def run(_app: FastAPI) -> AsyncIterator[None]:
+        server.start()
+        try:
+            yield
+        finally:
+            await server.stop()
+
+    return run
+
+
+def _closing(bus: Bus) -> LifespanHook:
+    @asynccontextmanager
+    async def run(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await bus.close()
+
+    return run
+
+
+RUNS = {
+    "all": "API, pages, websockets and the ingest (AMI, tracker, call log, routing hook, "
+    "call-back schedulers, webhook sender) in one process",
+    "web": "API, pages and websockets (no AMI: live state and telephony through the bus)",
+    "ingest": "AMI, tracker, call log, routing hook, call-back schedulers, webhook sender and "
+    "the web replicas' telephony requests (HTTP: health, status and metrics only)",
+}
+
+
+def describe_role(role: Role, settings: BridgeSettings, crm: CrmSettings) -> str:
+    """What this process runs and what it connects to (said at start)."""
+    database = crm.database_url.split("@")[-1] if "@" in crm.database_url else crm.database_url
+    parts = [f"database {database}", f"bus {_without_password(settings.bus_url)}"]
+    if role != "web" and settings.ingest:
+        parts.append(f"AMI {settings.ami_host}:{settings.ami_port}")
+        parts.append(f"FastAGI {settings.agi_host}:{settings.agi_port}")
+    if role == "web" and settings.bus_reader:
+        parts.append(f"bus reader {settings.bus_reader}")
+    return f"role {role}: {RUNS[role]}; connects to {', '.join(parts)}"
+
+
+def _without_password(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme}{sep}{rest.split('@')[-1]}" if "@" in rest else url

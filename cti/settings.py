@@ -8,6 +8,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LeadPolicy = Literal["always", "answered", "never"]
+Role = Literal["all", "web", "ingest"]
 
 
 class BridgeSettings(BaseSettings):
@@ -23,6 +24,16 @@ class BridgeSettings(BaseSettings):
     agi_host: str = "127.0.0.1"
     agi_port: int = 4573
     bus_url: str = "memory://"
+    # What `cti serve` runs (cti/composition.py): all (one process), web (API, pages, websockets;
+    # any number of replicas, needs a redis:// bus) or ingest (AMI, tracker, call log, routing
+    # hook, call-back schedulers). `--role` wins.
+    role: Role = "all"
+    # The Redis stream's bound (XADD MAXLEN ~), and this web process's reader name: with one, a
+    # restarted process reads on from the last id it saw (empty: from the newest entry).
+    bus_maxlen: int = Field(10_000, ge=100)
+    bus_reader: str = ""
+    # A web replica's telephony request waits this long for the ingest's answer, then is a 503.
+    action_timeout: float = Field(3.0, gt=0, le=30)
     agent_channel_regex: str = r"^(?:PJSIP|SIP|IAX2)/(1\d{3})-"
     lead_policy: LeadPolicy = "always"
     ingest: bool = True

@@ -18,32 +18,61 @@ from tests.install.settings_catalog import every_env_name, settings_classes
 ROOT = Path(__file__).resolve().parent.parent
 
 
+PROXY_CONF = ROOT / "dialplans" / "nginx" / "cti-bridge.conf"
+
+
 @pytest.fixture(scope="module")
 def compose() -> dict[str, Any]:
     loaded: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     return loaded
 
 
+def bridges(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The services that run the bridge's image (the ingest and the web replicas)."""
+    return {name: s for name, s in compose["services"].items() if s.get("build") == "."}
+
+
+def test_the_shape_is_one_ingest_and_two_web_replicas(compose: dict[str, Any]) -> None:
+    roles = sorted(s["environment"]["CTI_ROLE"] for s in bridges(compose).values())
+    assert roles == ["ingest", "web", "web"]
+    readers = [s["environment"]["CTI_BUS_READER"] for s in bridges(compose).values()]
+    web_readers = [r for r, s in zip(readers, bridges(compose).values(), strict=True)
+                   if s["environment"]["CTI_ROLE"] == "web"]  # fmt: skip
+    assert len(set(web_readers)) == 2, "each web replica reads the bus under its own name"
+
+
 def test_every_setting_the_service_reads_is_set(compose: dict[str, Any]) -> None:
-    environment = compose["services"]["bridge"]["environment"]
     wanted = every_env_name()
     assert wanted, "no settings found"
-    assert sorted(wanted - set(environment)) == []
-    assert sorted(set(environment) - wanted) == [], "compose sets variables nobody reads"
+    for name, bridge in bridges(compose).items():
+        environment = bridge["environment"]
+        assert sorted(wanted - set(environment)) == [], name
+        assert sorted(set(environment) - wanted) == [], f"{name} sets variables nobody reads"
 
 
-def test_the_published_http_port_is_the_one_the_service_listens_on(compose: dict[str, Any]) -> None:
-    bridge = compose["services"]["bridge"]
-    port = bridge["environment"]["CTI_HTTP_PORT"]
-    assert any(str(p).endswith(f":{port}") for p in bridge["ports"])
+def test_the_proxy_publishes_the_web_replicas_and_upgrades_websockets(
+    compose: dict[str, Any],
+) -> None:
+    proxy, conf = compose["services"]["proxy"], PROXY_CONF.read_text()
+    assert f"./{PROXY_CONF.relative_to(ROOT)}" in proxy["volumes"][0]
+    listen = re.search(r"listen (\d+);", conf).group(1)  # type: ignore[union-attr]
+    assert any(str(p).endswith(f":{listen}") for p in proxy["ports"])
+    for name, bridge in bridges(compose).items():
+        port = bridge["environment"]["CTI_HTTP_PORT"]
+        upstream = f"server {name}:{port}"
+        assert (upstream in conf) == (bridge["environment"]["CTI_ROLE"] == "web"), name
+        assert "ports" not in bridge, "only the proxy is published"
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf
+    assert "location /ws/" in conf
 
 
 def test_the_bridge_reaches_services_that_exist(compose: dict[str, Any]) -> None:
-    environment = compose["services"]["bridge"]["environment"]
     services = compose["services"]
-    assert environment["CTI_AMI_HOST"] in services
-    assert re.search(r"@(\w+):", environment["CTI_DATABASE_URL"]).group(1) in services  # type: ignore[union-attr]
-    assert re.search(r"//(\w+):", environment["CTI_BUS_URL"]).group(1) in services  # type: ignore[union-attr]
+    for bridge in bridges(compose).values():
+        environment = bridge["environment"]
+        assert environment["CTI_AMI_HOST"] in services
+        assert re.search(r"@(\w+):", environment["CTI_DATABASE_URL"]).group(1) in services  # type: ignore[union-attr]
+        assert re.search(r"//(\w+):", environment["CTI_BUS_URL"]).group(1) in services  # type: ignore[union-attr]
 
 
 def test_asterisk_mounts_the_repository_dialplans(compose: dict[str, Any]) -> None:
@@ -56,7 +85,7 @@ def test_asterisk_mounts_the_repository_dialplans(compose: dict[str, Any]) -> No
 
 
 def test_ami_port_and_user_match_manager_conf(compose: dict[str, Any]) -> None:
-    environment = compose["services"]["bridge"]["environment"]
+    environment = compose["services"]["ingest"]["environment"]
     manager_conf = (ROOT / "dialplans/asterisk/manager.conf").read_text()
     assert re.search(rf"^port\s*=\s*{environment['CTI_AMI_PORT']}\s*$", manager_conf, re.M)
     assert re.search(rf"^\[{environment['CTI_AMI_USER']}\]", manager_conf, re.M)
@@ -65,10 +94,11 @@ def test_ami_port_and_user_match_manager_conf(compose: dict[str, Any]) -> None:
 def test_every_value_in_compose_is_one_the_settings_accept(
     compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name, value in compose["services"]["bridge"]["environment"].items():
-        monkeypatch.setenv(name, str(value))
-    for settings_class in settings_classes():
-        settings_class()  # raises on a value the service would refuse at start
+    for bridge in bridges(compose).values():
+        for name, value in bridge["environment"].items():
+            monkeypatch.setenv(name, str(value))
+        for settings_class in settings_classes():
+            settings_class()  # raises on a value the service would refuse at start
 
 
 # -- the image (Dockerfile) compose builds, against the README's "Install in production" -------
@@ -92,15 +122,14 @@ def test_the_image_builds_the_page_and_the_wheel_in_stages_and_runs_slim() -> No
 
 
 def test_compose_builds_the_image_and_runs_its_command(compose: dict[str, Any]) -> None:
-    bridge = compose["services"]["bridge"]
-    assert bridge["build"] == "."
     command = _runtime().command
-    assert bridge.get("command", command) == command
+    for bridge in bridges(compose).values():
+        assert bridge.get("command", command) == command  # the role is CTI_ROLE
     assert f"runs `{' '.join(command)}`" in README
 
 
 def test_the_image_runs_as_the_unprivileged_user_the_readme_names(compose: dict[str, Any]) -> None:
-    runtime, bridge = _runtime(), compose["services"]["bridge"]
+    runtime, bridge = _runtime(), compose["services"]["ingest"]
     user = runtime.last("USER")
     assert user not in {"root", "0"}
     (useradd,) = [line for line in runtime.all("RUN") if "useradd" in line]
@@ -111,7 +140,9 @@ def test_the_image_runs_as_the_unprivileged_user_the_readme_names(compose: dict[
     assert f"the unprivileged user `{user}` (uid {uid})" in README
     home = re.search(r"--home-dir (\S+)", useradd).group(1)  # type: ignore[union-attr]
     assert runtime.env["CTI_VAR_DIR"] == home == bridge["environment"]["CTI_VAR_DIR"]
-    assert f"bridge-state:{home}" in bridge["volumes"]
+    for each in bridges(compose).values():
+        assert each.get("user", user) == user
+        assert f"bridge-state:{home}" in each["volumes"]
 
 
 def test_the_health_check_is_the_one_the_readme_describes(compose: dict[str, Any]) -> None:
@@ -121,12 +152,14 @@ def test_the_health_check_is_the_one_the_readme_describes(compose: dict[str, Any
     path = re.search(r"\+ '(/[^']*)'", command[-1]).group(1)  # type: ignore[union-attr]
     interval = options["interval"].removesuffix("s")
     assert f"health check fetches `{path}` on `CTI_HTTP_PORT` every {interval} s" in README
-    assert "healthcheck" not in compose["services"]["bridge"], "compose keeps the image's check"
+    assert path == "/healthz", "a process of any role answers it"
+    for bridge in bridges(compose).values():
+        assert "healthcheck" not in bridge, "compose keeps the image's check"
 
 
 def test_the_image_exposes_the_ports_compose_configures(compose: dict[str, Any]) -> None:
     exposed = set(" ".join(_runtime().all("EXPOSE")).split())
-    environment = compose["services"]["bridge"]["environment"]
+    environment = compose["services"]["ingest"]["environment"]
     assert {environment["CTI_HTTP_PORT"], environment["CTI_AGI_PORT"]} <= exposed
     assert _runtime().env["CTI_HTTP_PORT"] == environment["CTI_HTTP_PORT"]
 
@@ -139,7 +172,7 @@ def test_the_image_sets_only_settings_the_service_reads() -> None:
 def test_the_bridge_reads_the_queues_conf_the_asterisk_service_runs(
     compose: dict[str, Any],
 ) -> None:
-    bridge, asterisk = compose["services"]["bridge"], compose["services"]["asterisk"]
+    bridge, asterisk = compose["services"]["ingest"], compose["services"]["asterisk"]
     queues_conf = Path(bridge["environment"]["CTI_QUEUES_CONF"])
     mounted = {m.split(":")[1]: m.split(":")[0] for m in bridge["volumes"]}
     pbx = {m.split(":")[1]: m.split(":")[0] for m in asterisk["volumes"]}

@@ -1,13 +1,14 @@
 """Pushes each agent's state to their pages (/ws/agent `agent_state`) whenever it changes, who
 ever changed it: the page, a phone's feature code, the CLI or another AMI client. It compares
-snapshots on a short timer instead of hooking the AMI reader, so it can never slow it down."""
+snapshots on a short timer instead of hooking the AMI reader, so it can never slow it down.
+Each state is also retained on the bus, so a web process elsewhere answers GET .../state."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from cti.agents.state_view import AgentStates
-from cti.bus.base import Bus, agent_topic
+from cti.bus.base import Bus, Retain, agent_state_key, agent_topic
 from cti.periodic import Periodic
 
 PUSH_INTERVAL = 0.25
@@ -38,6 +39,8 @@ class AgentStatePush(Periodic):
             view = self.states.of(extension).model_dump(mode="json")
             if self._last.get(extension) != view:
                 self._last[extension] = view
-                await self.bus.publish(agent_topic(extension), {"type": "agent_state", **view})
+                message = {"type": "agent_state", **view}
+                retained = Retain(agent_state_key(extension), value=message)
+                await self.bus.publish(agent_topic(extension), message, (retained,))
                 sent += 1
         return sent

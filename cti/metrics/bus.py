@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
-from cti.bus.base import SUPERVISOR_TOPIC, Bus, Message, Subscription
+from cti.bus.base import SUPERVISOR_TOPIC, Bus, Message, Retain, Subscription
 
 
 def kind_of(topics: set[str]) -> str:
@@ -33,14 +34,34 @@ class CountingBus:
         self._inner = inner
         self.clients: Counter[str] = Counter({"agent": 0, "supervisor": 0})
 
-    async def publish(self, topic: str, message: Message) -> None:
-        await self._inner.publish(topic, message)
+    async def publish(self, topic: str, message: Message, retain: Sequence[Retain] = ()) -> None:
+        await self._inner.publish(topic, message, retain)
 
     async def subscribe(self, topics: set[str]) -> Subscription:
         subscription = await self._inner.subscribe(topics)
         kind = kind_of(topics)
         self.clients[kind] += 1
         return _Counted(subscription, kind, self.clients)
+
+    async def retain(self, changes: Sequence[Retain]) -> None:
+        await self._inner.retain(changes)
+
+    async def retained(self, key: str) -> Message | None:
+        return await self._inner.retained(key)
+
+    async def retained_map(self, key: str) -> dict[str, Message]:
+        return await self._inner.retained_map(key)
+
+    async def ping(self) -> None:
+        await self._inner.ping()
+
+    def status(self) -> dict[str, Any]:
+        return self._inner.status()
+
+    def start(self) -> None:
+        start = getattr(self._inner, "start", None)
+        if start is not None:
+            start()
 
     async def close(self) -> None:
         await self._inner.close()

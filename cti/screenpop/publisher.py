@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from cti.ami.metrics import Counters
-from cti.bus.base import Bus, agent_topic
+from cti.bus.base import Bus, Retain, agent_topic, pops_key
 from cti.logs import about
 from cti.screenpop.messages import Message, external_number, pop, withdraw
 from cti.screenpop.registry import PopRegistry
@@ -169,11 +169,16 @@ class ScreenPopPublisher:
         return self._calls.setdefault(linkedid, _CallPops())
 
     async def _send(self, agent: str, message: Message) -> None:
+        """The registry (this process) and the bus's retained pops (any web process) agree."""
+        key, linkedid = pops_key(agent), message["linkedid"]
         if message["type"] == "withdraw":
-            self.registry.remove(agent, message["linkedid"])
+            self.registry.remove(agent, linkedid)
+            retained = [Retain(key, linkedid)]
         else:
-            self.registry.put(agent, message)
-        await self._bus.publish(agent_topic(agent), message)
+            pushed_out = self.registry.put(agent, message)
+            retained = [Retain(key, old) for old in pushed_out]
+            retained.append(Retain(key, linkedid, {"order": time.time_ns(), "pop": message}))
+        await self._bus.publish(agent_topic(agent), message, retained)
         self._metrics.inc(f"pops.sent.{message['type']}")
 
 

@@ -19,11 +19,12 @@ class PopRegistry:
     def __init__(self) -> None:
         self._pops: dict[str, OrderedDict[str, Message]] = defaultdict(OrderedDict)
 
-    def put(self, agent: str, message: Message) -> None:
+    def put(self, agent: str, message: Message) -> list[str]:
+        """Keep the call's latest pop; returns the ended calls pushed out by it."""
         pops = self._pops[agent]
         pops[message["linkedid"]] = message
         pops.move_to_end(message["linkedid"])
-        self._trim(pops)
+        return self._trim(pops)
 
     def remove(self, agent: str, linkedid: str) -> None:
         pops = self._pops.get(agent)
@@ -38,7 +39,8 @@ class PopRegistry:
         ]
 
     @staticmethod
-    def _trim(pops: OrderedDict[str, Message]) -> None:
+    def _trim(pops: OrderedDict[str, Message]) -> list[str]:
         ended = [linkedid for linkedid, message in pops.items() if message["type"] == "ended"]
         for linkedid in ended[:-MAX_ENDED_KEPT]:
             del pops[linkedid]
+        return ended[:-MAX_ENDED_KEPT]

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-from cti.bus.base import SUPERVISOR_TOPIC, Bus, Message
+from cti.bus.base import SUPERVISOR_SNAPSHOT, SUPERVISOR_TOPIC, Bus, Message, Retain
 from cti.state.events import AmiEvent, Resync
 from cti.stats.calculator import QueueStats
 
@@ -99,7 +99,9 @@ class StatsPublisher:
 
     async def _publish(self) -> None:
         try:
-            await self._bus.publish(SUPERVISOR_TOPIC, self.current())
+            snapshot = self.current()
+            retained = Retain(SUPERVISOR_SNAPSHOT, value=snapshot)
+            await self._bus.publish(SUPERVISOR_TOPIC, snapshot, (retained,))
             self.published += 1
         except Exception:
             log.exception("publishing queue stats failed")

@@ -29,7 +29,7 @@ from crm_core.services import Services
 from crm_core.services.dto import Actor
 from cti.bus.base import Bus, Subscription, agent_topic
 from cti.callbacks.autodial import message as callback_frame
-from cti.screenpop.registry import PopRegistry
+from cti.web.live_state import LiveState
 from cti.web.ws_session import (
     NOT_A_FRAME,
     POLICY_VIOLATION,
@@ -59,7 +59,7 @@ async def signed_in(websocket: WebSocket, services: Services) -> tuple[Actor, st
 
 
 def agent_router(
-    bus: Bus, registry: PopRegistry, revalidate_every: float = REVALIDATE_SECONDS
+    bus: Bus, live: LiveState, revalidate_every: float = REVALIDATE_SECONDS
 ) -> APIRouter:
     router = APIRouter()
 
@@ -79,10 +79,10 @@ def agent_router(
         )
         subscription = await bus.subscribe({agent_topic(ext) for ext in extensions})
         try:
-            await websocket.send_json({"type": "snapshot", "pops": registry.current(extensions)})
+            await websocket.send_json({"type": "snapshot", "pops": await live.pops(extensions)})
             await _replay_due_callbacks(websocket, services, user.id)
             access = keep_checking_access(websocket, services, token, revalidate_every)
-            await _serve(websocket, subscription, registry, extensions, access)
+            await _serve(websocket, subscription, live, extensions, access)
         finally:
             await subscription.close()
 
@@ -99,13 +99,13 @@ async def _replay_due_callbacks(websocket: WebSocket, services: Services, user_i
 async def _serve(
     websocket: WebSocket,
     subscription: Subscription,
-    registry: PopRegistry,
+    live: LiveState,
     extensions: set[str],
     access: Coroutine[Any, Any, None],
 ) -> None:
     tasks = [
         asyncio.create_task(_forward(websocket, subscription)),
-        asyncio.create_task(_read(websocket, registry, extensions)),
+        asyncio.create_task(_read(websocket, live, extensions)),
         asyncio.create_task(access),
     ]
     try:
@@ -116,14 +116,14 @@ async def _serve(
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def _read(websocket: WebSocket, registry: PopRegistry, extensions: set[str]) -> None:
+async def _read(websocket: WebSocket, live: LiveState, extensions: set[str]) -> None:
     with contextlib.suppress(WebSocketDisconnect, RuntimeError):
         while True:
             frame = await receive_frame(websocket)
             if frame is None:
                 await websocket.send_json(NOT_A_FRAME)
                 continue
-            _handle_client_frame(frame, registry, extensions)
+            await _handle_client_frame(frame, live, extensions)
 
 
 async def _forward(websocket: WebSocket, subscription: Subscription) -> None:
@@ -134,7 +134,6 @@ async def _forward(websocket: WebSocket, subscription: Subscription) -> None:
             await websocket.send_json(message)
 
 
-def _handle_client_frame(frame: Any, registry: PopRegistry, extensions: set[str]) -> None:
+async def _handle_client_frame(frame: Any, live: LiveState, extensions: set[str]) -> None:
     if isinstance(frame, dict) and frame.get("type") == "dismiss":
-        for extension in extensions:
-            registry.remove(extension, str(frame.get("linkedid", "")))
+        await live.dismiss(extensions, str(frame.get("linkedid", "")))

@@ -9,11 +9,10 @@ from pydantic import BaseModel
 
 from crm_core.api.deps import ActorDep, ServicesDep
 from crm_core.api.responses import errors
-from crm_core.errors import ConflictError, PermissionDeniedError, UnavailableError
+from crm_core.errors import ConflictError, PermissionDeniedError
 from crm_core.models.enums import Role
-from cti.agents.actions import AmiUnavailableError
-from cti.agents.spy import Spy, SpyMode
-from cti.routing.runtime import TelephonyRuntime
+from cti.actions.port import Telephony
+from cti.agents.spy import SpyMode
 
 Extension = Annotated[str, Path(pattern=r"^[0-9A-Za-z_.-]{1,32}$")]
 
@@ -29,7 +28,7 @@ class SpyStarted(BaseModel):
     ringing: str
 
 
-def supervision_router(telephony: TelephonyRuntime, spy: Spy) -> APIRouter:
+def supervision_router(telephony: Telephony) -> APIRouter:
     router = APIRouter(
         prefix="/api/supervisor", tags=["supervisor"], responses=errors(400, 401, 403, 409, 503)
     )
@@ -51,11 +50,7 @@ def supervision_router(telephony: TelephonyRuntime, spy: Spy) -> APIRouter:
                 "ask an admin to give you one",
                 code="no_extension_to_listen",
             )
-        calls = telephony.router.tracker.agent_calls(extension)
-        try:
-            linkedid = await spy.start(actor, me.extensions[0], extension, body.mode, calls)
-        except AmiUnavailableError as exc:
-            raise UnavailableError(str(exc)) from exc
+        linkedid = await telephony.spy(actor, me.extensions[0], extension, body.mode)
         return SpyStarted(
             agent=extension, mode=body.mode, linkedid=linkedid, ringing=me.extensions[0]
         )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -57,7 +57,7 @@ class Latest:
 
 def supervisor_router(
     bus: Bus,
-    current: Callable[[], Message],
+    current: Callable[[], Awaitable[Message]],
     min_interval: float = MIN_INTERVAL,
     revalidate_every: float = REVALIDATE_SECONDS,
 ) -> APIRouter:
@@ -79,7 +79,7 @@ def supervisor_router(
         subscription = await bus.subscribe({SUPERVISOR_TOPIC})
         access = keep_checking_access(websocket, services, token, revalidate_every)
         try:
-            await _serve(websocket, subscription, current(), min_interval, access)
+            await _serve(websocket, subscription, await current(), min_interval, access)
         finally:
             await subscription.close()
 

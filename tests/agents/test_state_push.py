@@ -17,7 +17,7 @@ class Recorder:
     def __init__(self) -> None:
         self.sent: list[tuple[str, dict[str, Any]]] = []
 
-    async def publish(self, topic: str, message: dict[str, Any]) -> None:
+    async def publish(self, topic: str, message: dict[str, Any], retain: object = ()) -> None:
         self.sent.append((topic, message))
 
 

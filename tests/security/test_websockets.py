@@ -20,6 +20,7 @@ from cti.app import create_app
 from cti.bus.memory import MemoryBus
 from cti.screenpop.registry import PopRegistry
 from cti.web.agent_ws import agent_router
+from cti.web.live_state import LocalLiveState
 from cti.web.supervisor_ws import supervisor_router
 from tests.fixtures.bridge import free_port, wait_until
 from tests.fixtures.db import LoggedIn, LoginAs
@@ -30,9 +31,10 @@ EVERY = 0.2
 @pytest_asyncio.fixture
 async def ws_url(crm_settings: CrmSettings, services: Services) -> AsyncIterator[str]:
     bus = MemoryBus()
+    live = LocalLiveState(PopRegistry(), lambda: {"type": "snapshot"}, bus)
     routers = [
-        agent_router(bus, PopRegistry(), revalidate_every=EVERY),
-        supervisor_router(bus, lambda: {"type": "snapshot"}, revalidate_every=EVERY),
+        agent_router(bus, live, revalidate_every=EVERY),
+        supervisor_router(bus, live.supervisor, revalidate_every=EVERY),
     ]
     app = create_app(crm_settings, services=services, extra_routers=routers, static_dir=None)
     port = free_port()

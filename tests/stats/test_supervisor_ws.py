@@ -33,7 +33,11 @@ class Served:
 async def served(crm_settings: CrmSettings, services: Services) -> AsyncIterator[Served]:
     bus, stats = MemoryBus(), QueueStats()
     stats.apply(join("sales", "w1", 1000.0))
-    router = supervisor_router(bus, lambda: stats.snapshot(1010.0))
+
+    async def current() -> dict[str, object]:
+        return stats.snapshot(1010.0)
+
+    router = supervisor_router(bus, current)
     app = create_app(crm_settings, services=services, extra_routers=[router], static_dir=None)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

@@ -115,7 +115,7 @@ export interface paths {
      * @description Ring the agent's phone first, then the client; the call lands on the card as outbound.
      *
      * 422: the number is not dialable; 409: no extension, the phone is offline, or the agent is
-     * already on a call; 503: Asterisk is not connected.
+     * already on a call; 503: Asterisk (or, from a web replica, the ingest) is not reachable.
      */
     post: operations["click_to_call_api_agents_me_calls_post"];
   };
@@ -166,7 +166,8 @@ export interface paths {
     /**
      * Bridge Status
      * @description Signed in: which Asterisk the bridge listens to, whether it is connected, and the
-     * pipeline counters. Anonymous (health checks): the AMI state and open calls only.
+     * pipeline counters (a web replica: its role and its bus reader). Anonymous (health
+     * checks): the AMI state and open calls only.
      */
     get: operations["bridge_status_api_bridge_status_get"];
   };
@@ -460,12 +461,27 @@ export interface paths {
      */
     get: operations["wrapup_choices_api_wrapup_codes_get"];
   };
+  "/healthz": {
+    /**
+     * Healthz
+     * @description The process is alive (no dependency is asked).
+     */
+    get: operations["healthz_healthz_get"];
+  };
   "/metrics": {
     /**
      * Prometheus Metrics
      * @description The bridge's figures in Prometheus' text format (for a scraper; no sign-in).
      */
     get: operations["prometheus_metrics_metrics_get"];
+  };
+  "/readyz": {
+    /**
+     * Readyz
+     * @description Ready for this role's work: ingest = AMI connected; web = database and bus reachable;
+     * all = both. 503 names the failing parts.
+     */
+    get: operations["readyz_readyz_get"];
   };
 }
 
@@ -513,6 +529,13 @@ export interface components {
        * @default 0
        */
       wrapup_until: number;
+    };
+    /** Alive */
+    Alive: {
+      /** Role */
+      role: string;
+      /** Status */
+      status: string;
     };
     /** AuditOut */
     AuditOut: {
@@ -1485,6 +1508,19 @@ export interface components {
       queue: string;
       /** Status */
       status: string;
+    };
+    /** Readiness */
+    Readiness: {
+      /** Checks */
+      checks: {
+        [key: string]: string;
+      };
+      /** Failing */
+      failing: string[];
+      /** Ready */
+      ready: boolean;
+      /** Role */
+      role: string;
     };
     /**
      * Reassign
@@ -3371,7 +3407,7 @@ export interface operations {
    * @description Ring the agent's phone first, then the client; the call lands on the card as outbound.
    *
    * 422: the number is not dialable; 409: no extension, the phone is offline, or the agent is
-   * already on a call; 503: Asterisk is not connected.
+   * already on a call; 503: Asterisk (or, from a web replica, the ingest) is not reachable.
    */
   click_to_call_api_agents_me_calls_post: {
     requestBody: {
@@ -3798,7 +3834,8 @@ export interface operations {
   /**
    * Bridge Status
    * @description Signed in: which Asterisk the bridge listens to, whether it is connected, and the
-   * pipeline counters. Anonymous (health checks): the AMI state and open calls only.
+   * pipeline counters (a web replica: its role and its bus reader). Anonymous (health
+   * checks): the AMI state and open calls only.
    */
   bridge_status_api_bridge_status_get: {
     responses: {
@@ -6490,6 +6527,20 @@ export interface operations {
     };
   };
   /**
+   * Healthz
+   * @description The process is alive (no dependency is asked).
+   */
+  healthz_healthz_get: {
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Alive"];
+        };
+      };
+    };
+  };
+  /**
    * Prometheus Metrics
    * @description The bridge's figures in Prometheus' text format (for a scraper; no sign-in).
    */
@@ -6498,6 +6549,27 @@ export interface operations {
       /** @description Successful Response */
       200: {
         content: never;
+      };
+    };
+  };
+  /**
+   * Readyz
+   * @description Ready for this role's work: ingest = AMI connected; web = database and bus reachable;
+   * all = both. 503 names the failing parts.
+   */
+  readyz_readyz_get: {
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Readiness"];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Readiness"];
+        };
       };
     };
   };
