@@ -24,6 +24,8 @@ import { renderLogin } from "./views/login";
 import { createSearchView, type SearchView } from "./views/search";
 import { renderShell, type Shell } from "./views/shell";
 import { renderStaffPage } from "./views/staff";
+import { RecordingsApi } from "./recordings/api";
+import { configureRecordings } from "./recordings/player";
 import { setStaff } from "./staff";
 import type { PopPhoneActions } from "./components/screenpop";
 import { language, languages, rememberChoice, t, useLanguage } from "./i18n";
@@ -98,6 +100,7 @@ export class App {
     this.search = createSearchView(this.api, (id, q) => routeHash({ name: "card", id, q }));
     mount(this.shell.searchPane, this.search.element, shortcutList());
     this.staffReady = this.api.staffDirectory().then(setStaff, () => undefined);
+    configureRecordings({ recordings: new RecordingsApi(this.api), staff: user.role !== "agent" });
     this.startLive(user);
     this.startPhone();
     this.startShortcuts();

@@ -28,6 +28,7 @@ export type Phone = Schemas["PhoneOut"];
 export type Contact = Schemas["ContactOut"];
 export type Company = Schemas["CompanyOut"];
 export type Call = Schemas["CallOut"];
+export type Recording = Schemas["RecordingOut"];
 export type Task = Schemas["TaskOut"];
 export type Note = Schemas["NoteOut"];
 export type CardRef = Schemas["CardRef"];
@@ -111,6 +112,8 @@ export interface LiveCall {
   wait_seconds: number | null;
   talk_seconds: number | null;
   transfers: { kind: string; from: string | null; to: string | null; at: string | null }[];
+  /** The recording's file name once MixMonitor named it (played through the call's id). */
+  recording?: string | null;
 }
 
 export type PopKind = "ring" | "answered" | "ended";

@@ -31,6 +31,7 @@ import { cardOfNew, renderCard } from "./card";
 import { externalCard } from "./externalCard";
 import { formAlert, formValue, showAlert, showFieldErrors, textareaField, textField } from "./form";
 import { withBusy } from "./loading";
+import { recordingSlot } from "../recordings/player";
 import { type CodePicker, codePicker } from "./wrapupCode";
 import { t } from "../i18n";
 
@@ -300,7 +301,7 @@ export class PopStack {
     if (pop.phase === "ended") {
       const wrapUp = this.wrapUpForm(view);
       view.wrapUp = wrapUp;
-      mount(view.body, this.outcome(pop), this.identity(pop), this.external(pop), wrapUp);
+      mount(view.body, this.outcome(pop), this.recording(pop), this.identity(pop), this.external(pop), wrapUp);
       return;
     }
     const local = pop.card && (pop.card.contact || pop.card.company) ? pop.card : null;
@@ -351,6 +352,13 @@ export class PopStack {
       h("a", { href: this.opts.hrefForContact(contact.id) }, contactName(contact)),
       contact.company ? h("span", null, ` · ${contact.company.name}`) : null,
     );
+  }
+
+  /** The call's recording in the wrap-up, once the call log has the call on the card. */
+  private recording(pop: Pop): HTMLElement | null {
+    const contactId = pop.card?.contact?.id;
+    if (contactId === undefined) return null;
+    return recordingSlot(pop.call, () => findCallId(this.opts.api, contactId, pop.linkedid, 8, 750));
   }
 
   private outcome(pop: Pop): HTMLElement {

@@ -7,6 +7,7 @@ import { callLook, callSeconds, formatDuration, formatFull, formatWhen, TASK_KIN
 import { ICONS } from "../icons";
 import type { Call, Note, Task } from "../types";
 import { t } from "../i18n";
+import { recordingSlot } from "../recordings/player";
 
 function rec(v: unknown): Record<string, unknown> | null {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
@@ -85,6 +86,7 @@ export function callSummary(call: Call, display: NumberDisplay = (n) => n, dial?
         call.reconstructed ? h("span", { class: "tag reconstructed", title: call.note || "" }, t("timeline.rebuilt_after_a_gap")) : null,
       ].filter(Boolean),
     ),
+    recordingSlot(call, async () => call.id),
   );
 }
 

@@ -3,6 +3,27 @@
 import type { LocaleDefinition, Message } from "../catalogue";
 
 const messages = {
+  // recordings/player.ts
+  "recording.play_recording": "Play recording",
+  "recording.region": "Recording",
+  "recording.recording_n": "Recording {n} of {count}",
+  "recording.play": "Play",
+  "recording.pause": "Pause",
+  "recording.position": "Position in the recording",
+  "recording.time": "{position} of {duration}",
+  "recording.speed": "Playback speed",
+  "recording.decimal_mark": ".",
+  "recording.download": "Download",
+  "recording.loading": "Loading the recording…",
+  "recording.in_progress": "The recording is still being written; it plays in a moment.",
+  "recording.deleted": "The recording was deleted after the retention period ({date}).",
+  "recording.missing": "The recording cannot be played.",
+  "recording.none": "This call has no recording.",
+  "recording.keep": "Keep this call's recordings (retention does not delete them)",
+  "recording.keep_failed": "The keep setting could not be saved.",
+  "error.recording_in_progress": "The recording is still being written. Try again in a moment.",
+  "error.recording_missing": "The recording's file is not there.",
+  "error.recording_deleted": "The recording was deleted after the retention period.",
   // views/language.ts
   "language.label": "Language",
   "app.language_after_call": "The language can be changed after the call.",

@@ -4,6 +4,27 @@ import type { LocaleDefinition } from "../catalogue";
 import type { Messages } from "./en";
 
 const messages: Messages = {
+  // recordings/player.ts
+  "recording.play_recording": "Prehrať nahrávku",
+  "recording.region": "Nahrávka",
+  "recording.recording_n": "Nahrávka {n} z {count}",
+  "recording.play": "Prehrať",
+  "recording.pause": "Pozastaviť",
+  "recording.position": "Pozícia v nahrávke",
+  "recording.time": "{position} z {duration}",
+  "recording.speed": "Rýchlosť prehrávania",
+  "recording.decimal_mark": ",",
+  "recording.download": "Stiahnuť",
+  "recording.loading": "Nahrávka sa načítava…",
+  "recording.in_progress": "Nahrávka sa ešte zapisuje; o chvíľu sa prehrá.",
+  "recording.deleted": "Nahrávka bola po uplynutí lehoty uchovávania vymazaná ({date}).",
+  "recording.missing": "Nahrávku nemožno prehrať.",
+  "recording.none": "Tento hovor nemá nahrávku.",
+  "recording.keep": "Uchovať nahrávky tohto hovoru (po uplynutí lehoty sa nevymažú)",
+  "recording.keep_failed": "Nastavenie uchovania sa nepodarilo uložiť.",
+  "error.recording_in_progress": "Nahrávka sa ešte zapisuje. Skúste to o chvíľu.",
+  "error.recording_missing": "Súbor nahrávky sa nenašiel.",
+  "error.recording_deleted": "Nahrávka bola po uplynutí lehoty uchovávania vymazaná.",
   // views/language.ts
   "language.label": "Jazyk",
   "app.language_after_call": "Jazyk môžete zmeniť po skončení hovoru.",
