@@ -41,12 +41,19 @@ def spread(plan: BulkCallbacks, count: int, now: datetime) -> list[datetime]:
     """`count` due times (UTC), earliest first; today's window starts from now."""
     today = now.astimezone(ZoneInfo(plan.time_zone)).date()
     if plan.first_day < today:
-        raise InvalidFieldError("first_day", f"is in the past (today is {today.isoformat()})")
+        raise InvalidFieldError(
+            "first_day",
+            f"is in the past (today is {today.isoformat()})",
+            code="day_in_the_past",
+            params={"today": today.isoformat()},
+        )
     if plan.first_day > today + FURTHEST_AHEAD:
-        raise InvalidFieldError("first_day", "is more than a year ahead")
+        raise InvalidFieldError("first_day", "is more than a year ahead", code="too_far_ahead")
     windows = [w for day in _days(plan) if (w := _window(plan, day, now)) is not None]
     if not windows:
-        raise InvalidFieldError("first_day", "today's window has passed; start tomorrow")
+        raise InvalidFieldError(
+            "first_day", "today's window has passed; start tomorrow", code="window_passed"
+        )
     base, extra = divmod(count, len(windows))
     due: list[datetime] = []
     for index, (start, end) in enumerate(windows):

@@ -112,7 +112,12 @@ class LeadRuleService(ServiceBase):
         async with self._sessions.begin() as session:
             owner = await session.get(User, data.owner_id)
             if owner is None or not owner.active:
-                raise InvalidFieldError("owner_id", f"no active user with id {data.owner_id}")
+                raise InvalidFieldError(
+                    "owner_id",
+                    f"no active user with id {data.owner_id}",
+                    code="unknown_user",
+                    params={"id": data.owner_id},
+                )
             wanted = sorted(set(data.contact_ids))
             found = dict((await session.execute(
                 select(Contact.id, Contact.owner_id)
@@ -122,7 +127,12 @@ class LeadRuleService(ServiceBase):
             missing = [i for i in wanted if i not in found]
             if missing:
                 shown = ", ".join(map(str, missing[:10]))
-                raise InvalidFieldError("contact_ids", f"unknown or removed cards: {shown}")
+                raise InvalidFieldError(
+                    "contact_ids",
+                    f"unknown or removed cards: {shown}",
+                    code="unknown_cards",
+                    params={"ids": shown},
+                )
             await self._reassign(session, actor, owner, found)
             brief = UserBrief(id=owner.id, login=owner.login, display_name=owner.display_name)
             return Reassigned(reassigned=len(found), owner=brief)
@@ -148,14 +158,21 @@ class LeadRuleService(ServiceBase):
             active = set(await session.scalars(select(User.login).where(User.active)))
             unknown = [login for login in pool.members if login not in active]
             if unknown:
+                logins = ", ".join(map(repr, unknown))
                 raise InvalidFieldError(
-                    "pool.members", f"no active user with login {', '.join(map(repr, unknown))}"
+                    "pool.members",
+                    f"no active user with login {logins}",
+                    code="unknown_logins",
+                    params={"logins": logins},
                 )
             return
         known = sorted(set(self._queues()))
         if pool.queue not in known:
             raise InvalidFieldError(
-                "pool.queue", f"unknown queue {pool.queue!r} (known: {', '.join(known)})"
+                "pool.queue",
+                f"unknown queue {pool.queue!r} (known: {', '.join(known)})",
+                code="unknown_queue",
+                params={"queue": pool.queue, "known": ", ".join(known)},
             )
 
 

@@ -167,7 +167,12 @@ class RotationService(ServiceBase):
         async with self._sessions.begin() as session:
             owner = await session.get(User, data.owner_id)
             if owner is None or not owner.active:
-                raise InvalidFieldError("owner_id", f"no active user {data.owner_id}")
+                raise InvalidFieldError(
+                    "owner_id",
+                    f"no active user {data.owner_id}",
+                    code="unknown_user",
+                    params={"id": data.owner_id},
+                )
             contacts = await self._cards(session, actor, data.contact_ids)
             changed = 0
             for contact in contacts:
@@ -205,7 +210,12 @@ class RotationService(ServiceBase):
         missing = [key for key in wanted if key not in found]
         if missing:
             listed = ", ".join(map(str, missing))
-            raise InvalidFieldError("contact_ids", f"unknown or removed cards: {listed}")
+            raise InvalidFieldError(
+                "contact_ids",
+                f"unknown or removed cards: {listed}",
+                code="unknown_cards",
+                params={"ids": listed},
+            )
         if actor.is_agent:
             others = [key for key in wanted if found[key].owner_id != actor.id]
             if others:

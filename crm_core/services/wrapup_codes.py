@@ -75,7 +75,12 @@ class WrapupCodeService(ServiceBase):
                 return out
         except IntegrityError as exc:
             where = f"queue {data.queue}" if data.queue else "the global codes"
-            raise InvalidFieldError("code", f"{data.code} already exists in {where}") from exc
+            raise InvalidFieldError(
+                "code",
+                f"{data.code} already exists in {where}",
+                code="wrapup_code_taken" if data.queue else "wrapup_code_taken_global",
+                params={"code": data.code, "queue": data.queue},
+            ) from exc
 
     async def patch(self, actor: Actor, code_id: int, data: WrapupCodePatch) -> WrapupCodeOut:
         require_role(actor, Role.ADMIN)

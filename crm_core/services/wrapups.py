@@ -40,12 +40,18 @@ async def _picked(session: AsyncSession, call: Call, code: str | None) -> Wrapup
     choices = await choices_for(session, call.queue)
     if code is None:
         if choices.code_required:
-            raise InvalidFieldError("wrapup_code", _required(choices))
+            names = ", ".join(c.code for c in choices.codes)
+            raise InvalidFieldError(
+                "wrapup_code",
+                _required(choices),
+                code="wrapup_code_required",
+                params={"queue": choices.queue, "codes": names},
+            )
         return None
     for offered in choices.codes:
         if offered.code == code:
             return offered
-    raise InvalidFieldError("wrapup_code", await _refusal(session, call.queue, code, choices))
+    raise await _refusal(session, call.queue, code, choices)
 
 
 def _required(choices: WrapupChoices) -> str:
@@ -53,15 +59,23 @@ def _required(choices: WrapupChoices) -> str:
     return f"is required for calls of queue {choices.queue}: pick one of {names}"
 
 
-async def _refusal(session: AsyncSession, queue: str, code: str, choices: WrapupChoices) -> str:
+async def _refusal(
+    session: AsyncSession, queue: str, code: str, choices: WrapupChoices
+) -> InvalidFieldError:
     elsewhere = await session.scalar(
         select(WrapupCode.queue).where(WrapupCode.code == code, WrapupCode.enabled).limit(1)
     )
     offered = ", ".join(c.code for c in choices.codes) or "none"
     here = f"queue {queue}" if queue else "calls outside queues"
+    params = {"code": code, "offered": offered}
     if elsewhere:
-        return f"{code} is a code of queue {elsewhere}, not of {here} (offered: {offered})"
-    return f"{code} is not a wrap-up code offered for {here} (offered: {offered})"
+        reason = f"{code} is a code of queue {elsewhere}, not of {here} (offered: {offered})"
+        return InvalidFieldError(
+            "wrapup_code", reason, code="wrapup_code_of_other_queue",
+            params=params | {"queue": elsewhere},
+        )  # fmt: skip
+    reason = f"{code} is not a wrap-up code offered for {here} (offered: {offered})"
+    return InvalidFieldError("wrapup_code", reason, code="wrapup_code_not_offered", params=params)
 
 
 class WrapupService(ServiceBase):
@@ -83,7 +97,9 @@ class WrapupService(ServiceBase):
                 await require_live_contact(session, contact_id)
             if data.note and contact_id is None:
                 raise InvalidFieldError(
-                    "contact_id", "the call has no card: name the card for the note"
+                    "contact_id",
+                    "the call has no card: name the card for the note",
+                    code="call_has_no_card",
                 )
             self._store_code(session, actor, call, code)
             note = await self._note(session, actor, call, contact_id, data.note)

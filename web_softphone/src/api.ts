@@ -35,6 +35,11 @@ import type {
   WrapupChoices,
   WrapupClose,
   WrapupClosed,
+  WrapupCode,
+  WrapupCodeCreate,
+  WrapupCodePatch,
+  WrapupQueueRule,
+  WrapupSetup,
 } from "./types";
 
 export const TOKEN_KEY = "cti.token";
@@ -84,12 +89,17 @@ type FastApiValidationItem = {
   ctx?: Params;
 };
 
-/** Field name from a FastAPI `loc` such as ["body", "email"] or ["body", "phones", 0, "number"]. */
-function fieldFromLoc(loc: unknown[] | undefined): string {
+/** The names pydantic gives a union's members in a `loc` ("none", "function-after[...]"): not fields. */
+const UNION_MEMBERS = new Set(["none", "str", "int", "float", "bool", "list", "dict"]);
+
+/** Field name from a FastAPI `loc` such as ["body", "email"] or ["body", "phones", 0, "number"];
+ * a partial update's field is a union with null: ["body", "label", "constrained-str"] is "label". */
+export function fieldFromLoc(loc: unknown[] | undefined): string {
   if (!Array.isArray(loc)) return "";
   const parts = loc.filter((p) => p !== "body" && p !== "query" && p !== "path");
-  const names = parts.filter((p): p is string => typeof p === "string");
-  return names.length ? names[names.length - 1]! : "";
+  const names = parts.filter((p): p is string => typeof p === "string" && /^[A-Za-z_][\w.]*$/.test(p));
+  const fields = names.filter((name, i) => i === 0 || !UNION_MEMBERS.has(name));
+  return fields.length ? fields[fields.length - 1]! : "";
 }
 
 /** The catalogue's text for a server reason code, if it has one: `reason.<code>` or `error.<code>`. */
@@ -525,5 +535,28 @@ export class Api {
   /** Give the selected leads to one owner (supervisors and admins). */
   reassignLeads(contactIds: number[], ownerId: number): Promise<Reassigned> {
     return this.request("POST", "/leads/reassign", { body: { contact_ids: contactIds, owner_id: ownerId } });
+  }
+
+  /** Every wrap-up code (switched-off ones too) and every queue's rule (admins' page). */
+  wrapupSetup(): Promise<WrapupSetup> {
+    return this.request("GET", "/admin/wrapup");
+  }
+
+  createWrapupCode(code: WrapupCodeCreate): Promise<WrapupCode> {
+    return this.request("POST", "/admin/wrapup/codes", { body: code });
+  }
+
+  /** Rename, switch on or off, move, or change the call-back rule of a code. */
+  patchWrapupCode(id: number, patch: WrapupCodePatch): Promise<WrapupCode> {
+    return this.request("PATCH", `/admin/wrapup/codes/${id}`, { body: patch });
+  }
+
+  deleteWrapupCode(id: number): Promise<void> {
+    return this.request("DELETE", `/admin/wrapup/codes/${id}`);
+  }
+
+  /** Whether a queue's wrap-ups need a code before they close. */
+  setWrapupQueueRule(queue: string, codeRequired: boolean): Promise<WrapupQueueRule> {
+    return this.request("PUT", `/admin/wrapup/queues/${encodeURIComponent(queue)}`, { body: { code_required: codeRequired } });
   }
 }

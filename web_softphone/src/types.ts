@@ -61,6 +61,11 @@ export type WrapupChoices = Schemas["WrapupChoices"];
 export type WrapupCode = Schemas["WrapupCodeOut"];
 export type WrapupClose = Schemas["WrapupClose"];
 export type WrapupClosed = Schemas["WrapupClosed"];
+/** #/wrapup-codes (admins): every code and queue rule, and the changes an admin sends. */
+export type WrapupSetup = Schemas["WrapupSetup"];
+export type WrapupCodeCreate = Schemas["WrapupCodeCreate"];
+export type WrapupCodePatch = Schemas["WrapupCodePatch"];
+export type WrapupQueueRule = Schemas["QueueRuleOut"];
 /** GET /api/reports/wrapup-codes: calls counted by code per agent, queue or period. */
 export type WrapupReport = Schemas["WrapupReport"];
 export type WrapupReportRow = Schemas["WrapupReportRow"];

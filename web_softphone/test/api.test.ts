@@ -46,6 +46,18 @@ describe("errorFromResponse", () => {
     assert.equal(errorFromResponse(422, { detail: [{ loc: ["body", "first_name"], type: "string_too_long", ctx: { max_length: 100 } }] }).fieldErrors.first_name, "Please enter at most 100 characters.");
   });
 
+  it("names a partial update's field, not the union member pydantic adds to its loc", () => {
+    const detail = [
+      { loc: ["body", "label", "function-after[visible_or_empty(), constrained-str]"], type: "string_too_short", ctx: { min_length: 1 } },
+      { loc: ["body", "label", "none"], type: "none_required" },
+      { loc: ["body", "phones", 0, "number"], type: "string_type" },
+      { loc: ["body", "pool.members"], msg: "no active user with login 'nobody'", type: "value_error", code: "unknown_logins", params: { logins: "'nobody'" } },
+    ];
+    const err = errorFromResponse(422, { detail });
+    assert.deepEqual(Object.keys(err.fieldErrors).sort(), ["label", "number", "pool.members"]);
+    assert.equal(err.fieldErrors.label, "Please enter at least 1 character.");
+  });
+
   it("keeps a model-level 422 (no field) as the message", () => {
     const err = errorFromResponse(422, { detail: [{ loc: ["body"], msg: "a contact needs a first or a last name", type: "name_required" }] });
     assert.deepEqual(err.fieldErrors, {});

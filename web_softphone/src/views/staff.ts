@@ -1,6 +1,7 @@
 // The full-width pages inside the signed-in shell: the agent's call-backs (#/callbacks, everyone),
 // the rotation (#/rotation, everyone: cards nobody contacted for N days),
-// the supervisors' pages (#/supervisor, #/wallboard, #/reports, #/leads) and the admins' (#/dead-letters):
+// the supervisors' pages (#/supervisor, #/wallboard, #/reports, #/leads) and the admins'
+// (#/dead-letters, #/wrapup-codes):
 // they take the whole workspace (the search column is hidden, `shell.root[data-view]`), and the
 // top bar gets their links for the roles they are for only (staffNav). One page at a time; it is
 // torn down when the route changes or the shell goes away (sign-out).
@@ -16,6 +17,7 @@ import { renderRotation } from "./rotation";
 import type { Shell } from "./shell";
 import { renderSupervisor, type StaffView, type StaffViewContext } from "./supervisor";
 import { renderWallboard } from "./wallboard";
+import { renderWrapupAdmin } from "./wrapupAdmin";
 import { t } from "../i18n";
 
 export const STAFF_ROLES = ["supervisor", "admin"];
@@ -25,6 +27,7 @@ const PAGES = () => ({
   wallboard: { title: t("staff.wallboard"), render: renderWallboard, roles: STAFF_ROLES },
   reports: { title: t("staff.reports"), render: renderReports, roles: STAFF_ROLES },
   "dead-letters": { title: t("staff.dead_letters"), render: renderDeadLetters, roles: ADMIN_ROLES },
+  "wrapup-codes": { title: t("staff.wrapup_codes"), render: renderWrapupAdmin, roles: ADMIN_ROLES },
   leads: { title: t("staff.lead_distribution"), render: null, roles: STAFF_ROLES },
   callbacks: { title: t("staff.call_backs"), render: null, roles: null },
   rotation: { title: t("staff.rotation"), render: renderRotation, roles: null },
@@ -41,7 +44,7 @@ export function staffNav(user: User): HTMLElement | null {
   const link = (href: string, label: string, name: string) => h("a", { href, class: "nav-link", "data-nav": name }, label);
   const mine = [link("#/", t("staff.contacts"), "search"), link("#/callbacks", t("staff.call_backs"), "callbacks"), link("#/rotation", t("staff.rotation"), "rotation")];
   if (!isStaff(user)) return h("nav", { class: "staff-nav", "aria-label": t("staff.pages") }, mine);
-  const admin = user.role === "admin" ? [link("#/dead-letters", t("staff.dead_letters"), "dead-letters")] : [];
+  const admin = user.role === "admin" ? [link("#/wrapup-codes", t("staff.wrapup_codes"), "wrapup-codes"), link("#/dead-letters", t("staff.dead_letters"), "dead-letters")] : [];
   return h("nav", { class: "staff-nav", "aria-label": t("staff.supervisor_pages") }, mine, link("#/supervisor", t("staff.live_queues"), "supervisor"), link("#/wallboard", t("staff.wallboard"), "wallboard"), link("#/reports", t("staff.reports"), "reports"), link("#/leads", t("staff.leads"), "leads"), ...admin);
 }
 
