@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SOFTPHONE := web_softphone
 CHROMIUM ?= /usr/bin/chromium
+TEST_WORKERS ?= 3
 
 .PHONY: run test lint typecheck fmt venv provision browser softphone types clean bench
 
@@ -57,7 +58,7 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 test: provision lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 bench: $(STAMP)
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done

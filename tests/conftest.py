@@ -1,4 +1,5 @@
-"""Shared fixtures live in tests/fixtures/, one module per real part (DB, Asterisk, browser)."""
+"""Shared fixtures live in tests/fixtures/, one module per real part (DB, Asterisk, browser);
+tests/parallel.py shares the suite between `make test`'s xdist workers."""
 
 pytest_plugins = [
     "tests.fixtures.db",
@@ -6,4 +7,5 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.redis",
     "tests.fixtures.bridge",
+    "tests.parallel",
 ]
