@@ -18,11 +18,13 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Debian packages the suite needs: Chromium for page tests, debootstrap for the Asterisk sandbox.
+# Debian packages the suite needs: Chromium for page tests, debootstrap for the Asterisk sandbox,
+# espeak-ng for the spoken sentences the transcript tests decode.
 provision: $(STAMP) softphone
 	@missing=""; \
 	test -x $(CHROMIUM) || missing="$$missing chromium"; \
 	command -v debootstrap >/dev/null || missing="$$missing debootstrap"; \
+	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" != 0 ]; then echo "missing Debian packages:$$missing (run as root or install them)"; exit 1; fi; \
 	  echo "installing$$missing"; \

@@ -4,7 +4,8 @@
   process; the bridge's own memory answers a (re)connecting browser.
 - `web`: the CRM app, the pages and the websockets; state from what the ingest retained on the
   Redis bus, telephony actions as requests to the ingest (cti.actions). Any number of replicas.
-- `ingest`: AMI, tracker, call log, routing hook, call-back schedulers and the webhook sender;
+- `ingest`: AMI, tracker, call log, routing hook, call-back schedulers, the webhook sender and
+  the transcription worker;
   answers the web replicas' telephony requests. Serves only health, status and metrics.
 """
 
@@ -33,6 +34,8 @@ from cti.metrics.exposition import BridgeMetrics, metrics_router
 from cti.routing.settings import TelephonySettings
 from cti.service_hooks import install_service_hooks
 from cti.settings import BridgeSettings, Role
+from cti.transcripts.runtime import TranscriptCollector, build_worker, worker_lifespan
+from cti.transcripts.settings import SummarySettings, TranscriptSettings
 from cti.web.agent_ws import agent_router
 from cti.web.health import Check, ami_check, bus_check, database_check, health_router
 from cti.web.live_state import LiveState, LocalLiveState, RetainedLiveState
@@ -117,6 +120,14 @@ def _bridge_app(
     hooks: list[LifespanHook] = [lifespan_hook(bridge)] if settings.ingest else []
     if not settings.bus_url.startswith("memory://") and settings.ingest:
         hooks.append(_serving_actions(ActionServer(local, settings.bus_url)))
+    worker = None
+    if settings.ingest:  # the transcription worker: its own task beside the ingest
+        worker = build_worker(
+            services, bus, bridge.metrics, TranscriptSettings(), SummarySettings()
+        )
+    if worker is not None:
+        hooks.append(worker_lifespan(worker))
+    metrics.registry.register(TranscriptCollector(worker, bridge.metrics))
     hooks.extend(extra_lifespan_hooks)
     hooks.append(_closing(bus))
     ami = ami_check(lambda: str(bridge.ami.state))
@@ -135,6 +146,7 @@ def _bridge_app(
         include_api=role == "all",
     )  # fmt: skip
     app.state.bridge = bridge
+    app.state.transcript_worker = worker
     log.info(describe_role(role, settings, crm_settings))
     return app
 

@@ -20,6 +20,7 @@ from crm_core.api import (
     rotation,
     routing,
     tasks,
+    transcripts,
     webhooks,
     wrapup,
 )
@@ -43,6 +44,7 @@ def api_router() -> APIRouter:
         lead_rules,
         webhooks,
         wrapup,
+        transcripts,
     )
     for module in modules:
         router.include_router(module.router)

@@ -14,6 +14,13 @@ from crm_core.models.queue_callback import QueueCallback
 from crm_core.models.recording import CallRecording
 from crm_core.models.routing import RoutingRule, RoutingState
 from crm_core.models.task import Task
+from crm_core.models.transcript import (
+    CallSummary,
+    KeywordRule,
+    TranscriptFlag,
+    TranscriptJob,
+    TranscriptLine,
+)
 from crm_core.models.user import User, UserExtension
 from crm_core.models.webhook import WebhookDelivery, WebhookEvent, WebhookSubscription
 from crm_core.models.wrapup import WrapupCode, WrapupQueueRule
@@ -24,9 +31,11 @@ __all__ = [
     "Base",
     "Call",
     "CallRecording",
+    "CallSummary",
     "Company",
     "Contact",
     "IngestCursor",
+    "KeywordRule",
     "LeadAssignment",
     "LeadDistribution",
     "LeadRule",
@@ -37,6 +46,9 @@ __all__ = [
     "RoutingRule",
     "RoutingState",
     "Task",
+    "TranscriptFlag",
+    "TranscriptJob",
+    "TranscriptLine",
     "User",
     "UserExtension",
     "WebhookDelivery",

@@ -60,6 +60,8 @@ def agent_topic(extension: str) -> str:
 
 
 SUPERVISOR_TOPIC = "supervisor"
+SUPERVISOR_ALERTS_TOPIC = "supervisor.alerts"
+"""Frames every supervisor gets one by one (never coalesced like the snapshots)."""
 SUPERVISOR_SNAPSHOT = "supervisor"  # retained key of the last supervisor snapshot
 
 

@@ -6,8 +6,11 @@ Protocol (JSON text frames):
   server -> {"type": "hello", "login": ..., "role": ...}
   server -> {"type": "snapshot", ...}                      the full picture at once, then again
                                                            whenever it changes, at most 2 per second
-Each frame is a full snapshot (a few KiB), so a client that missed frames is never wrong; frames
-for one client are coalesced: while one waits its turn a newer one replaces it.
+  server -> {"type": "keyword_alert", ...}                 a call's transcript said a keyword rule's
+                                                           word (cti/transcripts/alerts.py)
+Each snapshot is the full picture (a few KiB), so a client that missed frames is never wrong;
+snapshots for one client are coalesced: while one waits its turn a newer one replaces it.
+Alerts are not: each is sent once, in order, between snapshots.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from starlette.websockets import WebSocketState
 
 from crm_core.models.enums import Role
 from crm_core.services import Services
-from cti.bus.base import SUPERVISOR_TOPIC, Bus, Message, Subscription
+from cti.bus.base import SUPERVISOR_ALERTS_TOPIC, SUPERVISOR_TOPIC, Bus, Message, Subscription
 from cti.web.agent_ws import signed_in
 from cti.web.ws_session import (
     NOT_A_FRAME,
@@ -33,6 +36,7 @@ from cti.web.ws_session import (
 )
 
 MIN_INTERVAL = 0.5
+ALERTS_HELD = 100
 ALLOWED = (Role.SUPERVISOR, Role.ADMIN)
 
 
@@ -76,7 +80,7 @@ def supervisor_router(
             await refuse(websocket, reason)
             return
         await websocket.send_json({"type": "hello", "login": actor.login, "role": actor.role})
-        subscription = await bus.subscribe({SUPERVISOR_TOPIC})
+        subscription = await bus.subscribe({SUPERVISOR_TOPIC, SUPERVISOR_ALERTS_TOPIC})
         access = keep_checking_access(websocket, services, token, revalidate_every)
         try:
             await _serve(websocket, subscription, await current(), min_interval, access)
@@ -95,14 +99,16 @@ async def _serve(
 ) -> None:
     mailbox = Latest()
     mailbox.put(first)
+    alerts: asyncio.Queue[Message] = asyncio.Queue(maxsize=ALERTS_HELD)
     tasks = [
-        asyncio.create_task(_collect(subscription, mailbox)),
+        asyncio.create_task(_collect(subscription, mailbox, alerts)),
         asyncio.create_task(_send(websocket, mailbox, min_interval)),
+        asyncio.create_task(_send_alerts(websocket, alerts)),
         asyncio.create_task(_notice_close(websocket)),
         asyncio.create_task(access),
     ]
     try:
-        await asyncio.wait(tasks[2:], return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(tasks[3:], return_when=asyncio.FIRST_COMPLETED)
     finally:
         for task in tasks:
             task.cancel()
@@ -117,9 +123,23 @@ async def _notice_close(websocket: WebSocket) -> None:
                 await websocket.send_json(NOT_A_FRAME)
 
 
-async def _collect(subscription: Subscription, mailbox: Latest) -> None:
-    async for _topic, message in subscription:
-        mailbox.put(message)
+async def _collect(
+    subscription: Subscription, mailbox: Latest, alerts: asyncio.Queue[Message]
+) -> None:
+    async for topic, message in subscription:
+        if topic != SUPERVISOR_ALERTS_TOPIC:
+            mailbox.put(message)
+        elif not alerts.full():  # a client that stopped reading loses alerts, not the server
+            alerts.put_nowait(message)
+
+
+async def _send_alerts(websocket: WebSocket, alerts: asyncio.Queue[Message]) -> None:
+    while True:
+        message = await alerts.get()
+        if websocket.application_state is not WebSocketState.CONNECTED:
+            return
+        with contextlib.suppress(RuntimeError):
+            await websocket.send_json(message)
 
 
 async def _send(websocket: WebSocket, mailbox: Latest, min_interval: float) -> None:

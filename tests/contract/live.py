@@ -34,10 +34,12 @@ from crm_core.services.dto import (
     UserCreate,
 )
 from crm_core.services.dto.callbacks import CallbackCreate
+from crm_core.services.dto.transcripts import KeywordRuleCreate
 from crm_core.services.dto.wrapup import WrapupCodeCreate
 from crm_core.services.lead_rules import lead_rules_of
 from crm_core.services.lead_rules_dto import LeadRuleSpec, QueuePool
 from crm_core.services.routing_dto import DidQueue
+from crm_core.services.transcript_access import keyword_rules_of
 from crm_core.services.webhook_deliveries import Outcome
 from crm_core.settings import CrmSettings
 from crm_core.webhooks.dto import SubscriptionCreate
@@ -193,6 +195,9 @@ async def _objects(services: Services, user_ids: dict[str, int]) -> dict[str, in
         "webhook": webhook,
         "dead_letter": dead_letter,
         "wrapup_code": code.id,
+        "keyword_rule": (
+            await keyword_rules_of(services).create(system, KeywordRuleCreate(keyword="lawyer"))
+        ).id,
     } | {f"user:{who}": user_id for who, user_id in user_ids.items()}
 
 

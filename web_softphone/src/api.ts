@@ -40,6 +40,12 @@ import type {
   WrapupCodePatch,
   WrapupQueueRule,
   WrapupSetup,
+  Transcript,
+  TranscriptBacklog,
+  TranscriptHit,
+  KeywordRule,
+  KeywordRuleCreate,
+  KeywordRulePatch,
 } from "./types";
 
 export const TOKEN_KEY = "cti.token";
@@ -530,6 +536,38 @@ export class Api {
   /** The newest leads, each with its owner and why it has that owner. */
   recentLeads(limit = 50): Promise<LeadRow[]> {
     return this.request("GET", "/leads", { query: { limit } });
+  }
+
+  /** A call's transcript: its progress, lines per speaker, summary and keyword flags. */
+  callTranscript(callId: number, signal?: AbortSignal): Promise<Transcript> {
+    return this.request("GET", `/calls/${callId}/transcript`, signal ? { signal } : {});
+  }
+
+  /** Lines of transcripts holding every word of `q`; `speaker: "caller"`: what clients said. */
+  searchTranscripts(q: string, speaker: "caller" | null, signal?: AbortSignal): Promise<TranscriptHit[]> {
+    const query: Record<string, string | number> = { q, limit: 20 };
+    if (speaker) query.speaker = speaker;
+    return this.request("GET", "/transcripts/search", { query, ...(signal ? { signal } : {}) });
+  }
+
+  transcriptBacklog(): Promise<TranscriptBacklog> {
+    return this.request("GET", "/transcripts/backlog");
+  }
+
+  keywordRules(): Promise<KeywordRule[]> {
+    return this.request("GET", "/admin/transcript-keywords");
+  }
+
+  createKeywordRule(rule: KeywordRuleCreate): Promise<KeywordRule> {
+    return this.request("POST", "/admin/transcript-keywords", { body: rule });
+  }
+
+  patchKeywordRule(id: number, patch: KeywordRulePatch): Promise<KeywordRule> {
+    return this.request("PATCH", `/admin/transcript-keywords/${id}`, { body: patch });
+  }
+
+  deleteKeywordRule(id: number): Promise<void> {
+    return this.request("DELETE", `/admin/transcript-keywords/${id}`);
   }
 
   /** Give the selected leads to one owner (supervisors and admins). */

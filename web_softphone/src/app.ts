@@ -333,6 +333,7 @@ export class App {
     const fromSearch = active instanceof HTMLAnchorElement && active.closest(".search") !== null;
     const handle = renderCard(pane, cardFromContact(contact), {
       timeline: this.api.timeline(contact.id),
+      transcriptOf: (callId, signal) => this.api.callTranscript(callId, signal),
       onEdit: () => this.navigate({ name: "edit", id: contact.id, q }),
       onDial: (phone) => this.dial(phone),
       hrefFor: (ref) => (ref.kind === "contact" ? routeHash({ name: "card", id: ref.id, q }) : null),

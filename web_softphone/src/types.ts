@@ -69,6 +69,14 @@ export type WrapupQueueRule = Schemas["QueueRuleOut"];
 /** GET /api/reports/wrapup-codes: calls counted by code per agent, queue or period. */
 export type WrapupReport = Schemas["WrapupReport"];
 export type WrapupReportRow = Schemas["WrapupReportRow"];
+/** Post-call transcripts (README "Transcripts"): a call's, the search's hits, keyword rules. */
+export type Transcript = Schemas["TranscriptOut"];
+export type TranscriptLine = Schemas["TranscriptLineOut"];
+export type TranscriptHit = Schemas["TranscriptHit"];
+export type TranscriptBacklog = Schemas["TranscriptBacklog"];
+export type KeywordRule = Schemas["KeywordRuleOut"];
+export type KeywordRuleCreate = Schemas["KeywordRuleCreate"];
+export type KeywordRulePatch = Schemas["KeywordRulePatch"];
 
 /** The other CRM's card (CTI_LOOKUP_URL), in a pop's card only: README "External card lookup". */
 export interface ExternalCard {

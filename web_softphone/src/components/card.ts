@@ -20,6 +20,7 @@ import { formAlert, showAlert } from "./form";
 import { loadingBlock, withBusy } from "./loading";
 import { callIcon, callSummary, type Entry, normalizeTimeline, noteSummary, renderTimeline, taskSummary } from "./timeline";
 import { t } from "../i18n";
+import type { TranscriptOf } from "./transcript";
 
 export interface CardOptions {
   /** The timeline (GET /api/contacts/{id}/timeline), or a promise of it: shown loading until it resolves. */
@@ -35,6 +36,8 @@ export interface CardOptions {
   /** How many last calls / notes to list in the side panels. */
   lastCalls?: number;
   lastNotes?: number;
+  /** A call's transcript (GET /api/calls/{id}/transcript): each recorded call gets its disclosure. */
+  transcriptOf?: TranscriptOf;
   /** Heading level for the card's name (2 on the page, 3 inside a pop-up). */
   headingLevel?: 2 | 3;
 }
@@ -298,7 +301,7 @@ export function renderCard(container: HTMLElement, card: CardView, opts: CardOpt
 
   const setTimeline = (items: Entry[]) => {
     fillSides(items);
-    mount(timelineSlot, renderTimeline(items, display, dialBack));
+    mount(timelineSlot, renderTimeline(items, display, dialBack, opts.transcriptOf));
   };
 
   if (Array.isArray(opts.timeline)) {

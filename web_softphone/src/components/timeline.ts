@@ -8,6 +8,7 @@ import { ICONS } from "../icons";
 import type { Call, Note, Task } from "../types";
 import { t } from "../i18n";
 import { recordingSlot } from "../recordings/player";
+import { transcriptDisclosure, type TranscriptOf } from "./transcript";
 
 function rec(v: unknown): Record<string, unknown> | null {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
@@ -57,7 +58,7 @@ export type NumberDisplay = (e164: string) => string;
 /** Click-to-call from the history: dial the other party of a past call. */
 export type Dialer = (number: string) => void;
 
-export function callSummary(call: Call, display: NumberDisplay = (n) => n, dial?: Dialer): HTMLElement {
+export function callSummary(call: Call, display: NumberDisplay = (n) => n, dial?: Dialer, transcriptOf?: TranscriptOf): HTMLElement {
   const look = callLook(call);
   const secs = callSeconds(call);
   const target = call.external_e164 ?? "";
@@ -87,6 +88,7 @@ export function callSummary(call: Call, display: NumberDisplay = (n) => n, dial?
       ].filter(Boolean),
     ),
     recordingSlot(call, async () => call.id),
+    transcriptOf && call.recording ? transcriptDisclosure(call.id, transcriptOf) : null,
   );
 }
 
@@ -135,12 +137,12 @@ export function noteSummary(note: Note): HTMLElement {
 
 const KIND_WORD = (): Record<Entry["kind"], string> => ({ call: t("timeline.call_2"), task: t("timeline.task"), note: t("timeline.note") });
 
-function timelineEntry(item: Entry, display: NumberDisplay, dial?: Dialer): HTMLLIElement {
+function timelineEntry(item: Entry, display: NumberDisplay, dial?: Dialer, transcriptOf?: TranscriptOf): HTMLLIElement {
   let iconEl: HTMLElement;
   let body: HTMLElement;
   if (item.kind === "call") {
     iconEl = callIcon(item.call);
-    body = callSummary(item.call, display, dial);
+    body = callSummary(item.call, display, dial, transcriptOf);
   } else if (item.kind === "task") {
     iconEl = h("span", { class: `tl-icon ${item.task.done_at ? "tone-ok" : "tone-task"}` }, icon(ICONS.task));
     body = taskSummary(item.task);
@@ -159,7 +161,7 @@ function timelineEntry(item: Entry, display: NumberDisplay, dial?: Dialer): HTML
 export type TimelineFilter = "all" | Entry["kind"];
 
 /** Render the timeline list with filter buttons (All / Calls / Tasks / Notes). */
-export function renderTimeline(items: Entry[], display: NumberDisplay = (n) => n, dial?: Dialer): HTMLElement {
+export function renderTimeline(items: Entry[], display: NumberDisplay = (n) => n, dial?: Dialer, transcriptOf?: TranscriptOf): HTMLElement {
   const list = h("ol", { class: "timeline", "aria-label": t("timeline.timeline_newest_first") });
   const empty = h("p", { class: "empty" }, t("timeline.nothing_here_yet"));
   let filter: TimelineFilter = "all";
@@ -168,7 +170,7 @@ export function renderTimeline(items: Entry[], display: NumberDisplay = (n) => n
 
   const draw = () => {
     const shown = filter === "all" ? items : items.filter((it) => it.kind === filter);
-    list.replaceChildren(...shown.map((it) => timelineEntry(it, display, dial)));
+    list.replaceChildren(...shown.map((it) => timelineEntry(it, display, dial, transcriptOf)));
     empty.hidden = shown.length > 0;
     list.hidden = shown.length === 0;
     for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.filter === filter));

@@ -52,6 +52,18 @@ export interface paths {
      */
     patch: operations["patch_rule_api_admin_routing_rules__rule_id__patch"];
   };
+  "/api/admin/transcript-keywords": {
+    /** List Keyword Rules */
+    get: operations["list_keyword_rules_api_admin_transcript_keywords_get"];
+    /** Create Keyword Rule */
+    post: operations["create_keyword_rule_api_admin_transcript_keywords_post"];
+  };
+  "/api/admin/transcript-keywords/{keyword_rule_id}": {
+    /** Delete Keyword Rule */
+    delete: operations["delete_keyword_rule_api_admin_transcript_keywords__keyword_rule_id__delete"];
+    /** Patch Keyword Rule */
+    patch: operations["patch_keyword_rule_api_admin_transcript_keywords__keyword_rule_id__patch"];
+  };
   "/api/admin/webhooks": {
     /**
      * List Subscriptions
@@ -240,6 +252,21 @@ export interface paths {
      * @description One of the call's recordings, as `GET /calls/{call_id}/recording`.
      */
     get: operations["one_recording_api_calls__call_id__recordings__recording_id__get"];
+  };
+  "/api/calls/{call_id}/transcript": {
+    /**
+     * Call Transcript
+     * @description `state`: none (no recording yet), queued, transcribing, done or failed (`error` says
+     * why); the lines per speaker with their times, the summary when a chat model wrote one.
+     */
+    get: operations["call_transcript_api_calls__call_id__transcript_get"];
+  };
+  "/api/calls/{call_id}/transcript/retry": {
+    /**
+     * Retry Transcript
+     * @description Queue a failed (or finished) transcription again.
+     */
+    post: operations["retry_transcript_api_calls__call_id__transcript_retry_post"];
   };
   "/api/calls/{call_id}/wrapup": {
     /**
@@ -435,6 +462,18 @@ export interface paths {
      * @description `{"done": true, "result": "..."}` completes the task.
      */
     patch: operations["update_task_api_tasks__task_id__patch"];
+  };
+  "/api/transcripts/backlog": {
+    /** Transcript Backlog */
+    get: operations["transcript_backlog_api_transcripts_backlog_get"];
+  };
+  "/api/transcripts/search": {
+    /**
+     * Search Transcripts
+     * @description Lines holding every word of `q` (each as a prefix), newest call first; `speaker=caller`:
+     * what the client said.
+     */
+    get: operations["search_transcripts_api_transcripts_search_get"];
   };
   "/api/users": {
     /** List Users */
@@ -1158,6 +1197,16 @@ export interface components {
         [key: string]: string | number;
       };
     };
+    /** FlagOut */
+    FlagOut: {
+      /** Keyword */
+      keyword: string;
+      speaker: components["schemas"]["Speaker"];
+      /** Start Ms */
+      start_ms: number;
+      /** Text */
+      text: string;
+    };
     /** HTTPValidationError */
     HTTPValidationError: {
       /** Detail */
@@ -1170,6 +1219,42 @@ export interface components {
        * @description true: retention never deletes this call's recordings
        */
       keep: boolean;
+    };
+    /** KeywordRuleCreate */
+    KeywordRuleCreate: {
+      /**
+       * Enabled
+       * @default true
+       */
+      enabled?: boolean;
+      /**
+       * Keyword
+       * @description a word or phrase, matched case-insensitively on whole words
+       */
+      keyword: string;
+      /** @default any */
+      speaker?: components["schemas"]["RuleSpeaker"];
+    };
+    /** KeywordRuleOut */
+    KeywordRuleOut: {
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /** Enabled */
+      enabled: boolean;
+      /** Id */
+      id: number;
+      /** Keyword */
+      keyword: string;
+      speaker: components["schemas"]["RuleSpeaker"];
+    };
+    /** KeywordRulePatch */
+    KeywordRulePatch: {
+      /** Enabled */
+      enabled?: boolean | null;
+      speaker?: components["schemas"]["RuleSpeaker"] | null;
     };
     /**
      * LeadRow
@@ -1725,6 +1810,11 @@ export interface components {
       /** Position */
       position?: number | null;
     };
+    /**
+     * RuleSpeaker
+     * @enum {string}
+     */
+    RuleSpeaker: "any" | "caller" | "agent";
     /** SipAccount */
     SipAccount: {
       /** Display Name */
@@ -1738,6 +1828,11 @@ export interface components {
       /** Ws Servers */
       ws_servers: string[];
     };
+    /**
+     * Speaker
+     * @enum {string}
+     */
+    Speaker: "agent" | "caller" | "both";
     /** SpyRequest */
     SpyRequest: {
       /**
@@ -1921,6 +2016,15 @@ export interface components {
       /** Url */
       url?: string;
     };
+    /** SummaryOut */
+    SummaryOut: {
+      /** Model */
+      model: string;
+      /** Summary */
+      summary: string;
+      /** Wrapup Note */
+      wrapup_note: string;
+    };
     /** TaskCreate */
     TaskCreate: {
       /** Assignee Id */
@@ -2025,6 +2129,70 @@ export interface components {
       kind: "call" | "task" | "note";
       note: components["schemas"]["NoteOut"] | null;
       task: components["schemas"]["TaskOut"] | null;
+    };
+    /** TranscriptBacklog */
+    TranscriptBacklog: {
+      /** Done */
+      done: number;
+      /** Failed */
+      failed: number;
+      /** Queued */
+      queued: number;
+      /** Running */
+      running: number;
+    };
+    /**
+     * TranscriptHit
+     * @description A line of a call's transcript that matched a search.
+     */
+    TranscriptHit: {
+      /** Call Id */
+      call_id: number;
+      /** Callee */
+      callee: string;
+      /** Caller */
+      caller: string;
+      /** Contact Id */
+      contact_id: number | null;
+      speaker: components["schemas"]["Speaker"];
+      /** Start Ms */
+      start_ms: number;
+      /**
+       * Started At
+       * Format: date-time
+       */
+      started_at: string;
+      /** Text */
+      text: string;
+    };
+    /** TranscriptLineOut */
+    TranscriptLineOut: {
+      /** End Ms */
+      end_ms: number;
+      speaker: components["schemas"]["Speaker"];
+      /** Start Ms */
+      start_ms: number;
+      /** Text */
+      text: string;
+    };
+    /** TranscriptOut */
+    TranscriptOut: {
+      /** Attempts */
+      attempts: number;
+      /** Call Id */
+      call_id: number;
+      /** Error */
+      error: string;
+      /** Flags */
+      flags: components["schemas"]["FlagOut"][];
+      /** Lines */
+      lines: components["schemas"]["TranscriptLineOut"][];
+      /**
+       * State
+       * @enum {string}
+       */
+      state: "none" | "queued" | "transcribing" | "done" | "failed";
+      summary: components["schemas"]["SummaryOut"] | null;
     };
     /** UserBrief */
     UserBrief: {
@@ -2834,6 +3002,158 @@ export interface operations {
       };
       /** @description The change clashes with existing data or the current state */
       409: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** List Keyword Rules */
+  list_keyword_rules_api_admin_transcript_keywords_get: {
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["KeywordRuleOut"][];
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The caller's role does not allow this */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  /** Create Keyword Rule */
+  create_keyword_rule_api_admin_transcript_keywords_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["KeywordRuleCreate"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        content: {
+          "application/json": components["schemas"]["KeywordRuleOut"];
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The caller's role does not allow this */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** Delete Keyword Rule */
+  delete_keyword_rule_api_admin_transcript_keywords__keyword_rule_id__delete: {
+    parameters: {
+      path: {
+        keyword_rule_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      204: {
+        content: never;
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The caller's role does not allow this */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** Patch Keyword Rule */
+  patch_keyword_rule_api_admin_transcript_keywords__keyword_rule_id__patch: {
+    parameters: {
+      path: {
+        keyword_rule_id: number;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["KeywordRulePatch"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["KeywordRuleOut"];
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The caller's role does not allow this */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
         content: {
           "application/json": components["schemas"]["ErrorOut"];
         };
@@ -4422,6 +4742,93 @@ export interface operations {
       416: {
         content: {
           "text/plain": unknown;
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Call Transcript
+   * @description `state`: none (no recording yet), queued, transcribing, done or failed (`error` says
+   * why); the lines per speaker with their times, the summary when a chat model wrote one.
+   */
+  call_transcript_api_calls__call_id__transcript_get: {
+    parameters: {
+      path: {
+        call_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["TranscriptOut"];
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The caller's role does not allow this */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Retry Transcript
+   * @description Queue a failed (or finished) transcription again.
+   */
+  retry_transcript_api_calls__call_id__transcript_retry_post: {
+    parameters: {
+      path: {
+        call_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      202: {
+        content: {
+          "application/json": components["schemas"]["TranscriptOut"];
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The caller's role does not allow this */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
       /** @description Validation Error */
@@ -6270,6 +6677,81 @@ export interface operations {
       };
       /** @description The change clashes with existing data or the current state */
       409: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** Transcript Backlog */
+  transcript_backlog_api_transcripts_backlog_get: {
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["TranscriptBacklog"];
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The caller's role does not allow this */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+    };
+  };
+  /**
+   * Search Transcripts
+   * @description Lines holding every word of `q` (each as a prefix), newest call first; `speaker=caller`:
+   * what the client said.
+   */
+  search_transcripts_api_transcripts_search_get: {
+    parameters: {
+      query: {
+        q: string;
+        speaker?: components["schemas"]["Speaker"] | null;
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["TranscriptHit"][];
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The caller's role does not allow this */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
         content: {
           "application/json": components["schemas"]["ErrorOut"];
         };

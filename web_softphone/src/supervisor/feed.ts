@@ -4,13 +4,14 @@
 
 import { type LiveStatus, LiveSocket } from "../live/socket";
 import type { ServerMessage } from "../types";
-import type { Snapshot, SupervisorMessage } from "./model";
+import type { KeywordAlert, Snapshot, SupervisorMessage } from "./model";
 import { t } from "../i18n";
 
 export interface FeedListener {
   snapshot(snapshot: Snapshot, receivedAt: number): void;
   status(status: LiveStatus, retryInMs?: number): void;
   refused?(reason: string): void;
+  alert?(alert: KeywordAlert): void;
 }
 
 export function supervisorSocketUrl(loc: Pick<Location, "protocol" | "host"> = window.location): string {
@@ -48,6 +49,8 @@ export class SupervisorFeed {
       this.latest = message;
       this.receivedAt = Date.now();
       this.listener.snapshot(message, this.receivedAt);
+    } else if (message.type === "keyword_alert") {
+      this.listener.alert?.(message);
     } else if (message.type === "error") {
       this.listener.refused?.(message.reason);
     }

@@ -87,9 +87,22 @@ export interface Snapshot {
   agents: AgentView[];
 }
 
+/** A call's transcript said a keyword rule's word (docs/asyncapi.yaml keywordAlert). */
+export interface KeywordAlert {
+  type: "keyword_alert";
+  call_id: number;
+  caller: string;
+  agent: string;
+  queue: string;
+  contact_id: number | null;
+  keywords: string[];
+  flags: { keyword: string; speaker: string; start_ms: number; text: string }[];
+}
+
 export type SupervisorMessage =
   | { type: "hello"; login: string; role: string }
   | Snapshot
+  | KeywordAlert
   | { type: "error"; reason: string };
 
 // ---- clocks ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { ICONS } from "../icons";
 import { spinner } from "../components/loading";
 import type { Contact } from "../types";
 import { t } from "../i18n";
+import { createTranscriptSearch } from "./transcriptSearch";
 
 export interface SearchView {
   element: HTMLElement;
@@ -40,6 +41,7 @@ export function createSearchView(api: Api, hrefFor: (id: number, q: string) => s
   const status = h("p", { id: "search-status", class: "search-status", role: "status", "aria-live": "polite" });
   const list = h("ul", { id: "search-results", class: "results", "aria-label": t("search.search_results") });
   const more = h("button", { type: "button", class: "btn btn-ghost btn-block", hidden: true }, t("search.show_more"));
+  const said = createTranscriptSearch(api, hrefFor);
   const element = h(
     "div",
     { class: "search" },
@@ -52,6 +54,7 @@ export function createSearchView(api: Api, hrefFor: (id: number, q: string) => s
     status,
     list,
     more,
+    said.element,
   );
 
   let query = "";
@@ -87,6 +90,7 @@ export function createSearchView(api: Api, hrefFor: (id: number, q: string) => s
   };
 
   const run = async (q: string, append = false) => {
+    if (!append) said.search(q);
     controller?.abort();
     const mine = new AbortController();
     controller = mine;

@@ -1,6 +1,6 @@
 // The full-width pages inside the signed-in shell: the agent's call-backs (#/callbacks, everyone),
 // the rotation (#/rotation, everyone: cards nobody contacted for N days),
-// the supervisors' pages (#/supervisor, #/wallboard, #/reports, #/leads) and the admins'
+// the supervisors' pages (#/supervisor, #/wallboard, #/reports, #/leads, #/keywords) and the admins'
 // (#/dead-letters, #/wrapup-codes):
 // they take the whole workspace (the search column is hidden, `shell.root[data-view]`), and the
 // top bar gets their links for the roles they are for only (staffNav). One page at a time; it is
@@ -9,6 +9,7 @@
 import { h } from "../dom";
 import { renderCallbacksPage } from "./callbacks";
 import { renderDeadLetters } from "./deadLetters";
+import { renderKeywordRules } from "./keywordRules";
 import { renderLeadRules } from "./leadRules";
 import type { Route } from "../router";
 import type { User } from "../types";
@@ -29,6 +30,7 @@ const PAGES = () => ({
   "dead-letters": { title: t("staff.dead_letters"), render: renderDeadLetters, roles: ADMIN_ROLES },
   "wrapup-codes": { title: t("staff.wrapup_codes"), render: renderWrapupAdmin, roles: ADMIN_ROLES },
   leads: { title: t("staff.lead_distribution"), render: null, roles: STAFF_ROLES },
+  keywords: { title: t("staff.keywords_page"), render: null, roles: STAFF_ROLES },
   callbacks: { title: t("staff.call_backs"), render: null, roles: null },
   rotation: { title: t("staff.rotation"), render: renderRotation, roles: null },
 }) as const;
@@ -45,7 +47,7 @@ export function staffNav(user: User): HTMLElement | null {
   const mine = [link("#/", t("staff.contacts"), "search"), link("#/callbacks", t("staff.call_backs"), "callbacks"), link("#/rotation", t("staff.rotation"), "rotation")];
   if (!isStaff(user)) return h("nav", { class: "staff-nav", "aria-label": t("staff.pages") }, mine);
   const admin = user.role === "admin" ? [link("#/wrapup-codes", t("staff.wrapup_codes"), "wrapup-codes"), link("#/dead-letters", t("staff.dead_letters"), "dead-letters")] : [];
-  return h("nav", { class: "staff-nav", "aria-label": t("staff.supervisor_pages") }, mine, link("#/supervisor", t("staff.live_queues"), "supervisor"), link("#/wallboard", t("staff.wallboard"), "wallboard"), link("#/reports", t("staff.reports"), "reports"), link("#/leads", t("staff.leads"), "leads"), ...admin);
+  return h("nav", { class: "staff-nav", "aria-label": t("staff.supervisor_pages") }, mine, link("#/supervisor", t("staff.live_queues"), "supervisor"), link("#/wallboard", t("staff.wallboard"), "wallboard"), link("#/reports", t("staff.reports"), "reports"), link("#/leads", t("staff.leads"), "leads"), link("#/keywords", t("staff.keywords"), "keywords"), ...admin);
 }
 
 let current: { name: PageName; view: StaffView; root: HTMLElement } | null = null;
@@ -90,7 +92,7 @@ export function renderStaffPage(route: Route, shell: Shell, ctx: StaffViewContex
   const root = h("div", { class: "staff-root" });
   shell.cardPane.replaceChildren(root);
   const render = PAGES()[name].render;
-  const view = render ? render(root, ctx) : name === "leads" ? renderLeadRules(root, ctx, user) : renderCallbacksPage(root, ctx.hrefForContact, (message) => shell.toast(message));
+  const view = render ? render(root, ctx) : name === "leads" ? renderLeadRules(root, ctx, user) : name === "keywords" ? renderKeywordRules(root, ctx, user) : renderCallbacksPage(root, ctx.hrefForContact, (message) => shell.toast(message));
   current = { name, view, root };
   watchdog = setInterval(() => {
     if (!root.isConnected) stop();

@@ -33,6 +33,7 @@ import { SpyControl } from "../supervisor/spy";
 import { type Column, sortableTable } from "../supervisor/table";
 import { renderVirtualCallers } from "../supervisor/virtual";
 import { t } from "../i18n";
+import { keywordAlertPanel } from "../supervisor/keywordAlerts";
 
 export interface StaffViewContext {
   api: Api;
@@ -70,6 +71,7 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
   let receivedAt = 0;
   const age = () => ageOf(receivedAt, Date.now());
   const badge = liveBadge();
+  const keywordAlerts = keywordAlertPanel(ctx.hrefForContact);
   const resolver = new CallResolver(ctx.api, () => renderAll());
   const spy = new SpyControl(ctx.api, () => renderAll());
   const levelOf = (q: QueueView) => alertsFor(q, thresholdsFor(store, q.name), age());
@@ -190,6 +192,7 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
     h("div", { class: "panel" }, h("h2", { class: "panel-title" }, t("supervisor.queues")), editor, queues.element),
     h("div", { class: "panel", "data-testid": "virtual-panel" }, h("h2", { class: "panel-title" }, t("supervisor.waiting_for_a_call_back")), virtual),
     h("div", { class: "panel" }, h("h2", { class: "panel-title" }, t("supervisor.agents")), spy.status, agents.element),
+    keywordAlerts.element,
   );
   pane.replaceChildren(root);
   mountOverdueCallbacks(root, ctx.api); // every agent's overdue call-backs (callbacks/overdue.ts)
@@ -222,6 +225,7 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
       },
       status: (status, retry) => badge.set(status, retry),
       refused: (reason) => summary.replaceChildren(h("div", { class: "alert-banner", role: "alert" }, reason)),
+      alert: (alert) => keywordAlerts.add(alert),
     },
     ctx.onAuthFailed,
   );

@@ -1,0 +1,126 @@
+"""Keyword rules (issue 16): words or phrases an admin sets ("cancel", "lawyer"); a finished
+transcript whose line says one flags the call (`flag_call`), and the bridge tells supervisors.
+Reading: supervisors and admins; changes: admins, audited."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm_core.errors import InvalidFieldError, NotFoundError
+from crm_core.models import KeywordRule, TranscriptFlag, TranscriptLine
+from crm_core.models.enums import AuditAction, Role
+from crm_core.services.audit import diff, record, snapshot
+from crm_core.services.base import STAFF, ServiceBase, require_role
+from crm_core.services.dto import Actor
+from crm_core.services.dto.transcripts import (
+    FlagOut,
+    KeywordRuleCreate,
+    KeywordRuleOut,
+    KeywordRulePatch,
+)
+
+TABLE = "transcript_keyword_rules"
+
+
+def _pattern(keyword: str) -> re.Pattern[str]:
+    """Whole words, any case, any run of spaces between a phrase's words."""
+    words = [re.escape(word) for word in keyword.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def matches(rule: KeywordRule, line: TranscriptLine) -> bool:
+    if rule.speaker != "any" and line.speaker not in (rule.speaker, "both"):
+        return False
+    return _pattern(rule.keyword).search(line.text) is not None
+
+
+class KeywordRuleService(ServiceBase):
+    async def list_rules(self, actor: Actor) -> list[KeywordRuleOut]:
+        require_role(actor, *STAFF)
+        async with self._sessions() as session:
+            rows = await session.scalars(select(KeywordRule).order_by(KeywordRule.keyword))
+            return [KeywordRuleOut.model_validate(row) for row in rows]
+
+    async def create(self, actor: Actor, data: KeywordRuleCreate) -> KeywordRuleOut:
+        require_role(actor, Role.ADMIN)
+        keyword = " ".join(data.keyword.lower().split())
+        try:
+            async with self._sessions.begin() as session:
+                row = KeywordRule(keyword=keyword, speaker=data.speaker.value, enabled=data.enabled)
+                session.add(row)
+                await session.flush()
+                out = KeywordRuleOut.model_validate(row)
+                record(session, actor, AuditAction.CREATE, TABLE, row.id, snapshot(out))
+                return out
+        except IntegrityError as exc:
+            raise InvalidFieldError("keyword", f"{keyword!r} already has a rule") from exc
+
+    async def patch(self, actor: Actor, rule_id: int, data: KeywordRulePatch) -> KeywordRuleOut:
+        require_role(actor, Role.ADMIN)
+        async with self._sessions.begin() as session:
+            row = await self._get(session, rule_id)
+            before = snapshot(KeywordRuleOut.model_validate(row))
+            for key, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
+                setattr(row, key, getattr(value, "value", value))
+            await session.flush()
+            out = KeywordRuleOut.model_validate(row)
+            changes = diff(before, snapshot(out))
+            if changes:
+                record(session, actor, AuditAction.UPDATE, TABLE, rule_id, changes)
+            return out
+
+    async def delete(self, actor: Actor, rule_id: int) -> None:
+        """Flags already raised stay on their calls."""
+        require_role(actor, Role.ADMIN)
+        async with self._sessions.begin() as session:
+            row = await self._get(session, rule_id)
+            gone = snapshot(KeywordRuleOut.model_validate(row))
+            await session.delete(row)
+            record(session, actor, AuditAction.DELETE, TABLE, rule_id, gone)
+
+    async def flag_call(self, call_id: int) -> list[FlagOut]:
+        """Match the enabled rules against the call's stored transcript; the flags replace the
+        call's earlier ones (a transcript made again is judged again)."""
+        async with self._sessions.begin() as session:
+            rules = list(await session.scalars(select(KeywordRule).where(KeywordRule.enabled)))
+            lines = await _lines(session, call_id)
+            await session.execute(delete(TranscriptFlag).where(TranscriptFlag.call_id == call_id))
+            flags = [
+                TranscriptFlag(
+                    call_id=call_id,
+                    rule_id=rule.id,
+                    keyword=rule.keyword,
+                    speaker=line.speaker,
+                    start_ms=line.start_ms,
+                    text=line.text,
+                )
+                for rule in rules
+                for line in _first_match(rule, lines)
+            ]
+            session.add_all(flags)
+            return [FlagOut.model_validate(flag) for flag in flags]
+
+    async def _get(self, session: AsyncSession, rule_id: int) -> KeywordRule:
+        row = await session.get(KeywordRule, rule_id)
+        if row is None:
+            raise NotFoundError("keyword rule", rule_id)
+        return row
+
+
+async def _lines(session: AsyncSession, call_id: int) -> Sequence[TranscriptLine]:
+    rows = await session.scalars(
+        select(TranscriptLine)
+        .where(TranscriptLine.call_id == call_id)
+        .order_by(TranscriptLine.start_ms, TranscriptLine.id)
+    )
+    return list(rows)
+
+
+def _first_match(rule: KeywordRule, lines: Sequence[TranscriptLine]) -> list[TranscriptLine]:
+    """The first line that says the rule's keyword: one flag per rule and call."""
+    return next(([line] for line in lines if matches(rule, line)), [])
