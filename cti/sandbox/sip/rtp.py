@@ -3,6 +3,9 @@ call, sent from the port announced in our SDP to the one in the remote SDP; what
 counted. A key press is sent as RFC 4733 telephone events in the same stream (`send_dtmf`): the
 tone pauses while the event's packets go out, as a phone's audio does.
 
+`say(audio)` replaces the tone by speech (8 kHz samples, say a sentence espeak-ng spoke: the
+transcript tests), then silence for the rest of the call.
+
 Only plain RTP/AVP legs (the carrier's trunk) get media. WebRTC legs (DTLS-SRTP, the agents'
 endpoints) get none: this user agent cannot do DTLS.
 """
@@ -13,6 +16,7 @@ import asyncio
 import math
 import secrets
 import struct
+from collections.abc import Sequence
 from typing import cast
 
 PCMU, PCMA = 0, 8
@@ -34,6 +38,7 @@ def ulaw(sample: int) -> int:
 TONE = bytes(
     ulaw(round(6000 * math.sin(2 * math.pi * 400 * n / 8000))) for n in range(SAMPLES_PER_FRAME)
 )
+SILENCE = bytes([ulaw(0)]) * SAMPLES_PER_FRAME
 
 
 class RtpStream(asyncio.DatagramProtocol):
@@ -51,6 +56,7 @@ class RtpStream(asyncio.DatagramProtocol):
         self._timestamp = 0
         self._pressing = False
         self.dtmf_sent = ""  # the keys sent so far
+        self._voice: bytes | None = None  # mu-law speech still to send; b"": silence from now
 
     @classmethod
     async def open(cls, host: str) -> RtpStream:
@@ -86,10 +92,21 @@ class RtpStream(asyncio.DatagramProtocol):
         due = loop.time()
         while True:
             if not self._pressing:
-                self.sent += self._send_packet(PCMU, TONE, marker=self._sequence == 0)
+                self.sent += self._send_packet(PCMU, self._frame(), marker=self._sequence == 0)
                 self._timestamp += SAMPLES_PER_FRAME
             due += FRAME_SECONDS
             await asyncio.sleep(max(0.0, due - loop.time()))
+
+    def say(self, samples: Sequence[int]) -> float:
+        """Send these 16-bit 8 kHz samples instead of the tone, then silence; their seconds."""
+        self._voice = bytes(ulaw(sample) for sample in samples)
+        return len(samples) / 8000
+
+    def _frame(self) -> bytes:
+        if self._voice is None:
+            return TONE
+        frame, self._voice = self._voice[:SAMPLES_PER_FRAME], self._voice[SAMPLES_PER_FRAME:]
+        return frame.ljust(SAMPLES_PER_FRAME, SILENCE[:1])
 
     async def send_dtmf(self, digit: str, payload_type: int, seconds: float = 0.2) -> None:
         """One key as RFC 4733 events: a packet every 20 ms with the duration so far (the first
