@@ -25,6 +25,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 
 from crm_core.api.deps import ActorDep, ServicesDep
 from crm_core.api.responses import errors
@@ -62,9 +63,9 @@ def report_query(
 def _checked(check: Callable[[], None], field: str) -> None:
     try:
         check()
-    except ValueError as exc:
-        detail = {"loc": ["query", field], "msg": str(exc), "type": "value_error"}
-        raise RequestValidationError([detail]) from exc
+    except PydanticCustomError as exc:
+        detail = {"loc": ["query", field], "msg": exc.message(), "type": exc.type}
+        raise RequestValidationError([detail | {"ctx": exc.context or {}}]) from exc
 
 
 QueryDep = Annotated[ReportQuery, Depends(report_query)]

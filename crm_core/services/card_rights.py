@@ -50,7 +50,8 @@ def check_may_remove_contact(actor: Actor, contact: Contact) -> None:
     if contact.status != ContactStatus.LEAD.value or contact.owner_id not in (None, actor.id):
         raise PermissionDeniedError(
             f"agents may remove only their own leads (or leads nobody owns); contact "
-            f"{contact.id} is a {contact.status} owned by user {contact.owner_id}"
+            f"{contact.id} is a {contact.status} owned by user {contact.owner_id}",
+            code="own_leads_only",
         )
 
 
@@ -58,5 +59,6 @@ def check_may_remove_company(actor: Actor, company: Company) -> None:
     if actor.is_agent and company.owner_id not in (None, actor.id):
         raise PermissionDeniedError(
             f"agents may remove only their own companies (or ones nobody owns); company "
-            f"{company.id} is owned by user {company.owner_id}"
+            f"{company.id} is owned by user {company.owner_id}",
+            code="own_companies_only",
         )

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from crm_core.services.dto.common import TimeZoneName, UserBrief
 from crm_core.services.routing_dto import Queue
@@ -30,7 +31,11 @@ Login = Annotated[str, Field(min_length=1, max_length=64)]
 
 def _known_country(code: str) -> str:
     if code not in phonenumbers.SUPPORTED_REGIONS:
-        raise ValueError(f"unknown country code {code!r} (ISO 3166 like SK, CZ, AT)")
+        raise PydanticCustomError(
+            "unknown_country",
+            "unknown country code {code} (ISO 3166 like SK, CZ, AT)",
+            {"code": repr(code)},
+        )
     return code
 
 

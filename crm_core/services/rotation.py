@@ -45,7 +45,8 @@ def _visible_to(actor: Actor, wanted: StaleFilter) -> ColumnElement[bool] | None
         if wanted.owner_id not in (None, actor.id):
             raise PermissionDeniedError(
                 f"agents see only their own clients; {actor.login} asked for user "
-                f"{wanted.owner_id}'s"
+                f"{wanted.owner_id}'s",
+                code="own_clients_only",
             )
         return Contact.owner_id == actor.id
     return Contact.owner_id == wanted.owner_id if wanted.owner_id is not None else None
@@ -187,7 +188,7 @@ class RotationService(ServiceBase):
     async def plan_callbacks(self, actor: Actor, data: BulkCallbacks) -> list[CallbackOut]:
         """One call-back per card, spread over the days asked for, for each card's owner."""
         if actor.id is None:
-            raise PermissionDeniedError("call-backs are planned by a user")
+            raise PermissionDeniedError("call-backs are planned by a user", code="needs_a_user")
         async with self._sessions.begin() as session:
             contacts = await self._cards(session, actor, data.contact_ids)
             due = spread(data, len(contacts), datetime.now(UTC))
@@ -221,6 +222,7 @@ class RotationService(ServiceBase):
             if others:
                 raise PermissionDeniedError(
                     f"agents act only on their own clients; not yours: "
-                    f"{', '.join(map(str, others))}"
+                    f"{', '.join(map(str, others))}",
+                    code="own_clients_only",
                 )
         return [found[key] for key in wanted]

@@ -12,6 +12,7 @@ from datetime import date, time
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from crm_core.services.dto.common import TimeZoneName
 
@@ -63,7 +64,11 @@ class Opening(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end <= self.start:
-            raise ValueError(f"closes ({self.end}) before it opens ({self.start})")
+            raise PydanticCustomError(
+                "closes_before_opens",
+                "closes ({end}) before it opens ({start})",
+                {"start": str(self.start), "end": str(self.end)},
+            )
         return self
 
 
@@ -78,7 +83,11 @@ class AfterHours(BaseModel):
     @model_validator(mode="after")
     def _target_fits(self) -> Self:
         if self.action == "voicemail" and not _BOX.match(self.target):
-            raise ValueError(f"voicemail box {self.target!r} is not like 100 or 100@default")
+            raise PydanticCustomError(
+                "not_a_voicemail_box",
+                "voicemail box {target} is not like 100 or 100@default",
+                {"target": repr(self.target)},
+            )
         return self
 
 

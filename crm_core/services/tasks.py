@@ -45,9 +45,9 @@ async def insert_task(session: AsyncSession, actor: Actor, data: TaskCreate) -> 
     """Create a task inside an open transaction (for services and call hooks)."""
     assignee_id = data.assignee_id if data.assignee_id is not None else actor.id
     if assignee_id is None:
-        raise PermissionDeniedError("a task needs an assignee")
+        raise PermissionDeniedError("a task needs an assignee", code="task_needs_assignee")
     if actor.is_agent and assignee_id != actor.id:
-        raise PermissionDeniedError("agents assign tasks to themselves only")
+        raise PermissionDeniedError("agents assign tasks to themselves only", code="own_tasks_only")
     for model, key in ((User, assignee_id), (Contact, data.contact_id), (Call, data.call_id)):
         if key is not None and await session.get(model, key) is None:
             raise NotFoundError(model.__tablename__[:-1], key)

@@ -42,7 +42,9 @@ def supervision_router(telephony: Telephony) -> APIRouter:
         403: not a supervisor or admin; 409: no own extension, own phone offline, or the agent
         is not on a call; 503: Asterisk not connected."""
         if actor.role not in (Role.SUPERVISOR, Role.ADMIN) or actor.id is None:
-            raise PermissionDeniedError("only supervisors and admins may listen in")
+            raise PermissionDeniedError(
+                "only supervisors and admins may listen in", code="staff_only_listen"
+            )
         me = await services.users.get(actor.id)
         if not me.extensions:
             raise ConflictError(

@@ -197,7 +197,7 @@ export function errorFromResponse(status: number, body: unknown, context: "login
     case 401:
       return new ApiError(status, context === "login" ? t("error.wrong_login") : t("error.session_expired"), {}, null, detail);
     case 403:
-      return new ApiError(status, t("error.forbidden"), {}, null, detail);
+      return new ApiError(status, coded ?? t("error.forbidden"), {}, null, detail);
     case 404:
       return new ApiError(status, t("error.not_found"), {}, null, detail);
     case 409: {

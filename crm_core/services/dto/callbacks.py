@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import AwareDatetime, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from crm_core.services.dto.common import Dto, RecordId
 from crm_core.services.dto.tasks import LongText, Subject, TaskOut
@@ -42,9 +43,11 @@ class CallbackRange(Dto):
     @model_validator(mode="after")
     def _ordered(self) -> CallbackRange:
         if self.end <= self.start:
-            raise ValueError("end must be after start")
+            raise PydanticCustomError("end_before_start", "end must be after start")
         if (self.end - self.start).days > MAX_RANGE_DAYS:
-            raise ValueError(f"a range is at most {MAX_RANGE_DAYS} days")
+            raise PydanticCustomError(
+                "range_too_long", "a range is at most {days} days", {"days": MAX_RANGE_DAYS}
+            )
         return self
 
 

@@ -82,7 +82,9 @@ def known_zone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {value!r}") from exc
+        raise PydanticCustomError(
+            "unknown_time_zone", "unknown time zone {zone}", {"zone": repr(value)}
+        ) from exc
     return value
 
 
@@ -93,7 +95,9 @@ TimeZoneName = Annotated[
 
 def _refuse_null(value: object) -> object:
     if value is None:
-        raise ValueError("leave the field out to keep its value; null is not a value here")
+        raise PydanticCustomError(
+            "null_not_allowed", "leave the field out to keep its value; null is not a value here"
+        )
     return value
 
 
@@ -109,9 +113,11 @@ Unchanged = Annotated[
 
 def _nul_free(value: Any) -> Any:
     if isinstance(value, str) and "\x00" in value:
-        raise ValueError("text may not contain NUL characters")
+        raise PydanticCustomError("nul_character", "text may not contain NUL characters")
     if isinstance(value, str) and _SURROGATE.search(value):
-        raise ValueError("text may not contain lone surrogates (not valid Unicode)")
+        raise PydanticCustomError(
+            "lone_surrogate", "text may not contain lone surrogates (not valid Unicode)"
+        )
     if isinstance(value, dict):
         for item in value.values():
             _nul_free(item)

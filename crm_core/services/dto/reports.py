@@ -7,6 +7,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from crm_core.services.dto.common import TimeZoneName
 
@@ -50,37 +51,45 @@ class ReportQuery(BaseModel):
                 for moment in (self.start, self.end)
             )
         except OverflowError as exc:
-            raise ValueError("`from` and `to` must be between the years 1 and 9999 in UTC") from exc
+            raise PydanticCustomError(
+                "period_out_of_range", "`from` and `to` must be between the years 1 and 9999 in UTC"
+            ) from exc
         self.start, self.end = start, end
         if end <= start:
-            raise ValueError("`to` must be after `from`")
+            raise PydanticCustomError("to_before_from", "`to` must be after `from`")
         return self
 
     def check_period(self) -> None:
         """A report covers at most ten years (queries and answers stay bounded)."""
         days = (self.end - self.start).total_seconds() / 86400
         if days > MAX_PERIOD_DAYS:
-            raise ValueError(
-                f"a report covers at most {MAX_PERIOD_DAYS:,} days (ten years); this period has "
-                f"{days:,.0f} days: pick a shorter one"
+            raise PydanticCustomError(
+                "period_too_long",
+                "a report covers at most {max} days (ten years); this period has {days} days: "
+                "pick a shorter one",
+                {"max": MAX_PERIOD_DAYS, "days": round(days)},
             )
 
     def check_timeline_size(self) -> None:
         """A timeline is one row per bucket: at most 4,000 (ten years of days)."""
         days = (self.end - self.start).total_seconds() / 86400
         if days / BUCKET_DAYS[self.bucket.value] > MAX_TIMELINE_BUCKETS:
-            raise ValueError(
-                f"a timeline has at most {MAX_TIMELINE_BUCKETS:,} {self.bucket.value} buckets: "
-                "pick longer buckets or a shorter period"
+            raise PydanticCustomError(
+                "timeline_too_long",
+                "a timeline has at most {max} {bucket} buckets: "
+                "pick longer buckets or a shorter period",
+                {"max": MAX_TIMELINE_BUCKETS, "bucket": self.bucket.value},
             )
 
     def check_bucket_span(self) -> None:
         """Hour buckets over a long period would be thousands of rows: refused beyond 92 days."""
         days = (self.end - self.start).total_seconds() / 86400
         if self.bucket is Bucket.HOUR and days > MAX_HOUR_BUCKET_DAYS:
-            raise ValueError(
-                f"hour buckets are limited to {MAX_HOUR_BUCKET_DAYS} days; this period has "
-                f"{days:.0f} days: pick day or week buckets, or a shorter period"
+            raise PydanticCustomError(
+                "hour_buckets_too_long",
+                "hour buckets are limited to {max} days; this period has {days} days: "
+                "pick day or week buckets, or a shorter period",
+                {"max": MAX_HOUR_BUCKET_DAYS, "days": round(days)},
             )
 
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from crm_core.models.enums import ContactStatus
 from crm_core.services.dto.common import Dto, RecordId, TimeZoneName
@@ -86,5 +87,5 @@ class BulkCallbacks(Dto):
     def _after_start(cls, value: time, info: ValidationInfo) -> time:
         start = info.data.get("day_start")
         if start is not None and value <= start:
-            raise ValueError("must be after day_start")
+            raise PydanticCustomError("day_end_before_start", "must be after day_start")
         return value
