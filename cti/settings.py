@@ -54,6 +54,8 @@ class BridgeSettings(BaseSettings):
     queue_callback_poll_seconds: float = Field(1.0, gt=0)
     queue_callback_attempts: int = Field(3, ge=1, le=10)
     queue_callback_retry_seconds: float = Field(120.0, ge=0)
+    # How long the agent's phone rings for a call-back before that agent is passed over.
+    queue_callback_agent_ring_seconds: float = Field(20.0, ge=5, le=300)
     # The PBX's CEL log as JSON lines (dialplans/asterisk/cel_custom.conf), read after a restart
     # or an AMI gap to settle the calls missed meanwhile; empty: settle from the listing alone.
     # `make run` on the sandbox sets it to the sandbox's file.

@@ -26,7 +26,6 @@ from cti.queue_callbacks.places import Standing, next_to_dial, standings, view
 
 log = logging.getLogger(__name__)
 ORIGINATE_CONTEXT = "agents"
-AGENT_ANSWER_TIMEOUT_MS = "20000"
 NOT_SEEN_SECONDS = 10.0  # an Originate that shows no call this long was refused
 Views = dict[str, list[dict[str, object]]]
 
@@ -48,9 +47,11 @@ class QueueCallbackDialler(Periodic):
     def __init__(
         self, store: QueueCallbackService, ami: ActionSender, facts: QueueFacts,
         publish: Callable[[Views], None], interval: float, clock: Callable[[], float] = time.time,
+        agent_ring_seconds: float = 20.0,
     ) -> None:  # fmt: skip
         self.store, self.ami, self.facts, self.publish = store, ami, facts, publish
         self.interval, self.clock = interval, clock
+        self.agent_ring_seconds = agent_ring_seconds  # then the agent is passed over
         self._calls: dict[int, str] = {}  # place -> its call-back call's linkedid, once seen
         self._passed_over: dict[int, set[str]] = {}  # place -> agents who did not answer
         self.dialled = 0
@@ -125,7 +126,7 @@ class QueueCallbackDialler(Periodic):
             "Priority": "1",
             # the agent's phone shows whom it calls back, and the number the caller sees
             "CallerID": f'"Call-back {shown}" <{place.number}>',
-            "Timeout": AGENT_ANSWER_TIMEOUT_MS,
+            "Timeout": str(round(self.agent_ring_seconds * 1000)),
             "Async": "true",
             "Variable": f"CTI_CALLBACK_OF={place.call_linkedid}",
         }

@@ -43,4 +43,5 @@ def build_dialler(
     return QueueCallbackDialler(
         services.queue_callbacks, ami, facts, publish,
         settings.queue_callback_poll_seconds,
+        agent_ring_seconds=settings.queue_callback_agent_ring_seconds,
     )  # fmt: skip
