@@ -58,7 +58,12 @@ class KeywordRuleService(ServiceBase):
                 record(session, actor, AuditAction.CREATE, TABLE, row.id, snapshot(out))
                 return out
         except IntegrityError as exc:
-            raise InvalidFieldError("keyword", f"{keyword!r} already has a rule") from exc
+            raise InvalidFieldError(
+                "keyword",
+                f"{keyword!r} already has a rule",
+                code="keyword_taken",
+                params={"keyword": keyword},
+            ) from exc
 
     async def patch(self, actor: Actor, rule_id: int, data: KeywordRulePatch) -> KeywordRuleOut:
         require_role(actor, Role.ADMIN)

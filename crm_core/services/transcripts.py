@@ -45,7 +45,7 @@ def search_words(query: str) -> list[str]:
     """The words of a search box's text (punctuation and operators dropped)."""
     words = [word.lower() for word in _WORD.findall(query)][:MAX_WORDS]
     if not words:
-        raise InvalidFieldError("q", "give at least one word to look for")
+        raise InvalidFieldError("q", "give at least one word to look for", code="no_search_words")
     return words
 
 

@@ -127,6 +127,8 @@ const messages: Messages = {
   "reason.unknown_pause_reason": "Nie je to dôvod prestávky (jeden z: {allowed}).",
   "reason.invisible_only": "Obsahuje len neviditeľné znaky: napíšte viditeľný text.",
   "reason.not_dialable": "Na toto číslo sa nedá volať.",
+  "reason.no_search_words": "Napíšte aspoň jedno slovo, ktoré sa má hľadať.",
+  "reason.keyword_taken": "Kľúčové slovo „{keyword}“ už má pravidlo.",
   "reason.unknown_time_zone": "Neznáme časové pásmo {zone}.",
   "reason.null_not_allowed": "Ak chcete hodnotu ponechať, pole vynechajte: prázdna hodnota tu nie je povolená.",
   "reason.nul_character": "Text obsahuje znak NUL, ktorý sa nedá uložiť.",
