@@ -18,6 +18,7 @@ DownloadQuery = Annotated[bool, Query(description="as an attachment (supervisors
 AUDIO = {
     200: {"content": {"audio/wav": {}}, "description": "The whole file"},
     206: {"content": {"audio/wav": {}}, "description": "The range asked for (seek)"},
+    400: {"content": {"text/plain": {}}, "description": "The Range header is malformed"},
     416: {"content": {"text/plain": {}}, "description": "The range is not inside the file"},
     **errors(403, 409),
 }
@@ -68,7 +69,7 @@ async def one_recording(
     return await _stream(services, actor, call_id, recording_id, part, download, range_)
 
 
-@router.put("/calls/{call_id}/keep", responses=errors(403))
+@router.put("/calls/{call_id}/keep", responses=errors(400, 403))
 async def keep_recordings(
     actor: ActorDep, services: ServicesDep, call_id: IdPath, body: KeepIn
 ) -> CallOut:

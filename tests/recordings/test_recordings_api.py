@@ -54,7 +54,11 @@ async def test_a_complete_recording_streams_with_range(
     )
     assert bad.status_code == 416
     assert bad.headers["content-range"] == f"bytes */{len(content)}"
-    assert (await audit_actions(services)).count("listen") == 4
+    malformed = await api_client.get(
+        f"/api/calls/{call.id}/recording", headers=agent.headers | {"Range": "lines=1-2"}
+    )
+    assert malformed.status_code == 400
+    assert (await audit_actions(services)).count("listen") == 5
 
 
 async def test_the_two_directions_stream_apart(

@@ -4546,6 +4546,12 @@ export interface operations {
           "application/json": components["schemas"]["CallOut"];
         };
       };
+      /** @description The request body is not JSON */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
       /** @description Not signed in, or the bearer token is wrong or expired */
       401: {
         content: {
@@ -4603,6 +4609,12 @@ export interface operations {
       206: {
         content: {
           "audio/wav": unknown;
+        };
+      };
+      /** @description The Range header is malformed */
+      400: {
+        content: {
+          "text/plain": unknown;
         };
       };
       /** @description Not signed in, or the bearer token is wrong or expired */
@@ -4712,6 +4724,12 @@ export interface operations {
       206: {
         content: {
           "audio/wav": unknown;
+        };
+      };
+      /** @description The Range header is malformed */
+      400: {
+        content: {
+          "text/plain": unknown;
         };
       };
       /** @description Not signed in, or the bearer token is wrong or expired */
