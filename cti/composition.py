@@ -39,6 +39,7 @@ from cti.transcripts.settings import SummarySettings, TranscriptSettings
 from cti.web.agent_ws import agent_router
 from cti.web.health import Check, ami_check, bus_check, database_check, health_router
 from cti.web.live_state import LiveState, LocalLiveState, RetainedLiveState
+from cti.web.queue_names import RetainedQueueNames
 from cti.web.sip_credentials import sip_credentials_router
 from cti.web.supervision import supervision_router
 from cti.web.supervisor_ws import supervisor_router
@@ -159,9 +160,10 @@ def _web_app(
     _shared_bus_required(settings, "web")
     install_service_hooks(services, settings, WebhookSettings())
     bus = _bus(settings)
-    remote = RemoteTelephony(
-        settings.bus_url, bus, telephony or TelephonySettings(), settings.action_timeout
-    )
+    telephony = telephony or TelephonySettings()
+    remote = RemoteTelephony(settings.bus_url, bus, telephony, settings.action_timeout)
+    queue_names = RetainedQueueNames(bus, telephony.route_default_queue)
+    services.routing.use_queues(queue_names)
     checks = [database_check(services), bus_check(bus)]
     routers = _web_routers("web", settings, bus, RetainedLiveState(bus), remote, checks)
 
@@ -173,9 +175,11 @@ def _web_app(
     @asynccontextmanager
     async def reading(_app: FastAPI) -> AsyncIterator[None]:
         bus.start()  # read the stream from now (or from this reader's last id) at once
+        queue_names.start()
         try:
             yield
         finally:
+            await queue_names.stop()
             await remote.close()
             await bus.close()
 

@@ -17,7 +17,7 @@ from cti.actions.wire import REPLY_PREFIX, REQUESTS, raise_refusal
 from cti.agents.click_to_call import Originated
 from cti.agents.spy import SpyMode
 from cti.agents.state_view import AgentState
-from cti.bus.base import SUPERVISOR_SNAPSHOT, Bus, agent_state_key
+from cti.bus.base import SUPERVISOR_SNAPSHOT, Bus, BusUnavailableError, agent_state_key
 from cti.routing.settings import TelephonySettings
 
 SOCKET_SECONDS = 3.0
@@ -32,10 +32,13 @@ class RemoteTelephony:
         self.bus, self.settings, self.timeout = bus, settings, timeout
 
     async def state(self, extension: str) -> AgentState:
-        retained = await self.bus.retained(agent_state_key(extension))
+        try:
+            retained = await self.bus.retained(agent_state_key(extension))
+            snapshot = await self.bus.retained(SUPERVISOR_SNAPSHOT) or {}
+        except BusUnavailableError as exc:
+            raise UnavailableError(str(exc)) from exc
         if retained is not None:
             return AgentState.model_validate({k: v for k, v in retained.items() if k != "type"})
-        snapshot = await self.bus.retained(SUPERVISOR_SNAPSHOT) or {}
         queues = sorted(str(q.get("name")) for q in snapshot.get("queues", []))
         return AgentState(  # the ingest never saw this agent in a queue or on a call
             extension=extension, interface=self.settings.interface(extension), queues=[],

@@ -11,6 +11,10 @@ from typing import Any, Protocol
 Message = dict[str, Any]
 
 
+class BusUnavailableError(Exception):
+    """The bus (Redis) cannot be reached now: a browser is told to try again, an API call 503s."""
+
+
 @dataclass(frozen=True)
 class Retain:
     """One change of the retained state, applied with the message it comes with.

@@ -21,7 +21,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from redis.exceptions import ConnectionError, TimeoutError
 
-from cti.bus.base import Message, Retain
+from cti.bus.base import BusUnavailableError, Message, Retain
 from cti.bus.memory import MemoryBus, MemorySubscription
 
 log = logging.getLogger(__name__)
@@ -64,14 +64,23 @@ class RedisBus:
     async def retain(self, changes: Sequence[Retain]) -> None:
         pipe = self._redis.pipeline(transaction=True)
         _stage(pipe, changes)
-        await pipe.execute()
+        try:
+            await pipe.execute()
+        except REDIS_DOWN as exc:
+            raise BusUnavailableError(f"Redis is not reachable: {exc}") from exc
 
     async def retained(self, key: str) -> Message | None:
-        raw = await self._redis.get(STATE_PREFIX + key)
+        try:
+            raw = await self._redis.get(STATE_PREFIX + key)
+        except REDIS_DOWN as exc:
+            raise BusUnavailableError(f"Redis is not reachable: {exc}") from exc
         return None if raw is None else _loads(raw)
 
     async def retained_map(self, key: str) -> dict[str, Message]:
-        raw = await self._redis.hgetall(STATE_PREFIX + key)
+        try:
+            raw = await self._redis.hgetall(STATE_PREFIX + key)
+        except REDIS_DOWN as exc:
+            raise BusUnavailableError(f"Redis is not reachable: {exc}") from exc
         return {_text(field): _loads(value) for field, value in raw.items()}
 
     async def subscribe(self, topics: set[str]) -> MemorySubscription:

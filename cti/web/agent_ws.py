@@ -27,13 +27,14 @@ from starlette.websockets import WebSocketState
 from crm_core.errors import DomainError
 from crm_core.services import Services
 from crm_core.services.dto import Actor
-from cti.bus.base import Bus, Subscription, agent_topic
+from cti.bus.base import Bus, BusUnavailableError, Subscription, agent_topic
 from cti.callbacks.autodial import message as callback_frame
 from cti.web.live_state import LiveState
 from cti.web.ws_session import (
     NOT_A_FRAME,
     POLICY_VIOLATION,
     REVALIDATE_SECONDS,
+    TRY_AGAIN_LATER,
     keep_checking_access,
     receive_frame,
     refuse,
@@ -74,12 +75,17 @@ def agent_router(
         assert actor.id is not None
         user = await services.users.get(actor.id)
         extensions = set(user.extensions)
-        await websocket.send_json(
-            {"type": "hello", "login": user.login, "extensions": sorted(extensions)}
-        )
         subscription = await bus.subscribe({agent_topic(ext) for ext in extensions})
         try:
-            await websocket.send_json({"type": "snapshot", "pops": await live.pops(extensions)})
+            try:  # before the hello: a page refused here backs off before it tries again
+                pops = await live.pops(extensions)
+            except BusUnavailableError as exc:  # a web replica whose Redis is away
+                await refuse(websocket, f"the live state is not reachable: {exc}", TRY_AGAIN_LATER)
+                return
+            await websocket.send_json(
+                {"type": "hello", "login": user.login, "extensions": sorted(extensions)}
+            )
+            await websocket.send_json({"type": "snapshot", "pops": pops})
             await _replay_due_callbacks(websocket, services, user.id)
             access = keep_checking_access(websocket, services, token, revalidate_every)
             await _serve(websocket, subscription, live, extensions, access)

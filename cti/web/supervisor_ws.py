@@ -25,11 +25,19 @@ from starlette.websockets import WebSocketState
 
 from crm_core.models.enums import Role
 from crm_core.services import Services
-from cti.bus.base import SUPERVISOR_ALERTS_TOPIC, SUPERVISOR_TOPIC, Bus, Message, Subscription
+from cti.bus.base import (
+    SUPERVISOR_ALERTS_TOPIC,
+    SUPERVISOR_TOPIC,
+    Bus,
+    BusUnavailableError,
+    Message,
+    Subscription,
+)
 from cti.web.agent_ws import signed_in
 from cti.web.ws_session import (
     NOT_A_FRAME,
     REVALIDATE_SECONDS,
+    TRY_AGAIN_LATER,
     keep_checking_access,
     receive_frame,
     refuse,
@@ -79,11 +87,17 @@ def supervisor_router(
             reason = f"/ws/supervisor is for supervisors and admins; {actor.login} is {actor.role}"
             await refuse(websocket, reason)
             return
-        await websocket.send_json({"type": "hello", "login": actor.login, "role": actor.role})
         subscription = await bus.subscribe({SUPERVISOR_TOPIC, SUPERVISOR_ALERTS_TOPIC})
         access = keep_checking_access(websocket, services, token, revalidate_every)
         try:
-            await _serve(websocket, subscription, await current(), min_interval, access)
+            try:  # before the hello: a page refused here backs off before it tries again
+                first = await current()
+            except BusUnavailableError as exc:  # a web replica whose Redis is away
+                access.close()
+                await refuse(websocket, f"the live state is not reachable: {exc}", TRY_AGAIN_LATER)
+                return
+            await websocket.send_json({"type": "hello", "login": actor.login, "role": actor.role})
+            await _serve(websocket, subscription, first, min_interval, access)
         finally:
             await subscription.close()
 

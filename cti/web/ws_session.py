@@ -20,6 +20,7 @@ from crm_core.errors import DomainError
 from crm_core.services import Services
 
 POLICY_VIOLATION = 1008
+TRY_AGAIN_LATER = 1013
 REVALIDATE_SECONDS = 5.0
 NOT_A_FRAME = {"type": "error", "reason": "frames are JSON objects in text frames"}
 
@@ -38,9 +39,9 @@ async def receive_frame(websocket: WebSocket) -> dict[str, Any] | None:
     return frame if isinstance(frame, dict) else None
 
 
-async def refuse(websocket: WebSocket, reason: str) -> None:
+async def refuse(websocket: WebSocket, reason: str, code: int = POLICY_VIOLATION) -> None:
     await websocket.send_json({"type": "error", "reason": reason})
-    await websocket.close(POLICY_VIOLATION)
+    await websocket.close(code)
 
 
 async def keep_checking_access(

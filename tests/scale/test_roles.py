@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+from websockets.exceptions import ConnectionClosed
 
 from cti.bus.redis import RedisBus
 from cti.screenpop.publisher import ScreenPopPublisher
@@ -111,14 +112,30 @@ def test_each_role_says_what_it_runs_and_answers_its_health_checks(deployment: S
     assert httpx.get(deployment.ingest.url + "/api/contacts").status_code == 404  # no CRM API
 
 
-def test_a_web_replica_whose_redis_is_away_is_not_ready_and_says_so(deployment: Scaled) -> None:
+async def test_a_web_replica_whose_redis_is_away_is_not_ready_and_says_so(
+    deployment: Scaled,
+) -> None:
     web = deployment.deployment.add("web-nobus", "web", CTI_BUS_URL="redis://127.0.0.1:1/0")
     try:
-        answer = web.wait("/readyz", status=503)
+        answer = await asyncio.to_thread(web.wait, "/readyz", 503)
         assert answer.json()["failing"] == ["bus"]
         assert "Connect" in answer.json()["checks"]["bus"]
+        token = token_from(web.url, f"agent{EXT}")  # the database is there: sign-in works
+        async with agent_socket(web.ws_url, token) as websocket:
+            refused = await next_message(websocket)
+            assert refused["type"] == "error"
+            assert "the live state is not reachable" in refused["reason"]
+            with pytest.raises(ConnectionClosed) as closed:
+                await next_message(websocket)
+            assert closed.value.rcvd is not None
+            assert closed.value.rcvd.code == 1013  # try again later (the page backs off)
+        headers = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(base_url=web.url, headers=headers) as client:
+            state = await client.get("/api/agents/me/state")
+            assert state.status_code == 503
+            assert "Redis is not reachable" in state.json()["detail"]
     finally:
-        web.stop()
+        await asyncio.to_thread(web.stop)
 
 
 def test_a_web_replica_without_a_shared_bus_is_refused_at_start(deployment: Scaled) -> None:
