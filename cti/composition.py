@@ -232,10 +232,11 @@ def _closing(bus: Bus) -> LifespanHook:
 
 RUNS = {
     "all": "API, pages, websockets and the ingest (AMI, tracker, call log, routing hook, "
-    "call-back schedulers, webhook sender) in one process",
+    "call-back schedulers, webhook sender, transcription worker) in one process",
     "web": "API, pages and websockets (no AMI: live state and telephony through the bus)",
-    "ingest": "AMI, tracker, call log, routing hook, call-back schedulers, webhook sender and "
-    "the web replicas' telephony requests (HTTP: health, status and metrics only)",
+    "ingest": "AMI, tracker, call log, routing hook, call-back schedulers, webhook sender, "
+    "transcription worker and the web replicas' telephony requests (HTTP: health, status and "
+    "metrics only)",
 }
 
 
