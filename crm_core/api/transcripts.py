@@ -31,7 +31,7 @@ from crm_core.services.transcript_access import (
 )
 from crm_core.services.transcripts import TranscriptService
 
-router = APIRouter(tags=["transcripts"], responses=errors(401, 403, 404))
+router = APIRouter(tags=["transcripts"], responses=errors(400, 401, 403, 404))
 RULES = "/admin/transcript-keywords"
 
 

@@ -21,7 +21,8 @@ from cti.transcripts.wav import UnreadableAudioError, pcm16k
 FRAMES_PER_SECOND = 100
 PAUSE_SECONDS = 0.6
 MAX_WORDS = 14
-FILLERS = frozenset({"<s>", "</s>", "<sil>", "[NOISE]", "<unk>"})
+FILLERS = frozenset({"<s>", "</s>", "<sil>", "<unk>"})
+"""Not words; nor are the model's noise classes ([NOISE], [SPEECH], ++GARBAGE++)."""
 _decoder: Any = None
 
 
@@ -57,7 +58,7 @@ def decode_file(path: str) -> list[tuple[float, float, str]]:
     words = [
         (_word(seg.word), seg.start_frame / FRAMES_PER_SECOND, seg.end_frame / FRAMES_PER_SECOND)
         for seg in _decoder.seg()
-        if seg.word not in FILLERS and not seg.word.startswith("++")
+        if seg.word not in FILLERS and not seg.word.startswith(("++", "[", "<"))
     ]
     return words_to_lines(words)
 

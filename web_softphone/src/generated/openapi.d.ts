@@ -3023,6 +3023,12 @@ export interface operations {
           "application/json": components["schemas"]["KeywordRuleOut"][];
         };
       };
+      /** @description The request body is not JSON */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
       /** @description Not signed in, or the bearer token is wrong or expired */
       401: {
         content: {
@@ -3055,6 +3061,12 @@ export interface operations {
       201: {
         content: {
           "application/json": components["schemas"]["KeywordRuleOut"];
+        };
+      };
+      /** @description The request body is not JSON */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
       /** @description Not signed in, or the bearer token is wrong or expired */
@@ -3094,6 +3106,12 @@ export interface operations {
       /** @description Successful Response */
       204: {
         content: never;
+      };
+      /** @description The request body is not JSON */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
       };
       /** @description Not signed in, or the bearer token is wrong or expired */
       401: {
@@ -3138,6 +3156,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["KeywordRuleOut"];
+        };
+      };
+      /** @description The request body is not JSON */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
       /** @description Not signed in, or the bearer token is wrong or expired */
@@ -4788,6 +4812,12 @@ export interface operations {
           "application/json": components["schemas"]["TranscriptOut"];
         };
       };
+      /** @description The request body is not JSON */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
       /** @description Not signed in, or the bearer token is wrong or expired */
       401: {
         content: {
@@ -4829,6 +4859,12 @@ export interface operations {
       202: {
         content: {
           "application/json": components["schemas"]["TranscriptOut"];
+        };
+      };
+      /** @description The request body is not JSON */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
       /** @description Not signed in, or the bearer token is wrong or expired */
@@ -6716,6 +6752,12 @@ export interface operations {
           "application/json": components["schemas"]["TranscriptBacklog"];
         };
       };
+      /** @description The request body is not JSON */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
       /** @description Not signed in, or the bearer token is wrong or expired */
       401: {
         content: {
@@ -6754,6 +6796,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["TranscriptHit"][];
+        };
+      };
+      /** @description The request body is not JSON */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
         };
       };
       /** @description Not signed in, or the bearer token is wrong or expired */
