@@ -19,12 +19,14 @@ from crm_core.models import TranscriptJob
 from crm_core.models.enums import Role
 from crm_core.services import Services
 from crm_core.services.dto import Actor, CallFilter, CallRecord, UserCreate
+from crm_core.services.dto.recordings import RecordingStart
 from crm_core.services.dto.transcripts import KeywordRuleCreate
 from crm_core.services.transcript_access import keyword_rules_of, transcript_jobs_of
 from crm_core.services.transcript_jobs import Line, Summary
 from cti.bus.base import SUPERVISOR_ALERTS_TOPIC
 from cti.transcripts.alerts import keyword_alert
 from tests.fixtures.browser import WEB_DB, BridgeServer
+from tests.transcripts.spoken import speak
 from tests.web import test_languages_page as languages
 from tests.web.axe import assert_accessible
 from tests.web.test_languages_page import browser_in
@@ -70,7 +72,20 @@ async def _transcribed(services: Services) -> int:
     )  # fmt: skip
     assert await jobs.complete(job, "pocketsphinx", LINES, summary)
     await keyword_rules_of(services).flag_call(done)
+    await _recording(services, "tx-done")
     return done
+
+
+async def _recording(services: Services, linkedid: str) -> None:
+    """The call's mixed recording, complete in the recordings directory (the player's file)."""
+    root = services.settings.recordings_dir
+    root.mkdir(parents=True, exist_ok=True)
+    speak(" ".join(line.text for line in LINES), root / f"{linkedid}.wav")
+    at = datetime.now(UTC) - timedelta(minutes=40)
+    start = RecordingStart(linkedid=linkedid, file_name=f"{linkedid}.wav", at=at,
+                           channel="PJSIP/trunk-00000001")  # fmt: skip
+    await services.recording_log.started(start)
+    await services.recording_log.stopped(start.file_name, at + timedelta(seconds=95))
 
 
 async def sign_in(page: Page, url: str, login: str, password: str) -> None:
@@ -122,6 +137,15 @@ async def test_the_card_shows_the_transcript_and_search_finds_what_the_client_sa
     await waiting.locator("summary").click()
     await expect(waiting.locator(".tr-status")).to_have_text("Waiting to be transcribed…")
     await expect(waiting.get_by_test_id("transcript-summary")).to_have_count(0)
+    item = page.locator(".tl-item").filter(has=transcript)
+    await item.get_by_role("button", name="Play recording").click()
+    player = item.locator(".rec-player audio")
+    await expect(player).to_have_count(1)
+    await lines.nth(1).locator(".tr-time").click()  # the agent's line at 0:04.6: the player seeks
+    await page.wait_for_function(
+        "el => el.currentTime >= 4.5", arg=await player.element_handle(), timeout=10_000
+    )
+    await player.evaluate("el => el.pause()")
     await transcript.scroll_into_view_if_needed()
     await page.screenshot(path=str(DOCS / "transcripts.png"), animations="disabled")
     await assert_accessible(page, "card with a transcript")
