@@ -54,6 +54,8 @@ SEMANTIC_RULES = (
     "is a code of queue",
     "is required for calls of queue",
     "already exists in",  # a wrap-up code per queue once
+    "give at least one word to look for",  # a transcript search: letters or digits of any script
+    "already has a rule",  # a transcript keyword once (issue 16)
     "the call has no card",
     "password policy",  # length, the login, the list of common passwords (issue 13)
     "is made of invisible characters only",  # a name of zero-width spaces, BOMs, marks
