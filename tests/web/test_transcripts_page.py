@@ -192,7 +192,9 @@ async def test_keyword_rules_backlog_and_a_supervisors_alert(
     await expect(page.locator("[data-keyword='cancel my contract']")).to_contain_text("The client")
     await form.get_by_label("Word or phrase").fill("lawyer")
     await form.get_by_role("button", name="Add rule").click()
-    await expect(form.locator(".field-error")).to_contain_text("'lawyer' already has a rule")
+    await expect(form.locator(".field-error")).to_contain_text(
+        "The keyword “lawyer” already has a rule."
+    )
     await expect(form.get_by_label("Word or phrase")).to_have_attribute("aria-invalid", "true")
     await page.screenshot(
         path=str(DOCS / "transcript-keywords.png"), animations="disabled", full_page=True
