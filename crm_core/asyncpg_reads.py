@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
 
 
 class AsyncpgRead:
@@ -34,8 +35,9 @@ class AsyncpgRead:
             assert driver is not None
             records = await driver.fetch(self._sql, *(values[name] for name in self._names))
         except BaseException:
-            connection.invalidate()
+            connection.invalidate()  # outside a greenlet: terminated at once, not closed politely
             raise
         finally:
-            connection.close()
+            # in a greenlet: a connection past the pool's size is closed, which awaits asyncpg
+            await greenlet_spawn(connection.close)
         return [tuple(record) for record in records]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from cti.state.events import REPLAY_HEADER, AmiEvent
 from cti.state.model import DOWN, Channel
 from cti.state.registry import Registry
@@ -14,6 +16,9 @@ _QUEUE_CALLBACK_VAR = "CTI_QUEUE_CALLBACK"  # cti-queue-callback: the caller pre
 _CALLBACK_OF_VAR = "CTI_CALLBACK_OF"  # set by the bridge's Originate of a queue call-back
 # Every VarSet the tracker reads: the AMI reader may drop the rest unparsed.
 VARIABLES_READ = _RECORDING_VARS | {_ROUTE_REASON_VAR, _QUEUE_CALLBACK_VAR, _CALLBACK_OF_VAR}
+# AMI writes a VarSet's value C-escaped: the reason "owner O'Brien" arrives as "owner O\'Brien".
+_C_ESCAPE = re.compile(r"\\([abfnrtv\\'\"?])")
+_C_CONTROL = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 
 
 def on_newchannel(reg: Registry, event: AmiEvent) -> None:
@@ -73,8 +78,12 @@ def on_varset(reg: Registry, event: AmiEvent) -> None:
     if variable in _RECORDING_VARS and value:
         call.recording = value
     elif variable == _ROUTE_REASON_VAR and value:
-        call.route_reason = value
+        call.route_reason = _unescaped(value)
     elif variable == _QUEUE_CALLBACK_VAR and call.caller_uid == event.get("Uniqueid"):
         call.callback_requested = value or call.queue or ""
     elif variable == _CALLBACK_OF_VAR and value:
         call.callback_of = value
+
+
+def _unescaped(value: str) -> str:
+    return _C_ESCAPE.sub(lambda match: _C_CONTROL.get(match[1], match[1]), value)

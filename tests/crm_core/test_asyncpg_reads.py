@@ -4,6 +4,7 @@ fails, is cut, or finds its connection gone leaves no broken connection in the p
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import asyncpg
 import pytest
@@ -51,3 +52,17 @@ async def test_a_connection_the_server_dropped_is_not_given_out_again(
     finally:
         await admin.close()
         await engine.dispose()
+
+
+async def test_connections_past_the_pool_size_are_closed_cleanly(
+    postgres_database: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = create_engine(postgres_database, pool_size=1, max_overflow=2)
+    try:
+        sleep = AsyncpgRead(engine, SLEEP)
+        await asyncio.gather(*(sleep.rows(seconds=0.2) for _ in range(3)))
+        assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        assert engine.pool.overflow() == 0  # type: ignore[attr-defined]  # only the pooled one left
+    finally:
+        await engine.dispose()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text

@@ -13,7 +13,7 @@ import pytest
 
 from crm_core.models.enums import Role
 from crm_core.services import Services
-from crm_core.services.dto import Actor, CallFilter, CallOut, ContactCreate, PhoneIn
+from crm_core.services.dto import Actor, CallFilter, CallOut, ContactCreate, PhoneIn, UserUpdate
 from cti.sandbox.settings import SandboxSettings
 from cti.sandbox.sim.scenarios import CUSTOMER, CUSTOMER_NAME, SALES, talk
 from cti.sandbox.sim.world import World, open_world
@@ -23,10 +23,13 @@ from tests.fixtures.db import MakeUser
 
 pytestmark = pytest.mark.asterisk
 SYSTEM = Actor.system()
+OWNER = 'Petra O\'Brien "Pet"'
 
 
 async def _owned_client(services: Services, make_user: MakeUser) -> int:
     owner, _ = await make_user(Role.AGENT, extensions=["1002"])
+    # quotes travel escaped through AGI and back C-escaped in AMI's VarSet
+    await services.users.update(SYSTEM, owner.id, UserUpdate(display_name=OWNER))
     data = ContactCreate(first_name="Petr", last_name="Novák", owner_id=owner.id,
                          phones=[PhoneIn(number=CUSTOMER)])  # fmt: skip
     return (await services.contacts.create(SYSTEM, data)).id
@@ -59,7 +62,7 @@ async def test_a_known_client_rings_the_free_owner_first(
         await _customer_calls(world)
     call = await _only_call(services, routing_bridge, contact_id)
     assert (call.answered_by, call.agents_rang, call.queue) == ("1002", ["1002"], "")
-    assert call.routing_reason.endswith("free -> ring 1002 for 10 s, then queue sales")
+    assert call.routing_reason == f"owner {OWNER} free -> ring 1002 for 10 s, then queue sales"
     assert routing_bridge.bridge.metrics.get("agi.answered") == 1
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from cti.state.records import CallAnswered, CallEnded, CallRinging, CallStarted
 from cti.state.tracker import Tracker
+from tests.state.builder import Stream
 from tests.state.flows import FLOWS, click_to_call_agent_never_answers, queue_ring_all_answered
 from tests.state.helpers import ended_records, subset
 
@@ -49,3 +50,21 @@ def test_snapshot_and_agent_lookup_while_ringing() -> None:
     assert active.agents_rang == ("1001", "1002")
     assert tracker.agent_calls("1002").ringing == (active.linkedid,)
     assert tracker.agent_calls("1003").ringing == ()
+
+
+def test_the_routing_reason_is_read_back_from_amis_escaping() -> None:
+    # what AMI's VarSet shows for: owner O'Brien "VIP" free, C:\x
+    s = Stream()
+    caller = s.new("PJSIP/trunk-00000001", number="+31201234567", exten="100", state="4")
+    s.varset(caller, "CTI_ROUTE_REASON", 'owner O\\\'Brien \\"VIP\\" free, C:\\\\x')
+    agent = s.new("PJSIP/1002-00000002", caller.linkedid, number="1002")
+    s.dial_begin(caller, agent)
+    s.state(agent, "6")
+    s.dial_end(caller, agent, "ANSWER")
+    s.enter("br-1", caller, agent)
+    s.tick(5)
+    s.leave("br-1", agent, caller)
+    s.hangup(agent)
+    s.hangup(caller)
+    (record,) = ended_records(s.events)
+    assert record.route_reason == 'owner O\'Brien "VIP" free, C:\\x'
