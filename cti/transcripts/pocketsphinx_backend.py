@@ -3,7 +3,7 @@ download). Decoding is CPU work: it runs in a child process (one at a time), so 
 event loop, and the AMI reader on it, never waits for it.
 
 Words come with frame times (100 a second); a line ends at a pause of PAUSE_SECONDS or after
-MAX_WORDS words.
+MAX_WORDS words. A side that is digital silence (a phone that sent no audio) gives no lines.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cti.transcripts.speech import Segment, TranscriptionError
-from cti.transcripts.wav import UnreadableAudioError, pcm16k
+from cti.transcripts.wav import UnreadableAudioError, is_silent, pcm16k
 
 FRAMES_PER_SECOND = 100
 PAUSE_SECONDS = 0.6
@@ -49,6 +49,8 @@ def decode_file(path: str) -> list[tuple[float, float, str]]:
     global _decoder
     from pocketsphinx import Decoder
 
+    if is_silent(Path(path)):
+        return []
     if _decoder is None:
         _decoder = Decoder(samprate=16000, loglevel="FATAL")
     audio = pcm16k(Path(path))

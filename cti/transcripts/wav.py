@@ -39,6 +39,16 @@ def _mono(samples: array.array[int], channels: int) -> array.array[int]:
     return array.array("h", (sum(frame) // channels for frame in frames))
 
 
+SILENT_PEAK = 64
+"""A side whose loudest sample stays under this (of 32767) said nothing: a phone that sent no
+audio is recorded as digital silence, and the decoder would read a word into it."""
+
+
+def is_silent(path: Path) -> bool:
+    samples, _rate = read_pcm16(path)
+    return max(map(abs, samples), default=0) < SILENT_PEAK
+
+
 def resample(samples: array.array[int], source: int, target: int = RATE) -> array.array[int]:
     if source == target or not samples:
         return samples

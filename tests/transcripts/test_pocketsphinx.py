@@ -3,6 +3,7 @@ words, in timed lines, decoding in a child process."""
 
 from __future__ import annotations
 
+import wave
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,18 @@ def test_a_pause_or_a_long_run_of_words_starts_a_new_line() -> None:
     assert words_to_lines(words) == [(0.0, 0.8, "hello there"), (2.0, 2.5, "invoice")]
     many = [(f"w{i}", i * 0.1, i * 0.1 + 0.05) for i in range(20)]
     assert [len(text.split()) for _, _, text in words_to_lines(many)] == [14, 6]
+
+
+async def test_a_silent_side_gives_no_lines(tmp_path: Path) -> None:
+    """A phone that sends no audio is recorded as digital silence: no word is read into it."""
+    silent = tmp_path / "silent.wav"
+    with wave.open(str(silent), "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(8000)
+        writer.writeframes(bytes(2 * 8000 * 5))
+    backend = PocketSphinx()
+    try:
+        assert await backend.transcribe(silent) == []
+    finally:
+        await backend.close()
