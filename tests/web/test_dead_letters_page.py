@@ -90,6 +90,7 @@ async def test_dead_letters_are_listed_replayed_and_gone(
     )
     await two_dead_letters(services, refusing_receiver, sender)
     await sign_in(page, bridge_server.url, ADMIN, ADMIN_PASSWORD)
+    await page.locator(".nav-more > summary").click()  # the top bar's "More" menu
     await page.get_by_role("link", name="Dead letters").click()
     await expect(
         page.get_by_role("heading", name=re.compile("Webhook dead letters"))

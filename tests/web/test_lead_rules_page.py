@@ -65,6 +65,7 @@ async def test_rules_made_on_the_page_place_leads_and_a_supervisor_reassigns(
     await _states(services, ready=["1011", "1013"], paused=["1012"])
 
     await sign_in(page, bridge_server.url, "ada", PASSWORD)
+    await page.locator(".nav-more > summary").click()  # the top bar's "More" menu
     await page.get_by_role("link", name="Leads").click()
     await expect(page.get_by_role("heading", name="Lead distribution")).to_be_visible()
     await expect(page.get_by_test_id("lead-rules-empty")).to_be_visible()

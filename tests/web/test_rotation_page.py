@@ -131,6 +131,7 @@ async def test_a_supervisor_filters_selects_assigns_plans_and_downloads(
     bob, cards = await quiet_cards(seeded_server)
     services = seeded_server.services
     await sign_in(page, seeded_server.url, BOSS, BOSS_PASSWORD)
+    await page.locator(".nav-more > summary").click()  # staff: under the top bar's "More"
     await page.get_by_role("link", name="Rotation").click()
     await expect(page.get_by_test_id("rot-total")).to_have_text("3")
     assert await ids_on(page) == [cards["eva"].id, cards["oto"].id, cards["ivan"].id]

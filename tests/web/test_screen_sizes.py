@@ -12,8 +12,9 @@ from playwright.async_api import Page, ViewportSize, expect
 
 from tests.fixtures.browser import WEB_DB, BridgeServer
 from tests.stats.helpers import complete, connect, join, leave
-from tests.web.test_screenpop_page import Phone, new_call, sign_in
+from tests.web.test_screenpop_page import Phone, new_call, pop_of, sign_in
 from tests.web.test_supervisor_page import floor, member, push, seed_calls, sign_in_as_supervisor
+from tests.web.test_wrapup_codes_page import a_finished_call, define_codes
 
 pytestmark = [pytest.mark.browser, WEB_DB]
 LAPTOP: ViewportSize = {"width": 1366, "height": 768}
@@ -100,3 +101,36 @@ async def test_wallboard_figures_never_wrap_from_a_laptop_to_a_tv(
         assert all(ratio < 1.5 and inside for _t, ratio, inside in lines), (size, lines)
         height = await page.evaluate("document.scrollingElement.scrollHeight")
         assert height <= size["height"], (size, height)  # the whole board on one screen
+
+
+WRAPUP_FITS = """() => {
+  const body = document.querySelector('[data-testid=pop] .pop-body');
+  const form = body.querySelector('form');
+  const wider = [...form.querySelectorAll('*')].filter((el) => el.checkVisibility())
+    .map((el) => [el.className || el.tagName, Math.round(el.getBoundingClientRect().right
+      - body.getBoundingClientRect().right)])
+    .filter(([, past]) => past > 0);
+  return {sideways: body.scrollWidth - body.clientWidth, wider: wider.slice(0, 5)};
+}"""
+
+
+async def test_the_wrap_up_fits_its_pop_from_a_laptop_to_a_desktop(
+    page: Page, bridge_server: BridgeServer
+) -> None:
+    await define_codes(bridge_server)
+    await sign_in(page, bridge_server.url, bridge_server)
+    for size in (LAPTOP, {"width": 1440, "height": 900}, DESKTOP):
+        await page.set_viewport_size(size)
+        phone = await a_finished_call(page, bridge_server)
+        pop = pop_of(page, phone.call)
+        await expect(pop.get_by_role("form", name="Wrap-up")).to_be_visible()
+        await assert_fits(page, f"the wrap-up at {size}")
+        found = await page.evaluate(WRAPUP_FITS)
+        assert found == {"sideways": 0, "wider": []}, f"the wrap-up at {size}: {found}"
+        await (
+            pop.get_by_role("form", name="Wrap-up")
+            .get_by_label("Wrap-up code")
+            .select_option("sale")
+        )
+        await pop.get_by_role("button", name="Save and close").click()
+        await expect(pop).to_have_count(0)

@@ -179,6 +179,7 @@ async def test_keyword_rules_backlog_and_a_supervisors_alert(
         await services.users.create(SYSTEM, data)
     await _transcribed(services)
     await sign_in(page, bridge_server.url, "ada", PASSWORD)
+    await page.locator(".nav-more > summary").click()  # the top bar's "More" menu
     await page.get_by_role("link", name="Keywords").click()
     await expect(page.get_by_role("heading", name="Transcripts and keyword rules")).to_be_visible()
     await expect(page.get_by_test_id("backlog-queued")).to_have_text("1 queued")

@@ -92,6 +92,7 @@ async def test_an_admin_keeps_the_codes_per_queue(page: Page, bridge_server: Bri
     complaint = WrapupCodeCreate(code="complaint", label="Complaint", queue="support")
     await services.wrapup_codes.create(SYSTEM, complaint)
     await sign_in(page, bridge_server.url, "ada", PASSWORD, ENGLISH)
+    await page.locator(".nav-more > summary").click()  # the top bar's "More" menu
     await page.get_by_role("link", name="Wrap-up codes").click()
     await expect(page.get_by_role("heading", name="Wrap-up codes", level=2)).to_be_visible()
     await expect(group(page, "").get_by_text("No global codes yet.")).to_be_visible()
@@ -193,6 +194,7 @@ async def test_the_slovak_page_gives_the_servers_reasons_in_slovak(
         SYSTEM, WrapupCodeCreate(code="predaj", label="Predaj", queue="sales")
     )
     await sign_in(page, bridge_server.url, "adam", PASSWORD, SLOVAK)
+    await page.locator(".nav-more > summary").click()
     await page.get_by_role("link", name="Kódy ukončenia").click()
     await expect(page.get_by_role("heading", name="Kódy ukončenia hovoru", level=2)).to_be_visible()
     form = page.locator("form.wrapup-form")

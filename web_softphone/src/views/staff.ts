@@ -41,13 +41,32 @@ export function isStaff(user: User | null): boolean {
   return !!user && STAFF_ROLES.includes(user.role);
 }
 
-/** The top bar's links: contacts and call-backs for everyone, the staff pages for staff. */
+/** The top bar's links: contacts and call-backs for everyone, the staff pages for staff. The
+ * pages used less often sit in a "More" menu, so the bar fits a laptop without scrolling. */
 export function staffNav(user: User): HTMLElement | null {
   const link = (href: string, label: string, name: string) => h("a", { href, class: "nav-link", "data-nav": name }, label);
   const mine = [link("#/", t("staff.contacts"), "search"), link("#/callbacks", t("staff.call_backs"), "callbacks"), link("#/rotation", t("staff.rotation"), "rotation")];
   if (!isStaff(user)) return h("nav", { class: "staff-nav", "aria-label": t("staff.pages") }, mine);
   const admin = user.role === "admin" ? [link("#/wrapup-codes", t("staff.wrapup_codes"), "wrapup-codes"), link("#/dead-letters", t("staff.dead_letters"), "dead-letters")] : [];
-  return h("nav", { class: "staff-nav", "aria-label": t("staff.supervisor_pages") }, mine, link("#/supervisor", t("staff.live_queues"), "supervisor"), link("#/wallboard", t("staff.wallboard"), "wallboard"), link("#/reports", t("staff.reports"), "reports"), link("#/leads", t("staff.leads"), "leads"), link("#/keywords", t("staff.keywords"), "keywords"), ...admin);
+  const [contacts, callbacks, rotation] = mine;
+  const more = moreMenu([rotation!, link("#/wallboard", t("staff.wallboard"), "wallboard"), link("#/leads", t("staff.leads"), "leads"), link("#/keywords", t("staff.keywords"), "keywords"), ...admin]);
+  return h("nav", { class: "staff-nav", "aria-label": t("staff.supervisor_pages") }, contacts, callbacks, link("#/supervisor", t("staff.live_queues"), "supervisor"), link("#/reports", t("staff.reports"), "reports"), more);
+}
+
+function moreMenu(links: HTMLAnchorElement[]): HTMLDetailsElement {
+  const menu = h("details", { class: "nav-more" }, h("summary", { class: "nav-link" }, t("staff.more")), h("div", { class: "nav-more-list" }, links));
+  const close = () => menu.removeAttribute("open");
+  for (const a of links) a.addEventListener("click", close);
+  menu.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && menu.open) {
+      close();
+      menu.querySelector("summary")?.focus();
+    }
+  });
+  document.addEventListener("click", (event) => {
+    if (menu.open && !menu.contains(event.target as Node)) close();
+  });
+  return menu;
 }
 
 let current: { name: PageName; view: StaffView; root: HTMLElement } | null = null;
@@ -65,6 +84,8 @@ function markNav(shell: Shell, name: string): void {
     if (a.dataset.nav === name) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
+  const more = shell.root.querySelector<HTMLElement>(".nav-more");
+  if (more) more.dataset.current = String(!!more.querySelector("[aria-current]"));
 }
 
 /**

@@ -86,7 +86,7 @@ export function queueGroup(api: Api, queue: string, codes: readonly WrapupCode[]
     : h("p", { class: "placeholder" }, queue ? t("wrapupAdmin.no_codes_for_queue") : t("wrapupAdmin.no_global_codes"));
   return h(
     "section",
-    { class: "wrapup-group", "data-testid": "wrapup-group", "data-queue": queue, "aria-labelledby": titleId },
+    { class: "wrapup-admin-group", "data-testid": "wrapup-group", "data-queue": queue, "aria-labelledby": titleId },
     h("h3", { class: "lead-sub", id: titleId }, queueName(queue)),
     queue ? requiredSwitch(api, queue, required, actions) : h("p", { class: "muted" }, t("wrapupAdmin.global_intro")),
     table,

@@ -107,7 +107,7 @@ const messages = {
   "reason.invisible_only": "This is made of invisible characters only: please type visible text.",
   "reason.not_dialable": "This is not a dialable phone number.",
   "reason.no_search_words": "Type at least one word to look for.",
-  "reason.keyword_taken": "The keyword “{keyword}” already has a rule.",
+  "reason.keyword_taken": "'{keyword}' already has a rule.",
   "reason.unknown_time_zone": "Unknown time zone {zone}.",
   "reason.null_not_allowed": "Leave the field out to keep its value: empty is not a value here.",
   "reason.nul_character": "The text contains a NUL character, which cannot be stored.",
@@ -1036,6 +1036,7 @@ const messages = {
   "staff.lead_distribution": "Lead distribution",
   "staff.leads": "Leads",
   // views/wrapupAdmin.ts, wrapupAdmin/*
+  "staff.more": "More",
   "staff.wrapup_codes": "Wrap-up codes",
   "wrapupAdmin.title": "Wrap-up codes",
   "wrapupAdmin.intro": "The codes agents pick when they wrap up a call, per queue. Global codes are offered for every queue. A queue can require a code before its wrap-ups close. Calls keep the code they were given, also after a rename or a delete.",

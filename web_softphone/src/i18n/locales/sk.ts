@@ -1097,6 +1097,7 @@ const messages: Messages = {
   "staff.lead_distribution": "Rozdeľovanie záujemcov",
   "staff.leads": "Záujemcovia",
   // views/wrapupAdmin.ts, wrapupAdmin/*
+  "staff.more": "Ďalšie",
   "staff.wrapup_codes": "Kódy ukončenia",
   "wrapupAdmin.title": "Kódy ukončenia hovoru",
   "wrapupAdmin.intro": "Kódy, ktoré agenti vyberajú pri ukončení hovoru, podľa frontu. Globálne kódy sa ponúkajú pre každý front. Front môže vyžadovať kód, kým sa ukončenie hovoru nezavrie. Hovory si zachovajú kód, ktorý dostali, aj po premenovaní či zmazaní.",
