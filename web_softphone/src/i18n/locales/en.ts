@@ -107,7 +107,7 @@ const messages = {
   "reason.invisible_only": "This is made of invisible characters only: please type visible text.",
   "reason.not_dialable": "This is not a dialable phone number.",
   "reason.no_search_words": "Type at least one word to look for.",
-  "reason.keyword_taken": "'{keyword}' already has a rule.",
+  "reason.keyword_taken": "The keyword “{keyword}” already has a rule.",
   "reason.unknown_time_zone": "Unknown time zone {zone}.",
   "reason.null_not_allowed": "Leave the field out to keep its value: empty is not a value here.",
   "reason.nul_character": "The text contains a NUL character, which cannot be stored.",
