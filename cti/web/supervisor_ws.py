@@ -88,15 +88,15 @@ def supervisor_router(
             await refuse(websocket, reason)
             return
         subscription = await bus.subscribe({SUPERVISOR_TOPIC, SUPERVISOR_ALERTS_TOPIC})
-        access = keep_checking_access(websocket, services, token, revalidate_every)
         try:
             try:  # before the hello: a page refused here backs off before it tries again
                 first = await current()
             except BusUnavailableError as exc:  # a web replica whose Redis is away
-                access.close()
                 await refuse(websocket, f"the live state is not reachable: {exc}", TRY_AGAIN_LATER)
                 return
             await websocket.send_json({"type": "hello", "login": actor.login, "role": actor.role})
+            # made only now: a coroutine left unawaited by a page gone before its hello warns
+            access = keep_checking_access(websocket, services, token, revalidate_every)
             await _serve(websocket, subscription, first, min_interval, access)
         finally:
             await subscription.close()
