@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest_asyncio
 from redis.asyncio import Redis
@@ -16,27 +14,16 @@ from crm_core.models.enums import Role
 from crm_core.services import build_services
 from crm_core.services.dto import Actor, UserCreate
 from crm_core.settings import CrmSettings
+from tests.fixtures.db import fresh_postgres_database
 from tests.fixtures.processes import SECRET
 
 PASSWORD = "scaled-Out-passw0rd"
 
 
-async def _admin(server: tuple[str, int, str], sql: str) -> None:
-    host, port, admin_db = server
-    connection = await asyncpg.connect(host=host, port=port, user="postgres", database=admin_db)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
 @pytest_asyncio.fixture(scope="module")
 async def scaled_database(postgres_server: tuple[str, int, str]) -> AsyncIterator[str]:
-    host, port, _ = postgres_server
-    name = f"cti_scaled_{uuid.uuid4().hex[:10]}"
-    await _admin(postgres_server, f'CREATE DATABASE "{name}"')
-    yield f"postgresql+asyncpg://postgres@{host}:{port}/{name}"
-    await _admin(postgres_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    async with fresh_postgres_database(postgres_server, "cti_scaled") as url:
+        yield url
 
 
 async def forget_retained_state(redis_url: str) -> None:
