@@ -5,7 +5,9 @@ test that needs the sandbox Asterisk goes to one worker, first: its session hold
 lock to the end, two bridges on one Asterisk would see each other's calls, and those tests are the
 longest chain. A worker names those files in a small file beside the controller's process id, since
 the controller itself collects nothing (xdist's own `xdist_group` mark does not reach the scheduler
-under pytest 9).
+under pytest 9). A worker lowers its own CPU priority before its first test that does not need
+the sandbox: the sandbox's tests wait on real calls with real timers (ring times, answer delays),
+and on this 2-core machine a page or a fuzz test beside them must not make a phone answer late.
 """
 
 from __future__ import annotations
@@ -41,6 +43,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     handoff.mkdir(exist_ok=True)
     files = sorted({_file_of(item.nodeid) for item in needs_sandbox})
     (handoff / f"{worker}.txt").write_text("\n".join(files))
+
+
+_NICER = 10
+_lowered: list[bool] = []
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and not _lowered and not item.get_closest_marker("asterisk"):
+        os.nice(_NICER)
+        _lowered.append(True)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
