@@ -34,11 +34,11 @@ def _file_of(nodeid: str) -> str:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The sandbox's tests first; on a worker, name their files for the controller."""
-    needs_sandbox = [item for item in items if item.get_closest_marker("asterisk")]
-    items[:] = needs_sandbox + [item for item in items if not item.get_closest_marker("asterisk")]
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker is None:
         return
+    needs_sandbox = [item for item in items if item.get_closest_marker("asterisk")]
+    items[:] = needs_sandbox + [item for item in items if not item.get_closest_marker("asterisk")]
     handoff = _handoff_dir(os.getppid())
     handoff.mkdir(exist_ok=True)
     files = sorted({_file_of(item.nodeid) for item in needs_sandbox})
