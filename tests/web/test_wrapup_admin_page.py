@@ -22,7 +22,7 @@ from crm_core.models import AuditEntry
 from crm_core.models.enums import Role
 from crm_core.services.dto import Actor, UserCreate
 from crm_core.services.dto.wrapup import WrapupCodeCreate
-from tests.fixtures.browser import VIEWPORT, WEB_DB, BridgeServer
+from tests.fixtures.browser import WEB_DB, BridgeServer, page_in
 from tests.web.axe import assert_accessible
 from tests.web.test_languages_page import foreign_texts
 
@@ -34,14 +34,8 @@ PASSWORD = "wrapup-admin-secret-1"
 
 @pytest_asyncio.fixture
 async def slovak_page(browser: Browser) -> AsyncIterator[Page]:
-    context = await browser.new_context(viewport=VIEWPORT, locale="sk-SK", timezone_id="UTC")
-    context.set_default_timeout(10_000)
-    page = await context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    await context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    async with page_in(browser, "sk-SK") as slovak:
+        yield slovak
 
 
 async def an_admin(server: BridgeServer, login: str = "ada") -> None:
