@@ -26,9 +26,12 @@ HASHING_NICENESS = 10
 
 
 def _lower_this_threads_priority() -> None:
-    """Linux schedules threads one by one: setpriority on the thread id touches this one."""
+    """Linux schedules threads one by one: setpriority on the thread id touches this one. Relative
+    to the loop's own niceness, so a service started under `nice` still hashes below its loop."""
     with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICENESS)
+        thread = threading.get_native_id()
+        below_loop = min(19, os.getpriority(os.PRIO_PROCESS, thread) + HASHING_NICENESS)
+        os.setpriority(os.PRIO_PROCESS, thread, below_loop)
 
 
 class HashPool:

@@ -73,7 +73,9 @@ async def other_crm() -> AsyncIterator[tuple[OtherCrm, str]]:
 
 @pytest_asyncio.fixture
 async def lookup(other_crm: tuple[OtherCrm, str]) -> AsyncIterator[ExternalLookup]:
-    settings = LookupSettings(url=other_crm[1], token="t0ken", budget_seconds=0.3)
+    settings = LookupSettings(
+        url=other_crm[1], token="t0ken", budget_seconds=1.0
+    )  # 0.3 s was missed on a loaded CI
     external = ExternalLookup(settings)
     yield external
     await external.close()
@@ -99,7 +101,7 @@ async def test_unknown_is_kept_and_a_slow_or_broken_answer_is_not(
     assert await lookup.card("+421900999999") is None
     started = time.monotonic()
     assert await lookup.card(SLOW) is None
-    assert time.monotonic() - started < 0.6  # the budget (0.3 s), not the CRM's 2 s
+    assert time.monotonic() - started < 1.8  # the budget (1 s), not the CRM's 2 s
     assert await lookup.card(BROKEN) is None
     assert await lookup.card(BROKEN) is None
     assert crm.asked.count("+421900999999") == 1
@@ -125,7 +127,7 @@ async def test_the_pop_card_carries_the_other_crms_card_beside_the_local_one(
     assert await pop_lookup("+421900999222") is None
     started = time.monotonic()
     assert await pop_lookup(SLOW) is None  # neither knows it; the pop waited the budget only
-    assert time.monotonic() - started < 0.6
+    assert time.monotonic() - started < 1.8
 
 
 async def test_without_a_url_the_local_card_is_used_alone() -> None:
