@@ -11,8 +11,6 @@ the server away) is tried again after a backoff doubling from `retry_base_second
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import os
 import random
@@ -27,6 +25,7 @@ from crm_core.services.dto.transcripts import FlagOut
 from crm_core.services.keyword_rules import KeywordRuleService
 from crm_core.services.transcript_jobs import ClaimedJob, Line, Summary, TranscriptJobStore
 from cti.ami.metrics import Counters
+from cti.periodic import Rounds
 from cti.transcripts.audio import AudioNotReadyError, CallAudioSource
 from cti.transcripts.settings import TranscriptSettings
 from cti.transcripts.speech import Segment, SpeechToText, TranscriptionError
@@ -55,7 +54,9 @@ def backoff(attempts: int, settings: TranscriptSettings) -> float:
     return float(delay * (1 + random.random() / 10))
 
 
-class TranscriptWorker:
+class TranscriptWorker(Rounds):
+    task_name = "transcript-worker"
+
     def __init__(
         self,
         jobs: TranscriptJobStore,
@@ -68,44 +69,22 @@ class TranscriptWorker:
         metrics: Counters,
         summariser: ChatSummariser | None = None,
     ) -> None:
+        super().__init__(settings.poll_seconds, lambda: metrics.inc("transcripts.errors"))
         self._jobs, self._get_call, self._audio, self._speech = jobs, get_call, audio, speech
         self._keywords, self._alert, self._settings = keywords, alert, settings
         self._metrics, self._summariser = metrics, summariser
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
         self.backlog: dict[str, int] = {}
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="transcript-worker")
+    async def run_round(self) -> bool:
+        busy = await self.round()
+        self.backlog = await self._jobs.backlog()
+        return busy
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    async def closed(self) -> None:
         await self._speech.close()
         if self._summariser is not None:
             await self._summariser.close()
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                busy = await self.round()
-                self.backlog = await self._jobs.backlog()
-            except Exception:
-                self._metrics.inc("transcripts.errors")
-                log.exception("transcript round failed; trying again")
-                busy = False
-            if not busy:
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self._settings.poll_seconds):
-                        await self._wake.wait()
-                self._wake.clear()
 
     async def round(self, now: datetime | None = None) -> bool:
         """Work on one due job; False when none was due."""

@@ -13,7 +13,6 @@ lets the receiver drop the repeat.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import random
@@ -24,6 +23,7 @@ import httpx
 
 from crm_core.services.webhook_deliveries import DeliveryStore, DueDelivery, Outcome
 from cti.ami.metrics import Counters
+from cti.periodic import Rounds
 from cti.webhooks.settings import WebhookSettings
 from cti.webhooks.signing import signed_headers
 
@@ -37,46 +37,28 @@ def _about_call(delivery: DueDelivery) -> dict[str, str]:
     return {"linkedid": call_id.rpartition(":")[2]} if call_id else {}
 
 
-class WebhookSender:
+class WebhookSender(Rounds):
+    task_name = "webhook-sender"
+
     def __init__(self, store: DeliveryStore, settings: WebhookSettings, metrics: Counters) -> None:
+        super().__init__(settings.poll_seconds, lambda: metrics.inc("webhooks.errors"))
         self._store = store
         self._settings = settings
         self._metrics = metrics
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
         self._pruned_at = 0.0
 
     def start(self) -> None:
         self._client = httpx.AsyncClient(follow_redirects=False)
-        self._task = asyncio.create_task(self._run(), name="webhook-sender")
+        super().start()
 
-    def wake(self) -> None:
-        self._wake.set()
+    async def run_round(self) -> bool:
+        return await self.round()
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    async def closed(self) -> None:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                busy = await self.round()
-            except Exception:
-                self._metrics.inc("webhooks.errors")
-                log.exception("webhook round failed; trying again")
-                busy = False
-            if not busy:
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self._settings.poll_seconds):
-                        await self._wake.wait()
-                self._wake.clear()
 
     async def round(self) -> bool:
         """One fan-out and one batch of deliveries; True when there may be more to do now."""
