@@ -1,4 +1,8 @@
-"""The bridge at run time: AMI client -> tracker -> pops and call log, wired once and started."""
+"""The bridge at run time: AMI client -> the call and agent trackers -> their sinks, wired once.
+
+One pipeline feeds both pure trackers every AMI event once: the call tracker's events go to pops,
+call log and state store; the agent tracker's changes (membership, queue activity, the listing
+after a (re)connect) to the listing reader, the live stats and the agent event log."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from fastapi import FastAPI
 
 from crm_core.services import Services
 from cti.agents.event_log import AgentEventLog
+from cti.agents.tracker import AgentTracker
 from cti.ami.client import AmiClient
 from cti.ami.config import AmiConfig
 from cti.ami.metrics import Counters
@@ -78,7 +83,8 @@ class Bridge:
         )
         self.publisher = ScreenPopPublisher(bus, pop_cards, self.registry, self.metrics)
         self.calllog = CallLogWriter(services, self.metrics)
-        self.pipeline = IngestPipeline(self.tracker, self.metrics)
+        self.agents = AgentTracker()
+        self.pipeline = IngestPipeline(self.tracker, self.metrics, self.agents)
         self.pipeline.add_sink("pops", self.publisher.handle)
         self.pipeline.add_sink("calllog", self.calllog.handle)
         self.recordings = RecordingsRuntime(
@@ -97,13 +103,17 @@ class Bridge:
         self.telephony = TelephonyRuntime(
             telephony or TelephonySettings(), services, self.tracker, self.ami,
             agi_host=settings.agi_host, agi_port=settings.agi_port, counters=self.metrics,
+            agents=self.agents,
         )  # fmt: skip
         queues = queue_config(settings.queues_conf, settings.queue_wrapup)
-        self.stats = StatsRuntime(services, bus, self.ami, self._active_calls, queues)
+        self.stats = StatsRuntime(services, bus, self._active_calls, queues)
         self.telephony.queue_names = self.stats.queue_names
         self.telephony.router.use_external(self.external_cards)
         self.agent_log = AgentEventLog(services.agent_events, self.metrics)
-        self.telephony.feed.listeners.append(self.agent_log)
+        self.telephony.feed.deliver_to(self.pipeline.feed_listing)
+        self.pipeline.add_agent_sink("agents", self.telephony.feed.changes)
+        self.pipeline.add_agent_sink("stats", self.stats.publisher.changes)
+        self.pipeline.add_agent_sink("agentlog", self.agent_log.changes)
         self.agent_page = AgentPageRuntime(settings, services, bus, self.telephony, self.stats)
         self.webhook_settings = webhooks or WebhookSettings()
         install_service_hooks(services, settings, self.webhook_settings)
@@ -130,7 +140,7 @@ class Bridge:
         await self.tracking.restore()
         self.tracking.start()
         self.recordings.start()
-        self.pipeline.start(self.stats.tap(self.telephony.tap(self.ami.events())))
+        self.pipeline.start(self.ami.events())
         await self.telephony.start()
         await self.ami.start()
         self.agent_page.start()

@@ -1,6 +1,7 @@
 """Records agents' queue logins, logouts and pauses in the CRM: reports' pause and login time.
 
-Fed by AgentFeed: every QueueMember* event, and the QueueStatus listing after each (re)connect.
+An agent sink of the ingest pipeline (`changes`): the agent tracker's member changes, and the
+QueueStatus listing after each (re)connect.
 Only changes are written: what was last stored for each (agent, queue) is loaded at start and
 kept, so a resync that finds nothing new writes nothing, and a member missing from the listing
 is logged out (at the listing's time: the bridge did not see when). Writes go through a Stage:
@@ -12,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -20,6 +21,7 @@ from pydantic import ValidationError
 from crm_core.services.agent_events import AgentEventService
 from crm_core.services.dto.agent_events import AgentEventIn, AgentEventKind, MemberState
 from cti.agents.registry import MEMBER_EVENTS, REMOVED, Member
+from cti.agents.tracker import AgentChange, Listed, MemberLeft, MemberSet
 from cti.ami.metrics import Counters
 from cti.ingest.retry import write_through_outages
 from cti.ingest.stage import Stage
@@ -45,6 +47,17 @@ class AgentEventLog:
         except Exception:
             log.exception("could not load the stored agent states; starting from none")
         self.stage.start()
+
+    def changes(self, changes: Sequence[AgentChange]) -> None:
+        """The pipeline's agent sink: logins, logouts and pauses out of the tracker's changes."""
+        for change in changes:
+            if isinstance(change, MemberSet):
+                self._offer(self._changes(change.member, change.event.time))
+            elif isinstance(change, MemberLeft):
+                key = (extension_of(change.interface), change.queue)
+                self._offer(self._logout(key, change.event.time))
+            elif isinstance(change, Listed):
+                self.listing(change.members, change.listing.at)
 
     def member_event(self, event: AmiEvent) -> None:
         if event.name in MEMBER_EVENTS:

@@ -1,8 +1,12 @@
 """The ingest task: one consumer of the AMI queue, in order; everything slow sits behind a Stage.
 
-AmiClient.queue -> Tracker.apply -> Stage("pops") -> ScreenPopPublisher
+AmiClient.queue -> AgentTracker.apply -> agent sinks (listing reader, live stats, agent event log)
+                -> Tracker.apply -> Stage("pops") -> ScreenPopPublisher
                                  -> Stage("calllog") -> CallLogWriter
-                                 -> any other sink (stats ...)
+                                 -> any other sink
+
+Both trackers are pure and see every event once; the QueueStatus listing read after a (re)connect
+comes back in through `feed_listing`, to the agent tracker only.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TypeVar
 
+from cti.agents.tracker import AgentChange, AgentTracker, Listing
 from cti.ami.metrics import Counters
 from cti.ingest.stage import Stage
 from cti.state.events import AmiEvent, Resync
@@ -22,6 +27,7 @@ log = logging.getLogger(__name__)
 
 Batch = Sequence[CallEvent]
 Sink = Callable[[Batch], Awaitable[None]]
+AgentSink = Callable[[Sequence[AgentChange]], None]
 S = TypeVar("S", bound=Callable[..., Awaitable[None]])
 MERGES_BATCHES = "merges_batches"
 MERGE_LIMIT = "merge_limit"
@@ -49,9 +55,13 @@ def _concat(batches: list[Batch]) -> Batch:
 
 
 class IngestPipeline:
-    def __init__(self, tracker: Tracker, metrics: Counters) -> None:
+    def __init__(
+        self, tracker: Tracker, metrics: Counters, agents: AgentTracker | None = None
+    ) -> None:
         self.tracker = tracker
         self.metrics = metrics
+        self.agents = agents
+        self._agent_sinks: list[tuple[str, AgentSink]] = []
         self.stages: list[Stage[Batch]] = []
         self._listeners: list[Callable[[Batch], None]] = []
         self._after_each: list[Callable[[], None]] = []
@@ -69,6 +79,11 @@ class IngestPipeline:
         folding = _concat if merge else None
         limit = getattr(sink, MERGE_LIMIT, DEFAULT_MERGE_LIMIT)
         self.stages.append(Stage(name, sink, self.metrics, maxsize, folding, limit))
+
+    def add_agent_sink(self, name: str, sink: AgentSink) -> None:
+        """Called inline with the agent tracker's changes of each event, in order (keep it cheap:
+        dict updates, or an offer to a Stage of its own)."""
+        self._agent_sinks.append((name, sink))
 
     def add_listener(self, listener: Callable[[Batch], None]) -> None:
         """A synchronous observer called inline (keep it cheap: counters, latency probes)."""
@@ -88,12 +103,19 @@ class IngestPipeline:
         self._observers.append(observer)
 
     def feed(self, item: AmiEvent | Resync) -> None:
+        self._feed(item, agents=True)
+
+    def _feed(self, item: AmiEvent | Resync, agents: bool) -> None:
+        """`agents`: False for the gap's replayed CEL events (calls only: as before the agent
+        tracker was fed by the pipeline, the listing after the Resync settles agents)."""
         for observer in self._observers:
             try:
                 observer(item)
             except Exception:
                 self.metrics.inc("observer.errors")
                 log.exception("an event observer failed on %s", getattr(item, "name", item))
+        if agents and self.agents is not None:
+            self._feed_agents(item)
         try:
             events = self.tracker.apply(item)
         except Exception:
@@ -110,6 +132,28 @@ class IngestPipeline:
         for stage in self.stages:
             stage.offer(events)
 
+    def feed_listing(self, listing: Listing) -> None:
+        """Asterisk's QueueStatus answer, read after a (re)connect: to the agent tracker."""
+        if self.agents is not None:
+            self._feed_agents(listing)
+
+    def _feed_agents(self, item: AmiEvent | Resync | Listing) -> None:
+        assert self.agents is not None
+        try:
+            changes = self.agents.apply(item)
+        except Exception:
+            self.metrics.inc("agents.errors")
+            log.exception("the agent tracker failed on %s; skipping it", getattr(item, "name", ""))
+            return
+        if not changes:
+            return
+        for name, sink in self._agent_sinks:
+            try:
+                sink(changes)
+            except Exception:
+                self.metrics.inc(f"{name}.errors")
+                log.exception("agent sink %s failed on %s", name, getattr(item, "name", item))
+
     async def consume(self, source: AsyncIterator[AmiEvent | Resync]) -> None:
         async for item in source:
             if isinstance(item, Resync) and self._before_resync is not None:
@@ -124,8 +168,8 @@ class IngestPipeline:
             self.metrics.inc("gap.errors")
             log.exception("the gap could not be replayed; the listing alone settles it")
             return
-        for event in missed:
-            self.feed(event)
+        for event in missed:  # the calls' missed events: agents and queues are listed anew
+            self._feed(event, agents=False)
 
     def start(self, source: AsyncIterator[AmiEvent | Resync]) -> None:
         for stage in self.stages:

@@ -7,13 +7,13 @@ in the bridge status, not fatal: the dialplan sends every call to its queue with
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 from crm_core.services import Services
 from cti.agents.actions import AgentActions
 from cti.agents.click_to_call import ClickToCall
-from cti.agents.feed import ActionSender, AgentFeed, Item
-from cti.agents.registry import AgentRegistry
+from cti.agents.feed import ActionSender, AgentFeed
+from cti.agents.tracker import AgentTracker
 from cti.ami.metrics import Counters
 from cti.routing.agi import FastAgiServer
 from cti.routing.router import RouteHandler
@@ -27,10 +27,13 @@ class TelephonyRuntime:
     def __init__(
         self, settings: TelephonySettings, services: Services, tracker: CallsOfAgent,
         ami: ActionSender, *, agi_host: str, agi_port: int, counters: Counters,
+        agents: AgentTracker | None = None,
     ) -> None:  # fmt: skip
+        """`agents`: the agent tracker the ingest pipeline feeds (its registry is read here)."""
         self.settings = settings
-        self.agents = AgentRegistry()
-        self.feed = AgentFeed(self.agents, ami)
+        membership = agents if agents is not None else AgentTracker()
+        self.agents = membership.registry
+        self.feed = AgentFeed(self.agents, ami, membership)
         self.actions = AgentActions(ami, settings, self.agents.of_interface)
         self.router = RouteHandler(settings, services, tracker, self.agents)
         self.click_to_call = ClickToCall(ami, settings, tracker, services.cards)
@@ -48,9 +51,6 @@ class TelephonyRuntime:
         Asterisk reports members of."""
         live = {member.queue for member in self.agents.members()}
         return live | self.queue_names() | {self.settings.route_default_queue}
-
-    def tap(self, source: AsyncIterator[Item]) -> AsyncIterator[Item]:
-        return self.feed.tap(source)
 
     async def start(self) -> None:
         if not self.settings.agi_enabled:

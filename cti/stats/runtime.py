@@ -1,4 +1,5 @@
-"""The stats part of the running bridge: calculator + publisher, seeded from the CRM at start."""
+"""The stats part of the running bridge: calculator + publisher, seeded from the CRM at start;
+fed by the ingest pipeline's agent tracker (`publisher.changes` is its sink)."""
 
 from __future__ import annotations
 
@@ -6,41 +7,34 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 from crm_core.services import Services
-from cti.ami.client import AmiClient
 from cti.bus.base import Bus, Message
-from cti.state.events import AmiEvent, Resync
 from cti.stats.calculator import QueueStats
 from cti.stats.history import seed_from_db
 from cti.stats.publisher import StatsPublisher
 from cti.stats.queue_config import QueueConfig
 
 log = logging.getLogger(__name__)
-Item = AmiEvent | Resync
 CallsOf = Callable[[str], tuple[str, ...]]
 NAMES_REFRESH_SECONDS = 10.0
 
 
 class StatsRuntime:
     def __init__(
-        self, services: Services, bus: Bus, ami: AmiClient, calls_of: CallsOf = lambda _ext: (),
+        self, services: Services, bus: Bus, calls_of: CallsOf = lambda _ext: (),
         config: QueueConfig | None = None,
     ) -> None:  # fmt: skip
         self._services = services
-        self._ami = ami
         self.stats = QueueStats(calls_of=calls_of, config=config or QueueConfig())
-        self.publisher = StatsPublisher(self.stats, bus, self._queue_status)
+        self.publisher = StatsPublisher(self.stats, bus)
         self.names_refresh = NAMES_REFRESH_SECONDS
         self._names_task: asyncio.Task[None] | None = None
 
     def queue_names(self) -> set[str]:
         """The queues configured or reported by Asterisk (QueueParams, queue events)."""
         return set(self.stats.live) | self.stats.config.names
-
-    async def _queue_status(self) -> list[dict[str, str]]:
-        return await self._ami.send_action({"Action": "QueueStatus"})
 
     async def read_names(self) -> None:
         """The CRM's display name per extension, for the snapshot's agents (one name everywhere)."""
@@ -58,9 +52,6 @@ class StatsRuntime:
         while True:
             await asyncio.sleep(self.names_refresh)
             await self.read_names()
-
-    def tap(self, source: AsyncIterator[Item]) -> AsyncIterator[Item]:
-        return self.publisher.tap(source)
 
     def current(self) -> Message:
         return self.publisher.current()
