@@ -23,6 +23,9 @@ Every setting, its environment variable and its default:
 - ``CTI_RECORDINGS_DIR`` (default ``/var/spool/asterisk/monitor``): where the PBX's call
   recordings are read from (Asterisk's monitor directory, on this host or mounted from the PBX:
   dialplans/README.md); only plain file names inside it are ever opened.
+- ``CTI_VOICEMAIL_DIR`` (default ``/var/spool/asterisk/voicemail``): Asterisk's voicemail spool
+  (``<context>/<box>/INBOX/msgNNNN.txt`` and ``.wav``), on this host or mounted from the PBX;
+  only ``context/box/folder/msgNNNN.ext`` names inside it are ever opened.
 """
 
 from __future__ import annotations
@@ -65,6 +68,9 @@ class CrmSettings(BaseSettings):
     max_body_bytes: int = Field(1024 * 1024, ge=1024, validation_alias="CTI_MAX_BODY_BYTES")
     recordings_dir: Path = Field(
         Path("/var/spool/asterisk/monitor"), validation_alias="CTI_RECORDINGS_DIR"
+    )
+    voicemail_dir: Path = Field(
+        Path("/var/spool/asterisk/voicemail"), validation_alias="CTI_VOICEMAIL_DIR"
     )
 
     @field_validator("default_region")

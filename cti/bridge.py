@@ -45,6 +45,8 @@ from cti.state.config import TrackerConfig
 from cti.state.tracker import Tracker
 from cti.stats.queue_config import queue_config
 from cti.stats.runtime import StatsRuntime
+from cti.voicemail.scanner import VoicemailScanner
+from cti.voicemail.settings import VoicemailSettings
 from cti.webhooks.sender import WebhookSender
 from cti.webhooks.settings import WebhookSettings
 
@@ -69,7 +71,7 @@ class Bridge:
     def __init__(
         self, settings: BridgeSettings, services: Services, bus: Bus,
         telephony: TelephonySettings | None = None, webhooks: WebhookSettings | None = None,
-        recordings: RecordingSettings | None = None,
+        recordings: RecordingSettings | None = None, voicemail: VoicemailSettings | None = None,
     ) -> None:  # fmt: skip
         self.settings = settings
         self.services = services
@@ -91,6 +93,13 @@ class Bridge:
             services.recording_log, recordings or RecordingSettings(), settings, self.metrics
         )
         self.pipeline.observe_events(self.recordings.observe)
+        self.voicemail_settings = voicemail or VoicemailSettings()
+        self.voicemail = VoicemailScanner(
+            services.voicemail_log, self.voicemail_settings, self.metrics,
+            make_leads=settings.lead_policy == "always",
+        )  # fmt: skip
+        if self.voicemail_settings.enabled:
+            self.pipeline.observe_events(self.voicemail.observe)
         self.tracking = TrackingStore(self.tracker, services.call_states, self.metrics)
         self.pipeline.after_each_event(self.tracking.notify)
         if settings.cel_path:
@@ -140,6 +149,8 @@ class Bridge:
         await self.tracking.restore()
         self.tracking.start()
         self.recordings.start()
+        if self.voicemail_settings.enabled:
+            self.voicemail.start()
         self.pipeline.start(self.ami.events())
         await self.telephony.start()
         await self.ami.start()
@@ -161,6 +172,7 @@ class Bridge:
             self.agent_log.stop,
             self.webhooks.stop,
             self.recordings.stop_sweep,
+            self.voicemail.stop,
             self.external_cards.close,
         )
         for step in steps:

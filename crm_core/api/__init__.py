@@ -21,6 +21,7 @@ from crm_core.api import (
     routing,
     tasks,
     transcripts,
+    voicemails,
     webhooks,
     wrapup,
 )
@@ -45,6 +46,7 @@ def api_router() -> APIRouter:
         webhooks,
         wrapup,
         transcripts,
+        voicemails,
     )
     for module in modules:
         router.include_router(module.router)

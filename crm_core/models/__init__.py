@@ -22,6 +22,7 @@ from crm_core.models.transcript import (
     TranscriptLine,
 )
 from crm_core.models.user import User, UserExtension
+from crm_core.models.voicemail import Voicemail
 from crm_core.models.webhook import WebhookDelivery, WebhookEvent, WebhookSubscription
 from crm_core.models.wrapup import WrapupCode, WrapupQueueRule
 
@@ -51,6 +52,7 @@ __all__ = [
     "TranscriptLine",
     "User",
     "UserExtension",
+    "Voicemail",
     "WebhookDelivery",
     "WebhookEvent",
     "WebhookSubscription",

@@ -31,6 +31,8 @@ from crm_core.services.rotation import RotationService
 from crm_core.services.routing import RoutingService
 from crm_core.services.tasks import TaskService, insert_task
 from crm_core.services.users import UserService
+from crm_core.services.voicemail_log import VoicemailLog
+from crm_core.services.voicemails import VoicemailService
 from crm_core.services.webhook_deliveries import DeliveryStore
 from crm_core.services.webhooks import WebhookService
 from crm_core.services.wrapup_codes import WrapupCodeService
@@ -66,6 +68,8 @@ class Services:
     wrapups: WrapupService
     recordings: RecordingService
     recording_log: RecordingLog
+    voicemails: VoicemailService
+    voicemail_log: VoicemailLog
 
     async def dispose(self) -> None:
         self.cards.close()
@@ -106,6 +110,8 @@ def build_services(settings: CrmSettings, engine: AsyncEngine | None = None) -> 
         wrapups=WrapupService(sessions, settings),
         recordings=RecordingService(sessions, settings),
         recording_log=RecordingLog(sessions, settings),
+        voicemails=VoicemailService(sessions, settings),
+        voicemail_log=VoicemailLog(sessions, settings),
     )
 
 

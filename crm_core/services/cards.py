@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, Executable, RowMapping, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm_core.db import Sessions, autocommit_reads, sync_sqlite_twin
-from crm_core.models import Call, Note, Task
+from crm_core.models import Call, Note, Task, Voicemail
 from crm_core.phones import normalise_phone
 from crm_core.services.base import ServiceBase
 from crm_core.services.card_builder import build_card
@@ -18,6 +18,7 @@ from crm_core.services.card_queries import build_card_queries
 from crm_core.services.card_rights import calls_visible, tasks_visible
 from crm_core.services.contacts import require_live_contact
 from crm_core.services.dto import Actor, CallOut, Card, NoteOut, TaskOut, TimelineItem
+from crm_core.services.voicemail_rows import voicemail_out, voicemails_visible
 from crm_core.settings import CrmSettings
 
 LAST_CALLS = 5
@@ -105,8 +106,8 @@ class CardService(ServiceBase):
     async def timeline(
         self, contact_id: int, limit: int = 50, offset: int = 0, viewer: Actor | None = None
     ) -> list[TimelineItem]:
-        """Calls, tasks and notes of a contact in one stream, newest first; calls and tasks
-        are those `viewer` may see (None: all)."""
+        """Calls, tasks, notes and voicemail messages of a contact in one stream, newest first;
+        calls, tasks and messages are those `viewer` may see (None: all)."""
         window = limit + offset
         async with self._sessions() as session:
             await require_live_contact(session, contact_id)
@@ -128,6 +129,12 @@ class CardService(ServiceBase):
                 .order_by(Note.created_at.desc())
                 .limit(window)
             )
+            voicemails = await session.scalars(
+                select(Voicemail)
+                .where(Voicemail.contact_id == contact_id, voicemails_visible(viewer))
+                .order_by(Voicemail.received_at.desc())
+                .limit(window)
+            )
             items = [
                 *(
                     TimelineItem(kind="call", at=c.started_at, call=CallOut.model_validate(c))
@@ -140,6 +147,10 @@ class CardService(ServiceBase):
                 *(
                     TimelineItem(kind="note", at=n.created_at, note=NoteOut.model_validate(n))
                     for n in notes
+                ),
+                *(
+                    TimelineItem(kind="voicemail", at=v.received_at, voicemail=voicemail_out(v))
+                    for v in voicemails
                 ),
             ]
         items.sort(key=lambda item: item.at, reverse=True)

@@ -12,6 +12,7 @@ SETTINGS_MODULES = (
     "cti.routing.settings",
     "crm_core.settings",
     "cti.recordings.settings",
+    "cti.voicemail.settings",
 )
 
 

@@ -24,6 +24,7 @@ export const ICONS = {
   clock: "M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20z|M12 6v6l4 2",
   check: "M20 6L9 17l-5-5",
   play: "M6 4l14 8-14 8V4z",
+  voicemail: "M6 16a4 4 0 1 0 0-8 4 4 0 0 0 0 8z|M18 16a4 4 0 1 0 0-8 4 4 0 0 0 0 8z|M6 16h12",
   download: "M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4|M7 10l5 5 5-5|M12 15V3",
   chevronDown: "M6 9l6 6 6-6",
   chevronUp: "M18 15l-6-6-6 6",

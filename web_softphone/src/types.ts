@@ -29,6 +29,7 @@ export type Contact = Schemas["ContactOut"];
 export type Company = Schemas["CompanyOut"];
 export type Call = Schemas["CallOut"];
 export type Recording = Schemas["RecordingOut"];
+export type Voicemail = Schemas["VoicemailOut"];
 export type Task = Schemas["TaskOut"];
 export type Note = Schemas["NoteOut"];
 export type CardRef = Schemas["CardRef"];

@@ -10,6 +10,7 @@ from crm_core.services.dto.common import Dto, UserBrief
 from crm_core.services.dto.companies import CompanyOut
 from crm_core.services.dto.contacts import ContactOut
 from crm_core.services.dto.tasks import NoteOut, TaskOut
+from crm_core.services.dto.voicemails import VoicemailOut
 
 
 class CardRef(Dto):
@@ -32,11 +33,12 @@ class Card(Dto):
 
 
 class TimelineItem(Dto):
-    kind: Literal["call", "task", "note"]
+    kind: Literal["call", "task", "note", "voicemail"]
     at: datetime
     call: CallOut | None = None
     task: TaskOut | None = None
     note: NoteOut | None = None
+    voicemail: VoicemailOut | None = None
 
 
 class AuditOut(Dto):

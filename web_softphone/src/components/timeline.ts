@@ -5,9 +5,10 @@ import { agentLabel } from "../staff";
 import { h, icon } from "../dom";
 import { callLook, callSeconds, formatDuration, formatFull, formatWhen, TASK_KIND_LABELS } from "../format";
 import { ICONS } from "../icons";
-import type { Call, Note, Task } from "../types";
+import type { Call, Note, Task, Voicemail } from "../types";
 import { t } from "../i18n";
 import { recordingSlot } from "../recordings/player";
+import { voicemailSummary } from "../recordings/voicemail";
 import { transcriptDisclosure, type TranscriptOf } from "./transcript";
 
 function rec(v: unknown): Record<string, unknown> | null {
@@ -18,7 +19,8 @@ function rec(v: unknown): Record<string, unknown> | null {
 export type Entry =
   | { kind: "call"; at: string; call: Call }
   | { kind: "task"; at: string; task: Task }
-  | { kind: "note"; at: string; note: Note };
+  | { kind: "note"; at: string; note: Note }
+  | { kind: "voicemail"; at: string; voicemail: Voicemail };
 
 /**
  * Accepts the server's {kind, at, call|task|note: {...}} and also a flat {kind|type, ...fields}
@@ -37,6 +39,8 @@ export function normalizeTimelineItem(raw: unknown): Entry | null {
       return { kind, at, task: nested as unknown as Task };
     case "note":
       return { kind, at, note: nested as unknown as Note };
+    case "voicemail":
+      return { kind, at: String(r.at ?? nested.received_at ?? ""), voicemail: nested as unknown as Voicemail };
     default:
       return null;
   }
@@ -135,7 +139,7 @@ export function noteSummary(note: Note): HTMLElement {
   return h("div", { class: "tl-body" }, h("p", { class: "note-text" }, note.body));
 }
 
-const KIND_WORD = (): Record<Entry["kind"], string> => ({ call: t("timeline.call_2"), task: t("timeline.task"), note: t("timeline.note") });
+const KIND_WORD = (): Record<Entry["kind"], string> => ({ call: t("timeline.call_2"), task: t("timeline.task"), note: t("timeline.note"), voicemail: t("voicemail.kind") });
 
 function timelineEntry(item: Entry, display: NumberDisplay, dial?: Dialer, transcriptOf?: TranscriptOf): HTMLLIElement {
   let iconEl: HTMLElement;
@@ -146,6 +150,9 @@ function timelineEntry(item: Entry, display: NumberDisplay, dial?: Dialer, trans
   } else if (item.kind === "task") {
     iconEl = h("span", { class: `tl-icon ${item.task.done_at ? "tone-ok" : "tone-task"}` }, icon(ICONS.task));
     body = taskSummary(item.task);
+  } else if (item.kind === "voicemail") {
+    iconEl = h("span", { class: `tl-icon ${item.voicemail.heard ? "tone-neutral" : "tone-warn"}` }, icon(ICONS.voicemail));
+    body = voicemailSummary(item.voicemail, display);
   } else {
     iconEl = h("span", { class: "tl-icon tone-note" }, icon(ICONS.note));
     body = noteSummary(item.note);
@@ -165,7 +172,7 @@ export function renderTimeline(items: Entry[], display: NumberDisplay = (n) => n
   const list = h("ol", { class: "timeline", "aria-label": t("timeline.timeline_newest_first") });
   const empty = h("p", { class: "empty" }, t("timeline.nothing_here_yet"));
   let filter: TimelineFilter = "all";
-  const counts = { call: 0, task: 0, note: 0 };
+  const counts = { call: 0, task: 0, note: 0, voicemail: 0 };
   for (const it of items) counts[it.kind] += 1;
 
   const draw = () => {
@@ -181,6 +188,7 @@ export function renderTimeline(items: Entry[], display: NumberDisplay = (n) => n
     ["call", t("timeline.calls_call", { call: counts.call })],
     ["task", t("timeline.tasks_task", { task: counts.task })],
     ["note", t("timeline.notes_note", { note: counts.note })],
+    ...(counts.voicemail ? ([["voicemail", t("voicemail.filter", { count: counts.voicemail })]] as [TimelineFilter, string][]) : []),
   ];
   const buttons = filters.map(([value, label]) =>
     h(

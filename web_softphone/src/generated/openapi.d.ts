@@ -373,6 +373,14 @@ export interface paths {
      */
     get: operations["timeline_api_contacts__contact_id__timeline_get"];
   };
+  "/api/contacts/{contact_id}/voicemails": {
+    /**
+     * Contact Voicemails
+     * @description The card's voicemail messages the user may hear (their own box's, or all for
+     * supervisors and admins), newest first.
+     */
+    get: operations["contact_voicemails_api_contacts__contact_id__voicemails_get"];
+  };
   "/api/leads": {
     /**
      * Recent Leads
@@ -491,6 +499,28 @@ export interface paths {
   "/api/users/{user_id}": {
     /** Update User */
     patch: operations["update_user_api_users__user_id__patch"];
+  };
+  "/api/voicemails/{voicemail_id}": {
+    /**
+     * One Voicemail
+     * @description One message; another agent's is a 404.
+     */
+    get: operations["one_voicemail_api_voicemails__voicemail_id__get"];
+  };
+  "/api/voicemails/{voicemail_id}/audio": {
+    /**
+     * Voicemail Audio
+     * @description The message's audio: 206 with Range; 404 `voicemail_missing` when it is no longer in
+     * the spool. Every request is audited; the first listen marks the message heard.
+     */
+    get: operations["voicemail_audio_api_voicemails__voicemail_id__audio_get"];
+  };
+  "/api/voicemails/{voicemail_id}/heard": {
+    /**
+     * Mark Heard
+     * @description Mark the message heard (or unheard again); audited.
+     */
+    put: operations["mark_heard_api_voicemails__voicemail_id__heard_put"];
   };
   "/api/wrapup-codes": {
     /**
@@ -1211,6 +1241,14 @@ export interface components {
     HTTPValidationError: {
       /** Detail */
       detail?: components["schemas"]["ValidationError"][];
+    };
+    /** HeardIn */
+    HeardIn: {
+      /**
+       * Heard
+       * @description true: heard; false: back to unheard
+       */
+      heard: boolean;
     };
     /** KeepIn */
     KeepIn: {
@@ -2126,9 +2164,10 @@ export interface components {
        * Kind
        * @enum {string}
        */
-      kind: "call" | "task" | "note";
+      kind: "call" | "task" | "note" | "voicemail";
       note: components["schemas"]["NoteOut"] | null;
       task: components["schemas"]["TaskOut"] | null;
+      voicemail: components["schemas"]["VoicemailOut"] | null;
     };
     /** TranscriptBacklog */
     TranscriptBacklog: {
@@ -2267,6 +2306,74 @@ export interface components {
       msg: string;
       /** Error Type */
       type: string;
+    };
+    /** VoicemailOut */
+    VoicemailOut: {
+      /**
+       * Call Id
+       * @description the call the message was left in, when linked
+       */
+      call_id: number | null;
+      /** Caller Name */
+      caller_name: string;
+      /** Caller Number */
+      caller_number: string;
+      /** Contact Id */
+      contact_id: number | null;
+      /** Duration Seconds */
+      duration_seconds: number | null;
+      /** External E164 */
+      external_e164: string | null;
+      /**
+       * Folder
+       * @description where Asterisk keeps it: INBOX, Old (heard on a phone)
+       */
+      folder: string;
+      /**
+       * Gone At
+       * @description when it was no longer in Asterisk's spool
+       */
+      gone_at: string | null;
+      /** Heard */
+      heard: boolean;
+      /** Heard At */
+      heard_at: string | null;
+      /** Heard By Id */
+      heard_by_id: number | null;
+      /** Id */
+      id: number;
+      /**
+       * Mailbox
+       * @description the box: an agent's extension (1007) or a queue's (100)
+       */
+      mailbox: string;
+      /**
+       * Mailbox Context
+       * @description the box's voicemail.conf context (`default`)
+       */
+      mailbox_context: string;
+      /**
+       * Owner Id
+       * @description who calls back: the box's agent, or as missed calls
+       */
+      owner_id: number | null;
+      /**
+       * Playable
+       * @description its audio file is in the spool
+       */
+      playable: boolean;
+      /**
+       * Received At
+       * Format: date-time
+       */
+      received_at: string;
+      /** Size Bytes */
+      size_bytes: number | null;
+      /**
+       * Task Id
+       * @description the one call-back task the message belongs to
+       */
+      task_id: number | null;
     };
     /**
      * WrapupChoices
@@ -6085,6 +6192,44 @@ export interface operations {
     };
   };
   /**
+   * Contact Voicemails
+   * @description The card's voicemail messages the user may hear (their own box's, or all for
+   * supervisors and admins), newest first.
+   */
+  contact_voicemails_api_contacts__contact_id__voicemails_get: {
+    parameters: {
+      path: {
+        contact_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["VoicemailOut"][];
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
    * Recent Leads
    * @description The newest leads, each with its owner and the reason it has that owner.
    */
@@ -7012,6 +7157,166 @@ export interface operations {
       };
       /** @description The change clashes with existing data or the current state */
       409: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * One Voicemail
+   * @description One message; another agent's is a 404.
+   */
+  one_voicemail_api_voicemails__voicemail_id__get: {
+    parameters: {
+      path: {
+        voicemail_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["VoicemailOut"];
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Voicemail Audio
+   * @description The message's audio: 206 with Range; 404 `voicemail_missing` when it is no longer in
+   * the spool. Every request is audited; the first listen marks the message heard.
+   */
+  voicemail_audio_api_voicemails__voicemail_id__audio_get: {
+    parameters: {
+      query?: {
+        /** @description as an attachment (supervisors and admins only) */
+        download?: boolean;
+      };
+      header?: {
+        range?: string;
+      };
+      path: {
+        voicemail_id: number;
+      };
+    };
+    responses: {
+      /** @description The whole file */
+      200: {
+        content: {
+          "audio/wav": unknown;
+        };
+      };
+      /** @description The range asked for (seek) */
+      206: {
+        content: {
+          "audio/wav": unknown;
+        };
+      };
+      /** @description The Range header is malformed */
+      400: {
+        content: {
+          "text/plain": unknown;
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The caller's role does not allow this */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The change clashes with existing data or the current state */
+      409: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description The range is not inside the file */
+      416: {
+        content: {
+          "text/plain": unknown;
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Mark Heard
+   * @description Mark the message heard (or unheard again); audited.
+   */
+  mark_heard_api_voicemails__voicemail_id__heard_put: {
+    parameters: {
+      path: {
+        voicemail_id: number;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["HeardIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["VoicemailOut"];
+        };
+      };
+      /** @description The request body is not JSON */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description Not signed in, or the bearer token is wrong or expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorOut"];
+        };
+      };
+      /** @description No such record, or not one the caller may see */
+      404: {
         content: {
           "application/json": components["schemas"]["ErrorOut"];
         };

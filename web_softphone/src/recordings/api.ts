@@ -3,7 +3,7 @@
 // the API's HTTP Range serves players that stream (and the page's seek works in memory).
 
 import { type Api, errorFromResponse } from "../api";
-import type { Call, Recording } from "../types";
+import type { Call, Recording, Voicemail } from "../types";
 
 export type RecordingPart = Recording["parts"][number];
 
@@ -18,8 +18,20 @@ export class RecordingsApi {
     return this.api.request("PUT", `/calls/${callId}/keep`, { body: { keep } });
   }
 
-  async audio(callId: number, recordingId: number, download = false, part: RecordingPart = "mixed"): Promise<Blob> {
-    const url = this.api.url(`/calls/${callId}/recordings/${recordingId}`, { part, download: download || undefined });
+  audio(callId: number, recordingId: number, download = false, part: RecordingPart = "mixed"): Promise<Blob> {
+    return this.blob(this.api.url(`/calls/${callId}/recordings/${recordingId}`, { part, download: download || undefined }));
+  }
+
+  /** A voicemail message's audio (the server marks it heard at the first listen). */
+  voicemailAudio(voicemailId: number, download = false): Promise<Blob> {
+    return this.blob(this.api.url(`/voicemails/${voicemailId}/audio`, { download: download || undefined }));
+  }
+
+  setVoicemailHeard(voicemailId: number, heard: boolean): Promise<Voicemail> {
+    return this.api.request("PUT", `/voicemails/${voicemailId}/heard`, { body: { heard } });
+  }
+
+  private async blob(url: string): Promise<Blob> {
     const headers: Record<string, string> = {};
     const token = this.api.token;
     if (token) headers.Authorization = `Bearer ${token}`; // i18n-ignore

@@ -18,6 +18,11 @@ export interface RecordingContext {
 
 let context: RecordingContext | null = null;
 
+/** The signed-in context, or null before signing in. */
+export function recordingContext(): RecordingContext | null {
+  return context;
+}
+
 /** Set once signed in (app.ts); without it no player is offered. */
 export function configureRecordings(next: RecordingContext | null): void {
   context = next;
@@ -32,7 +37,7 @@ function clock(seconds: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }
 
-function message(text: string): HTMLElement {
+export function message(text: string): HTMLElement {
   return h("p", { class: "rec-message", role: "status" }, text);
 }
 
@@ -47,23 +52,27 @@ function speedButtons(audio: HTMLAudioElement): HTMLElement {
   return h("div", { class: "chips rec-speeds", role: "group", "aria-label": t("recording.speed") }, buttons);
 }
 
-function downloadButton(ctx: RecordingContext, callId: number, recording: Recording): HTMLElement {
+function downloadButton(save: () => Promise<void>): HTMLElement {
   const button = h("button", { type: "button", class: "btn btn-small btn-ghost rec-download" }, icon(ICONS.download), h("span", null, t("recording.download")));
-  button.addEventListener("click", async () => {
-    const blob = await ctx.recordings.audio(callId, recording.id, true);
-    const link = h("a", { href: URL.createObjectURL(blob), download: recording.file_name, hidden: true });
-    document.body.append(link);
-    link.click();
-    link.remove();
-  });
+  button.addEventListener("click", () => void save());
   return button;
 }
 
-function controls(ctx: RecordingContext, callId: number, recording: Recording, blob: Blob, label: string): HTMLElement {
+/** Save `blob` as a file named `name` (the browser's download). */
+export function saveBlob(blob: Blob, name: string): void {
+  const link = h("a", { href: URL.createObjectURL(blob), download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+/** The player's controls on audio already fetched: play/pause, seek, position, speed, and
+ *  download when `save` is given. Used by recordings and voicemail messages alike. */
+export function audioControls(blob: Blob, knownSeconds: number | null | undefined, label: string, save?: () => Promise<void>, attrs: Record<string, string | number> = {}): HTMLElement {
   const audio = h("audio", { preload: "auto", src: URL.createObjectURL(blob) });
-  const duration = () => (Number.isFinite(audio.duration) ? audio.duration : recording.duration_seconds ?? 0);
+  const duration = () => (Number.isFinite(audio.duration) ? audio.duration : knownSeconds ?? 0);
   const play = h("button", { type: "button", class: "btn btn-small rec-play", "aria-label": t("recording.play") }, t("recording.play"));
-  const seek = h("input", { type: "range", class: "rec-seek", min: 0, max: recording.duration_seconds ?? 0, step: 0.1, value: 0, "aria-label": t("recording.position") });
+  const seek = h("input", { type: "range", class: "rec-seek", min: 0, max: knownSeconds ?? 0, step: 0.1, value: 0, "aria-label": t("recording.position") });
   const time = h("span", { class: "rec-time mono" });
   const show = () => {
     seek.max = String(duration());
@@ -81,16 +90,12 @@ function controls(ctx: RecordingContext, callId: number, recording: Recording, b
   });
   for (const name of ["timeupdate", "play", "pause", "ended", "loadedmetadata"]) audio.addEventListener(name, show);
   show();
-  return h(
-    "div",
-    { class: "rec-player", role: "group", "aria-label": label, "data-recording": recording.id },
-    audio,
-    play,
-    seek,
-    time,
-    speedButtons(audio),
-    ctx.staff ? downloadButton(ctx, callId, recording) : null,
-  );
+  return h("div", { class: "rec-player", role: "group", "aria-label": label, ...attrs }, audio, play, seek, time, speedButtons(audio), save ? downloadButton(save) : null);
+}
+
+function controls(ctx: RecordingContext, callId: number, recording: Recording, blob: Blob, label: string): HTMLElement {
+  const save = ctx.staff ? async () => saveBlob(await ctx.recordings.audio(callId, recording.id, true), recording.file_name) : undefined;
+  return audioControls(blob, recording.duration_seconds, label, save, { "data-recording": recording.id });
 }
 
 function unavailable(recording: Recording): string | null {

@@ -1,0 +1,1 @@
+"""Voicemail on the card: the bridge's watch of MessageWaiting and its pass over the spool."""
