@@ -25,7 +25,9 @@ from cti.bus.base import Bus
 from cti.callbacks.runtime import AgentPageRuntime
 from cti.gap.settle import GapSettler
 from cti.ingest.calllog import CallLogWriter
+from cti.ingest.lease import PgLease
 from cti.ingest.pipeline import IngestPipeline
+from cti.ingest.standby import Duty, Leadership, MutedWhileStandby
 from cti.ingest.tracking_store import TrackingStore
 from cti.lookup.external import ExternalLookup
 from cti.lookup.pop_card import with_external
@@ -72,11 +74,14 @@ class Bridge:
         self, settings: BridgeSettings, services: Services, bus: Bus,
         telephony: TelephonySettings | None = None, webhooks: WebhookSettings | None = None,
         recordings: RecordingSettings | None = None, voicemail: VoicemailSettings | None = None,
+        lease: PgLease | None = None,
     ) -> None:  # fmt: skip
         self.settings = settings
         self.services = services
-        self.bus = bus
         self.metrics = Counters()
+        self.lease = lease  # None: one process (SQLite, --role all), always active
+        self.leadership = Leadership(self.metrics, leased=lease is not None)
+        self.bus = bus = bus if lease is None else MutedWhileStandby(bus, self.leadership)
         self.tracker = Tracker(TrackerConfig(agent_regex=settings.agent_channel_regex))
         self.registry = PopRegistry()
         self.external_cards = ExternalLookup(LookupSettings(), self.metrics)
@@ -133,6 +138,31 @@ class Bridge:
         self.webhooks = WebhookSender(
             services.webhook_deliveries, self.webhook_settings, self.metrics
         )
+        self._lead_or_stand_by()
+
+    def _lead_or_stand_by(self) -> None:
+        """What a standby holds back and a takeover writes (cti.ingest.standby)."""
+        lead = self.leadership
+        self.pipeline.add_listener(lead.listen)
+        lead.gate(*self.pipeline.stages, self.agent_log.stage, self.recordings.stage)
+        calllog = next(stage for stage in self.pipeline.stages if stage.name == "calllog")
+        lead.follow(
+            calllog, self.tracker.active_calls, self.services.call_states.ended_among,
+            [calllog.drain, self.tracking.drain],
+        )  # fmt: skip
+        lead.add_duty(Duty("tracking", self.tracking.start, self.tracking.stop))
+        lead.add_duty(Duty("agent_page", self.agent_page.start, self.agent_page.stop))
+        if self.settings.queue_callback_enabled:
+            lead.add_duty(
+                Duty("queue_callbacks", self.queue_callbacks.start, self.queue_callbacks.stop)
+            )
+        if self.webhook_settings.enabled:
+            lead.add_duty(Duty("webhooks", self.webhooks.start, self.webhooks.stop))
+        if self.voicemail_settings.enabled:
+            lead.add_duty(Duty("voicemail", self.voicemail.start, self.voicemail.stop))
+        if self.lease is not None:
+            self.lease.on_acquired, self.lease.on_lost = lead.acquired, lead.lost
+            self.calllog.on_fenced = self.tracking.on_fenced = self.lease.give_up
 
     def _active_calls(self, extension: str) -> tuple[str, ...]:
         return self.tracker.agent_calls(extension).active
@@ -147,22 +177,20 @@ class Bridge:
         await self.stats.start()
         await self.agent_log.start()
         await self.tracking.restore()
-        self.tracking.start()
         self.recordings.start()
-        if self.voicemail_settings.enabled:
-            self.voicemail.start()
         self.pipeline.start(self.ami.events())
         await self.telephony.start()
         await self.ami.start()
-        self.agent_page.start()
-        if self.settings.queue_callback_enabled:
-            self.queue_callbacks.start()
-        if self.webhook_settings.enabled:
-            self.webhooks.start()
+        if self.lease is None:
+            await self.leadership.start_unleased()
+        else:  # a standby until the lease is ours
+            self.lease.start()
         log.info("bridge started; AMI %s:%s", self.settings.ami_host, self.settings.ami_port)
 
     async def stop(self) -> None:
-        """Stop reading, then give the sinks SHUTDOWN_DRAIN_SECONDS to write what they hold."""
+        """Stop reading, then give the sinks SHUTDOWN_DRAIN_SECONDS to write what they hold;
+        the lease last (a standby takes over what is written)."""
+        await self.leadership.stop()
         steps = (
             self.queue_callbacks.stop,
             self.agent_page.stop,
@@ -185,19 +213,23 @@ class Bridge:
             async with asyncio.timeout(SHUTDOWN_DRAIN_SECONDS):
                 await self.pipeline.drain()
                 await self.recordings.drain()
-                await self.tracking.drain()
+                if self.leadership.holding:  # a standby's store never ran
+                    await self.tracking.drain()
         except TimeoutError:
             left = {stage.name: stage.backlog for stage in self.pipeline.stages}
             log.warning("shutdown: sinks still held %s after %s s", left, SHUTDOWN_DRAIN_SECONDS)
         await self.pipeline.stop()
         await self.recordings.stop()
         await self.tracking.stop()
+        if self.lease is not None:
+            await self.lease.stop()
 
     def status(self) -> dict[str, Any]:
         return {
             "ami": f"{self.settings.ami_host}:{self.settings.ami_port}",
             "active_calls": len(self.tracker),
             "agi": self.telephony.agi_state,
+            "lease": self.leadership.status() | ({} if self.lease is None else self.lease.status()),
             **self.ami.metrics(),
         }
 

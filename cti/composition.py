@@ -16,10 +16,14 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm_core.api.deps import OptionalActorDep
 from crm_core.api.responses import errors
+from crm_core.db import create_engine
 from crm_core.services import Services, build_services
+from crm_core.services.fencing import Fence
 from crm_core.settings import CrmSettings
 from cti.actions.port import LocalTelephony, Telephony
 from cti.actions.remote import RemoteTelephony
@@ -29,6 +33,7 @@ from cti.app import create_app, softphone_dir
 from cti.bridge import Bridge, lifespan_hook
 from cti.bus.base import Bus
 from cti.bus.factory import create_bus
+from cti.ingest.lease import PgLease
 from cti.metrics.bus import CountingBus
 from cti.metrics.exposition import BridgeMetrics, metrics_router
 from cti.routing.settings import TelephonySettings
@@ -37,7 +42,14 @@ from cti.settings import BridgeSettings, Role
 from cti.transcripts.runtime import TranscriptCollector, build_worker, worker_lifespan
 from cti.transcripts.settings import SummarySettings, TranscriptSettings
 from cti.web.agent_ws import agent_router
-from cti.web.health import Check, ami_check, bus_check, database_check, health_router
+from cti.web.health import (
+    Check,
+    ami_check,
+    bus_check,
+    database_check,
+    health_router,
+    lease_check,
+)  # fmt: skip
 from cti.web.live_state import LiveState, LocalLiveState, RetainedLiveState
 from cti.web.queue_names import RetainedQueueNames
 from cti.web.sip_credentials import sip_credentials_router
@@ -47,7 +59,8 @@ from cti.web.telephony import telephony_router
 from cti.webhooks.settings import WebhookSettings
 
 log = logging.getLogger(__name__)
-PUBLIC_STATUS = ("state", "active_calls")
+IDLE_IN_TRANSACTION_MS = 2_000
+PUBLIC_STATUS = ("state", "active_calls", "lease")
 OPTIONAL_BEARER: dict[str, object] = {"security": [{}, {"HTTPBearer": []}]}
 """OpenAPI's way to say a route answers anonymous callers too (a wrong token is still 401)."""
 
@@ -86,10 +99,28 @@ def build_app(
     role: Role | None = None,
 ) -> FastAPI:
     role = role or settings.role
+    lease = None
+    if services is None and role == "ingest" and settings.ingest and is_postgres(crm_settings):
+        lease = PgLease(crm_settings.database_url, Fence(settings.lease_name),
+                        settings.lease_timeout)  # fmt: skip
+        services = build_services(crm_settings, fenced_engine(crm_settings), lease.fence)
     services = services or build_services(crm_settings)
     if role == "web":
         return _web_app(crm_settings, settings, services, extra_lifespan_hooks, telephony)
-    return _bridge_app(crm_settings, settings, services, extra_lifespan_hooks, telephony, role)
+    return _bridge_app(
+        crm_settings, settings, services, extra_lifespan_hooks, telephony, role, lease
+    )
+
+
+def is_postgres(crm: CrmSettings) -> bool:
+    return make_url(crm.database_url).get_backend_name() == "postgresql"
+
+
+def fenced_engine(crm: CrmSettings) -> AsyncEngine:
+    """The leased ingest's pool: a transaction left open by a paused process is ended by the
+    server, so a new holder's epoch raise (which waits for it) is not held up for long."""
+    settings = {"idle_in_transaction_session_timeout": str(IDLE_IN_TRANSACTION_MS)}
+    return create_engine(crm.database_url, connect_args={"server_settings": settings})
 
 
 def _bus(settings: BridgeSettings) -> CountingBus:
@@ -107,12 +138,14 @@ def _shared_bus_required(settings: BridgeSettings, role: Role) -> None:
 def _bridge_app(
     crm_settings: CrmSettings, settings: BridgeSettings, services: Services,
     extra_lifespan_hooks: Sequence[LifespanHook], telephony: TelephonySettings | None, role: Role,
+    lease: PgLease | None = None,
 ) -> FastAPI:  # fmt: skip
-    """`all` and `ingest`: the Bridge in this process."""
+    """`all` and `ingest`: the Bridge in this process (an ingest on PostgreSQL: under a lease,
+    active or a hot standby: cti.ingest.standby)."""
     if role == "ingest":
         _shared_bus_required(settings, role)
     bus = _bus(settings)
-    bridge = Bridge(settings, services, bus, telephony)
+    bridge = Bridge(settings, services, bus, telephony, lease=lease)
     metrics = BridgeMetrics(bridge, bus.clients)
     local = LocalTelephony(
         bridge.telephony, bridge.agent_page.states,
@@ -120,7 +153,8 @@ def _bridge_app(
     )  # fmt: skip
     hooks: list[LifespanHook] = [lifespan_hook(bridge)] if settings.ingest else []
     if not settings.bus_url.startswith("memory://") and settings.ingest:
-        hooks.append(_serving_actions(ActionServer(local, settings.bus_url)))
+        server = ActionServer(local, settings.bus_url, bridge.leadership.holds)
+        hooks.append(_serving_actions(server))
     worker = None
     if settings.ingest:  # the transcription worker: its own task beside the ingest
         worker = build_worker(
@@ -134,7 +168,7 @@ def _bridge_app(
     ami = ami_check(lambda: str(bridge.ami.state))
     routers = [status_router(bridge.status), metrics_router(metrics)]
     if role == "ingest":
-        routers.append(health_router("ingest", [ami]))
+        routers.append(health_router("ingest", [ami, lease_check(lease)], bridge.leadership))
     else:
         checks = [database_check(services), bus_check(bus), *([ami] if settings.ingest else [])]
         routers.extend(_web_routers(

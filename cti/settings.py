@@ -34,6 +34,11 @@ class BridgeSettings(BaseSettings):
     bus_reader: str = ""
     # A web replica's telephony request waits this long for the ingest's answer, then is a 503.
     action_timeout: float = Field(3.0, gt=0, le=30)
+    # `--role ingest` on PostgreSQL (cti/ingest/lease.py): the ingests of one Asterisk share a
+    # lease name; the holder is active, the others hot standbys. A holder silent for
+    # `lease_timeout` seconds (paused, cut off) loses the lease to a standby.
+    lease_name: str = Field("ingest", min_length=1, max_length=64)
+    lease_timeout: float = Field(1.5, ge=0.5, le=30)
     agent_channel_regex: str = r"^(?:PJSIP|SIP|IAX2)/(1\d{3})-"
     lead_policy: LeadPolicy = "always"
     ingest: bool = True

@@ -32,9 +32,17 @@ def bridges(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {name: s for name, s in compose["services"].items() if s.get("build") == "."}
 
 
-def test_the_shape_is_one_ingest_and_two_web_replicas(compose: dict[str, Any]) -> None:
+def test_the_shape_is_an_ingest_pair_and_two_web_replicas(compose: dict[str, Any]) -> None:
     roles = sorted(s["environment"]["CTI_ROLE"] for s in bridges(compose).values())
-    assert roles == ["ingest", "web", "web"]
+    assert roles == ["ingest", "ingest", "web", "web"]
+    ingests = [
+        s["environment"]
+        for s in bridges(compose).values()
+        if s["environment"]["CTI_ROLE"] == "ingest"
+    ]
+    # one pair: the same Asterisk, the same lease (one active, one standby), on PostgreSQL
+    assert len({(e["CTI_AMI_HOST"], e["CTI_LEASE_NAME"]) for e in ingests}) == 1
+    assert all(e["CTI_DATABASE_URL"].startswith("postgresql+asyncpg://") for e in ingests)
     readers = [s["environment"]["CTI_BUS_READER"] for s in bridges(compose).values()]
     web_readers = [r for r, s in zip(readers, bridges(compose).values(), strict=True)
                    if s["environment"]["CTI_ROLE"] == "web"]  # fmt: skip
@@ -85,7 +93,7 @@ def test_asterisk_mounts_the_repository_dialplans(compose: dict[str, Any]) -> No
 
 
 def test_ami_port_and_user_match_manager_conf(compose: dict[str, Any]) -> None:
-    environment = compose["services"]["ingest"]["environment"]
+    environment = compose["services"]["ingest1"]["environment"]
     manager_conf = (ROOT / "dialplans/asterisk/manager.conf").read_text()
     assert re.search(rf"^port\s*=\s*{environment['CTI_AMI_PORT']}\s*$", manager_conf, re.M)
     assert re.search(rf"^\[{environment['CTI_AMI_USER']}\]", manager_conf, re.M)
@@ -129,7 +137,7 @@ def test_compose_builds_the_image_and_runs_its_command(compose: dict[str, Any]) 
 
 
 def test_the_image_runs_as_the_unprivileged_user_the_readme_names(compose: dict[str, Any]) -> None:
-    runtime, bridge = _runtime(), compose["services"]["ingest"]
+    runtime, bridge = _runtime(), compose["services"]["ingest1"]
     user = runtime.last("USER")
     assert user not in {"root", "0"}
     (useradd,) = [line for line in runtime.all("RUN") if "useradd" in line]
@@ -159,7 +167,7 @@ def test_the_health_check_is_the_one_the_readme_describes(compose: dict[str, Any
 
 def test_the_image_exposes_the_ports_compose_configures(compose: dict[str, Any]) -> None:
     exposed = set(" ".join(_runtime().all("EXPOSE")).split())
-    environment = compose["services"]["ingest"]["environment"]
+    environment = compose["services"]["ingest1"]["environment"]
     assert {environment["CTI_HTTP_PORT"], environment["CTI_AGI_PORT"]} <= exposed
     assert _runtime().env["CTI_HTTP_PORT"] == environment["CTI_HTTP_PORT"]
 
@@ -172,7 +180,7 @@ def test_the_image_sets_only_settings_the_service_reads() -> None:
 def test_the_bridge_reads_the_queues_conf_the_asterisk_service_runs(
     compose: dict[str, Any],
 ) -> None:
-    bridge, asterisk = compose["services"]["ingest"], compose["services"]["asterisk"]
+    bridge, asterisk = compose["services"]["ingest1"], compose["services"]["asterisk"]
     queues_conf = Path(bridge["environment"]["CTI_QUEUES_CONF"])
     mounted = {m.split(":")[1]: m.split(":")[0] for m in bridge["volumes"]}
     pbx = {m.split(":")[1]: m.split(":")[0] for m in asterisk["volumes"]}

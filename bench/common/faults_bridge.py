@@ -43,6 +43,8 @@ class BridgeProcess:
     ami_port: int
     bus_url: str = "memory://"
     cel_path: str = ""  # Asterisk's CEL log (CTI_CEL_PATH): how a gap is settled
+    role: str = "all"  # `cti serve --role`: an ingest pair (bench/common/scale_takeover.py)
+    extra_env: dict[str, str] = field(default_factory=dict)
     http_port: int = field(default_factory=free_port)
     ami_proxy: FaultProxy | None = None
     db_proxy: FaultProxy | None = None
@@ -77,6 +79,7 @@ class BridgeProcess:
                 "CTI_CALLBACK_AUTO_DIAL": "false",  # the bridge must not place calls of its own
             }
         )
+        env.update(self.extra_env)
         return env
 
     def start(self) -> None:
@@ -85,7 +88,7 @@ class BridgeProcess:
         self._log.write(f"\n==== start {self.starts + 1} ====\n".encode())
         self._log.flush()
         self.process = subprocess.Popen(
-            [str(CTI), "serve"],
+            [str(CTI), "serve", "--role", self.role],
             env=self.environment(),
             stdout=self._log,
             stderr=subprocess.STDOUT,

@@ -4,7 +4,7 @@ from crm_core.models.agent_event import AgentEvent
 from crm_core.models.audit import AuditEntry
 from crm_core.models.base import Base
 from crm_core.models.call import Call
-from crm_core.models.call_state import IngestCursor, OpenCallState
+from crm_core.models.call_state import IngestCursor, IngestLease, OpenCallState
 from crm_core.models.company import Company
 from crm_core.models.contact import Contact
 from crm_core.models.lead_rule import LeadAssignment, LeadDistribution, LeadRule
@@ -36,6 +36,7 @@ __all__ = [
     "Company",
     "Contact",
     "IngestCursor",
+    "IngestLease",
     "KeywordRule",
     "LeadAssignment",
     "LeadDistribution",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, String
+from sqlalchemy import JSON, BigInteger, Float, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_core.models.base import Base, UtcDateTime
@@ -31,3 +31,15 @@ class IngestCursor(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     event_time: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class IngestLease(Base):
+    """The fencing epoch of an ingest lease (cti.ingest.lease): each acquisition adds one to
+    `token`; a call log or state write carrying an older token is refused (services.fencing)."""
+
+    __tablename__ = "ingest_leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token: Mapped[int] = mapped_column(BigInteger)
+    holder: Mapped[str] = mapped_column(String(200))
+    since: Mapped[datetime] = mapped_column(UtcDateTime)

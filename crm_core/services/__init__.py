@@ -22,6 +22,7 @@ from crm_core.services.companies import CompanyService
 from crm_core.services.contact_search import ContactSearch
 from crm_core.services.contacts import ContactService
 from crm_core.services.due_callbacks import DueCallbacks
+from crm_core.services.fencing import Fence
 from crm_core.services.merge import MergeService
 from crm_core.services.notes import NoteService
 from crm_core.services.queue_callbacks import QueueCallbackService
@@ -78,8 +79,11 @@ class Services:
         await self.engine.dispose()
 
 
-def build_services(settings: CrmSettings, engine: AsyncEngine | None = None) -> Services:
-    """Wire every service to one engine (created from settings.database_url unless given)."""
+def build_services(
+    settings: CrmSettings, engine: AsyncEngine | None = None, fence: Fence | None = None
+) -> Services:
+    """Wire every service to one engine (created from settings.database_url unless given).
+    `fence`: the ingest lease the call log and the state store write under (services.fencing)."""
     engine = engine if engine is not None else create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
     signer = TokenSigner(signing_key(settings), settings.token_ttl_seconds)
@@ -94,8 +98,8 @@ def build_services(settings: CrmSettings, engine: AsyncEngine | None = None) -> 
         merge=MergeService(sessions, settings),
         companies=CompanyService(sessions, settings),
         cards=CardService(sessions, settings, engine),
-        calls=CallService(sessions, settings),
-        call_states=CallStateService(sessions, settings),
+        calls=CallService(sessions, settings, fence=fence),
+        call_states=CallStateService(sessions, settings, fence=fence),
         tasks=TaskService(sessions, settings),
         notes=NoteService(sessions, settings),
         audit=AuditService(sessions, settings),

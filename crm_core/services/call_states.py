@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm_core.models import Call, IngestCursor, OpenCallState
 from crm_core.services.base import ServiceBase
 from crm_core.services.dto import CallOut
+from crm_core.services.fencing import Fence, check_fence
 
 DEFAULT_CURSOR = "ami"
 
@@ -54,6 +55,10 @@ def _ended(linkedids: Iterable[str]) -> Any:
 
 
 class CallStateService(ServiceBase):
+    def __init__(self, *args: Any, fence: Fence | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fence = fence
+
     async def save(
         self,
         open_calls: Sequence[dict[str, Any]],
@@ -64,6 +69,7 @@ class CallStateService(ServiceBase):
         """One transaction: the changed open calls, the dropped ones, and the event cursor."""
         now = datetime.now(UTC)
         async with self._sessions.begin() as session:
+            await check_fence(self._fence, session)
             states = {str(state["linkedid"]): state for state in open_calls}
             ended = set((await session.scalars(_ended(states))).all()) if states else set()
             rows = [

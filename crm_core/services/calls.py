@@ -29,6 +29,7 @@ from crm_core.services.call_batch import (
 )
 from crm_core.services.call_followup_batch import BatchHook, batch_form
 from crm_core.services.dto import Actor, CallFilter, CallOut, CallRecord, Page
+from crm_core.services.fencing import Fence, check_fence
 
 CallHook = Callable[[AsyncSession, Actor, CallOut, CallOut | None], Awaitable[None]]
 """(session, actor, call now, call before or None when new), run in the registering transaction."""
@@ -62,9 +63,10 @@ def _audit(audit: Audit, before: CallOut | None, after: CallOut) -> None:
 
 
 class CallService(ServiceBase):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, fence: Fence | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._hooks: list[tuple[CallHook, BatchHook | None]] = []
+        self._fence = fence
 
     def add_hook(self, hook: CallHook) -> None:
         self._hooks.append((hook, batch_form(hook)))
@@ -77,6 +79,7 @@ class CallService(ServiceBase):
         """`register` each record in turn, in one transaction (one commit): all or none; a fixed
         number of statements per batch (call_batch), not per call."""
         async with self._sessions.begin() as session:
+            await check_fence(self._fence, session)
             stored: list[CallOut] = []
             for run in unique_runs(records):
                 stored.extend(await self._register_run(session, actor, run))

@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from redis.asyncio import Redis
@@ -29,8 +30,11 @@ RETRY_SECONDS = 1.0
 
 
 class ActionServer:
-    def __init__(self, telephony: LocalTelephony, url: str) -> None:
+    def __init__(
+        self, telephony: LocalTelephony, url: str, serving: Callable[[], bool] = lambda: True
+    ) -> None:
         self.telephony = telephony
+        self._serving = serving  # a standby ingest takes no request (cti.ingest.standby)
         self._redis: Redis = Redis.from_url(
             url, socket_timeout=POLL_SECONDS + SOCKET_SECONDS, socket_connect_timeout=SOCKET_SECONDS
         )
@@ -51,6 +55,9 @@ class ActionServer:
 
     async def _run(self) -> None:
         while True:
+            if not self._serving():
+                await asyncio.sleep(POLL_SECONDS / 5)
+                continue
             try:
                 popped = await self._redis.brpop([REQUESTS], timeout=POLL_SECONDS)
             except (ConnectionError, TimeoutError, OSError) as exc:

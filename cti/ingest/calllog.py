@@ -7,7 +7,7 @@ never doubles a call or its call-back task.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from crm_core.services import Services
 from crm_core.services.dto import Actor
 from crm_core.services.dto import CallRecord as CallRecordIn
+from crm_core.services.fencing import FencedOutError
 from cti.ami.metrics import Counters
 from cti.ingest.pipeline import merging_up_to
 from cti.ingest.retry import write_through_outages
@@ -90,6 +91,8 @@ class CallLogWriter:
         self._metrics = metrics
         self._retry_max = retry_max_seconds
         self._batch_size = batch_size
+        self.on_fenced: Callable[[str], None] = lambda _reason: None
+        """Called when the fence refused a write: another ingest holds the lease."""
 
     @merging_up_to(5_000)
     async def handle(self, events: Sequence[CallEvent]) -> None:
@@ -135,10 +138,18 @@ class CallLogWriter:
                     )
 
     async def _write_until_stored(self, records: list[CallRecordIn]) -> None:
-        outage_started = await write_through_outages(
-            lambda: self._register(records), "calls", self._retry_max,
-            lambda: self._metrics.inc("calllog.retries"),
-        )  # fmt: skip
+        try:
+            outage_started = await write_through_outages(
+                lambda: self._register(records), "calls", self._retry_max,
+                lambda: self._metrics.inc("calllog.retries"),
+            )  # fmt: skip
+        except FencedOutError as exc:
+            self._metrics.inc("fencing.refused", len(records))
+            log.warning(
+                "call log: %d calls not written, refused by the fence: %s", len(records), exc
+            )
+            self.on_fenced(str(exc))
+            return
         self._metrics.inc("calllog.written", len(records))
         if outage_started is not None:
             log.info("database back after an outage since %s", outage_started.isoformat())

@@ -41,8 +41,13 @@ class Stage(Generic[T]):
         self._queue: asyncio.Queue[T] = asyncio.Queue(maxsize)
         self._overflow: deque[T] = deque()
         self._task: asyncio.Task[None] | None = None
+        self.gate: Callable[[], bool] | None = None
+        """While it says False (a standby ingest: cti.ingest.standby) items are dropped, counted."""
 
     def offer(self, item: T) -> None:
+        if self.gate is not None and not self.gate():
+            self._metrics.inc(f"{self.name}.standby_skipped")
+            return
         if self._overflow or self._queue.full():
             if not self._overflow:
                 log.warning("%s buffer full (%d): spilling", self.name, self._queue.maxsize)

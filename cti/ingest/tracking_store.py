@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import Any
 
 from crm_core.services.call_states import CallStateService
 from crm_core.services.dto import CallOut
+from crm_core.services.fencing import FencedOutError
 from cti.ami.metrics import Counters
 from cti.ingest.retry import write_through_outages
 from cti.state.tracker import Tracker, TrackerChanges
@@ -36,6 +38,7 @@ class TrackingStore:
         self._idle = asyncio.Event()
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
+        self.on_fenced: Callable[[str], None] = lambda _reason: None
 
     async def restore(self) -> int:
         """Before the first AMI event: put back what the tracker knew when it last wrote."""
@@ -55,6 +58,9 @@ class TrackingStore:
             self._wake.set()
 
     def start(self) -> None:
+        """Writes at once what changed before (a standby taking over: every call it followed)."""
+        self._idle.clear()
+        self._wake.set()
         self._task = asyncio.create_task(self._run(), name="tracking-store")
 
     async def drain(self) -> None:
@@ -73,6 +79,10 @@ class TrackingStore:
             try:
                 await self._retrying(partial(self._save, changes))
                 self._metrics.inc("tracking.saved", len(changes.open_calls))
+            except FencedOutError as exc:
+                self._metrics.inc("fencing.refused", len(changes.open_calls))
+                log.warning("open call states not saved, refused by the fence: %s", exc)
+                self.on_fenced(str(exc))
             except Exception:
                 self._metrics.inc("tracking.errors")
                 log.exception("open call states could not be saved")

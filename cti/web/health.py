@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -35,6 +36,13 @@ class Readiness(BaseModel):
     role: str
     failing: list[str]
     checks: dict[str, str]
+    lease: str | None = None
+    """An ingest: "active" (it holds the lease) or "standby" (ready to take over: 200 too)."""
+
+
+class LeaseRole(Protocol):
+    @property
+    def role(self) -> str: ...
 
 
 def database_check(services: Services) -> Check:
@@ -62,6 +70,23 @@ def ami_check(state: Callable[[], str]) -> Check:
     return Check("ami", probe)
 
 
+def lease_check(lease: LeaseHolder | None) -> Check:
+    """Ready as active or as standby; not ready when the lease cannot even be tried (the
+    database is away): such a standby could not take over."""
+
+    async def probe() -> str | None:
+        if lease is None or lease.held or lease.error is None:
+            return None
+        return f"the lease cannot be tried: {lease.error}"
+
+    return Check("lease", probe)
+
+
+class LeaseHolder(Protocol):
+    held: bool
+    error: str | None
+
+
 async def _run(check: Check) -> str | None:
     try:
         async with asyncio.timeout(CHECK_SECONDS):
@@ -72,7 +97,9 @@ async def _run(check: Check) -> str | None:
         return f"{type(exc).__name__}: {exc}"
 
 
-def health_router(role: str, checks: Sequence[Check]) -> APIRouter:
+def health_router(
+    role: str, checks: Sequence[Check], leadership: LeaseRole | None = None
+) -> APIRouter:
     router = APIRouter(tags=["health"])
 
     @router.get("/healthz")
@@ -82,12 +109,15 @@ def health_router(role: str, checks: Sequence[Check]) -> APIRouter:
 
     @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
     async def readyz() -> JSONResponse:
-        """Ready for this role's work: ingest = AMI connected; web = database and bus reachable;
-        all = both. 503 names the failing parts."""
+        """Ready for this role's work: ingest = AMI connected and the lease held or tried (a
+        standby is ready: `lease` says "standby"); web = database and bus reachable; all = both.
+        503 names the failing parts."""
         results = await asyncio.gather(*(_run(check) for check in checks))
         found = {check.name: why or "ok" for check, why in zip(checks, results, strict=True)}
         failing = [check.name for check, why in zip(checks, results, strict=True) if why]
-        answer = Readiness(ready=not failing, role=role, failing=failing, checks=found)
-        return JSONResponse(answer.model_dump(), status_code=503 if failing else 200)
+        lease = None if leadership is None else leadership.role
+        answer = Readiness(ready=not failing, role=role, failing=failing, checks=found, lease=lease)
+        body = answer.model_dump(exclude_none=True)  # `lease`: an ingest only
+        return JSONResponse(body, status_code=503 if failing else 200)
 
     return router

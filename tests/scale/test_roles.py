@@ -104,6 +104,7 @@ def test_each_role_says_what_it_runs_and_answers_its_health_checks(deployment: S
     not_ready = httpx.get(deployment.ingest.url + "/readyz")
     assert not_ready.status_code == 503
     assert not_ready.json()["failing"] == ["ami"]
+    assert not_ready.json()["lease"] == "active"  # the only ingest took the lease at start
     assert "AMI is" in not_ready.json()["checks"]["ami"]
     ready = httpx.get(deployment.web2.url + "/readyz").json()
     assert ready == {

@@ -1,0 +1,82 @@
+"""Past one process (issue 14): the scaled-out figures, part by part.
+
+    .venv/bin/python bench/scale.py [--parts takeover,...] [part options]
+
+Parts (each prints its figures against its bar):
+  takeover  SIGKILL of the active ingest, 20 trials on the sandbox Asterisk: time until the
+            standby holds the lease and until its takeover is written (p50, worst; bar 2 s);
+            every record compared with an undisturbed control bridge
+            (bench/common/scale_takeover.py)
+
+The parts that use the sandbox hold /tmp/cti-asterisk.lock while they run. Exit status 1 when a
+part misses its bar.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import importlib
+import shlex
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from cti.sandbox.lock import sandbox_lock  # noqa: E402
+from cti.sandbox.manager import Sandbox  # noqa: E402
+from cti.sandbox.settings import SandboxSettings  # noqa: E402
+
+PARTS: dict[str, str] = {"takeover": "bench.common.scale_takeover"}
+"""part name -> module with add_arguments(parser) and run(args, sandbox, workdir) -> bool"""
+
+
+def _module(name: str) -> Any:
+    return importlib.import_module(PARTS[name])
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated part names")
+    for name in PARTS:
+        _module(name).add_arguments(parser)
+    args = parser.parse_args(argv)
+    unknown = set(args.parts.split(",")) - set(PARTS)
+    if unknown:
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}; known: {', '.join(PARTS)}")
+    return args
+
+
+async def run(args: argparse.Namespace) -> int:
+    sandbox = Sandbox(SandboxSettings.from_env())
+    if not sandbox.status().running:
+        print("the sandbox is not running: `cti sandbox up` first", file=sys.stderr)
+        return 2
+    stamp = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    print(f"{stamp}  {' '.join(shlex.quote(a) for a in sys.argv)}", flush=True)
+    verdicts: dict[str, bool] = {}
+    for name in args.parts.split(","):
+        print(f"\n== {name} ==", flush=True)
+        with tempfile.TemporaryDirectory(prefix=f"cti-scale-{name}-") as tmp, sandbox_lock():
+            await asyncio.to_thread(sandbox.ensure_up, False)
+            await asyncio.to_thread(sandbox.cli, "channel request hangup all")
+            verdicts[name] = await _module(name).run(args, sandbox, Path(tmp))
+    print(
+        "\n" + ", ".join(f"{n}: {'bar met' if ok else 'BAR MISSED'}" for n, ok in verdicts.items())
+    )
+    return 0 if all(verdicts.values()) else 1
+
+
+def main() -> None:
+    raise SystemExit(asyncio.run(run(parse_args())))
+
+
+if __name__ == "__main__":
+    main()
