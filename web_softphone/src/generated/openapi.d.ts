@@ -547,8 +547,9 @@ export interface paths {
   "/readyz": {
     /**
      * Readyz
-     * @description Ready for this role's work: ingest = AMI connected; web = database and bus reachable;
-     * all = both. 503 names the failing parts.
+     * @description Ready for this role's work: ingest = AMI connected and the lease held or tried (a
+     * standby is ready: `lease` says "standby"); web = database and bus reachable; all = both.
+     * 503 names the failing parts.
      */
     get: operations["readyz_readyz_get"];
   };
@@ -1640,6 +1641,8 @@ export interface components {
       };
       /** Failing */
       failing: string[];
+      /** Lease */
+      lease?: string | null;
       /** Ready */
       ready: boolean;
       /** Role */
@@ -7407,8 +7410,9 @@ export interface operations {
   };
   /**
    * Readyz
-   * @description Ready for this role's work: ingest = AMI connected; web = database and bus reachable;
-   * all = both. 503 names the failing parts.
+   * @description Ready for this role's work: ingest = AMI connected and the lease held or tried (a
+   * standby is ready: `lease` says "standby"); web = database and bus reachable; all = both.
+   * 503 names the failing parts.
    */
   readyz_readyz_get: {
     responses: {
