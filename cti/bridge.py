@@ -27,7 +27,7 @@ from cti.gap.settle import GapSettler
 from cti.ingest.calllog import CallLogWriter
 from cti.ingest.lease import PgLease
 from cti.ingest.pipeline import IngestPipeline
-from cti.ingest.standby import Duty, Leadership, MutedWhileStandby
+from cti.ingest.standby import Duty, Leadership, MutedWhileStandby, ringing_agents
 from cti.ingest.tracking_store import TrackingStore
 from cti.lookup.external import ExternalLookup
 from cti.lookup.pop_card import with_external
@@ -145,7 +145,9 @@ class Bridge:
         lead = self.leadership
         self.pipeline.add_listener(lead.listen)
         lead.gate(*self.pipeline.stages, self.agent_log.stage, self.recordings.stage)
-        calllog = next(stage for stage in self.pipeline.stages if stage.name == "calllog")
+        stages = {stage.name: stage for stage in self.pipeline.stages}
+        calllog = stages["calllog"]
+        lead.republish(stages["pops"], lambda: ringing_agents(self.tracker))
         lead.follow(
             calllog, self.tracker.active_calls, self.services.call_states.ended_among,
             [calllog.drain, self.tracking.drain],
@@ -189,7 +191,9 @@ class Bridge:
 
     async def stop(self) -> None:
         """Stop reading, then give the sinks SHUTDOWN_DRAIN_SECONDS to write what they hold;
-        the lease last (a standby takes over what is written)."""
+        the lease last (a standby takes over what is written); a standby lets it go first."""
+        if self.lease is not None and not self.leadership.holding:
+            await self.lease.stop()
         await self.leadership.stop()
         steps = (
             self.queue_callbacks.stop,

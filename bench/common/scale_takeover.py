@@ -95,12 +95,11 @@ async def run(args: argparse.Namespace, sandbox: Sandbox, workdir: Path) -> bool
             bridge.start()
         await asyncio.gather(*(x.wait_connected() for x in (a, b, control)))
         watcher = asyncio.create_task(_watch(pair_db.url, (a, b), watch, done))
-        period = FOLLOW_SECONDS + 6.0
-        calls = int((trials * period + 20) * args.takeover_rate)
         async with open_world(sandbox.settings, stub_agi=None, media=False) as world:
             await asyncio.sleep(1)
             traffic = TruthTraffic(world, TrafficMix(), args.takeover_seed)
-            placing = asyncio.create_task(traffic.run(calls, args.takeover_rate))
+            # calls until the last trial: then no new ones, and the placed ones end
+            placing = asyncio.create_task(traffic.run(1_000_000, args.takeover_rate))
             await asyncio.sleep(8)  # calls in every state before the first kill
             active, standby = a, b
             for number in range(1, trials + 1):
@@ -117,7 +116,10 @@ async def run(args: argparse.Namespace, sandbox: Sandbox, workdir: Path) -> bool
                 )  # fmt: skip
                 active.start()  # back as the standby
                 active, standby = standby, active
-            await placing
+            traffic.open_for_calls.clear()
+            await _until_ended(traffic)
+            placing.cancel()
+            await asyncio.gather(placing, return_exceptions=True)
             await wait_idle(sandbox)
             with contextlib.suppress(Exception):
                 await world.ami.close()
@@ -143,6 +145,12 @@ async def run(args: argparse.Namespace, sandbox: Sandbox, workdir: Path) -> bool
         for bridge in (a, b, control):
             bridge.stop()
         await drop_database(pair_db)
+
+
+async def _until_ended(traffic: TruthTraffic) -> None:
+    deadline = time.monotonic() + 180
+    while traffic.active() and time.monotonic() < deadline:  # noqa: ASYNC110 (polled state)
+        await asyncio.sleep(0.5)
 
 
 async def _timed(trial: Trial, standby: BridgeProcess) -> None:

@@ -35,7 +35,15 @@ from typing import Any
 from cti.ami.metrics import Counters
 from cti.bus.base import Bus, Message, Retain, Subscription
 from cti.ingest.stage import Stage
-from cti.state.records import CallEnded, CallEvent, CallRecord, CallStarted
+from cti.state.records import (
+    CallAnswered,
+    CallEnded,
+    CallEvent,
+    CallRecord,
+    CallRinging,
+    CallStarted,
+)  # fmt: skip
+from cti.state.tracker import Tracker
 
 log = logging.getLogger(__name__)
 KEEP_ENDED = 5_000
@@ -70,6 +78,8 @@ class Leadership:
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self._calllog: Stage[Sequence[CallEvent]] | None = None
+        self._pops: Stage[Sequence[CallEvent]] | None = None
+        self._ringing: Callable[[], dict[str, tuple[str, ...]]] = dict
         self._open_calls: Callable[[], list[CallRecord]] = list
         self._ended_among: Callable[[list[str]], Awaitable[set[str]]] | None = None
         self._settled: list[Callable[[], Awaitable[None]]] = []
@@ -90,6 +100,14 @@ class Leadership:
         calls, the database's ended calls) and waits for (`settled`: drains)."""
         self._calllog, self._open_calls, self._ended_among = calllog, open_calls, ended_among
         self._settled = list(settled)
+
+    def republish(
+        self, pops: Stage[Sequence[CallEvent]], ringing: Callable[[], dict[str, tuple[str, ...]]]
+    ) -> None:
+        """At a takeover, the pops of what rings (`ringing`: linkedid -> agents) and of the
+        answered calls go out again: this process's publisher knows them from then on, so it
+        withdraws them when they end (the retained pops are never left to the dead one's)."""
+        self._pops, self._ringing = pops, ringing
 
     def gate(self, *stages: Stage[Any]) -> None:
         for stage in stages:
@@ -119,10 +137,11 @@ class Leadership:
         self.token, self.since, self.first_write_at = token, datetime.now(UTC), None
         self.takeovers += 1
         self.holding = True
-        if self._calllog is not None:
-            opened: list[CallEvent] = [CallStarted(call) for call in self._open_calls()]
-            if opened:
-                self._calllog.offer(opened)
+        open_calls = self._open_calls()
+        if self._calllog is not None and open_calls:
+            self._calllog.offer([CallStarted(call) for call in open_calls])
+        if self._pops is not None and open_calls:
+            self._pops.offer(_pops_now(open_calls, self._ringing()))
         self._spawn(self._take_over(ended, time.monotonic()))
 
     def lost(self, reason: str) -> None:
@@ -212,6 +231,26 @@ class Leadership:
         task = asyncio.create_task(run())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+def _pops_now(open_calls: list[CallRecord], ringing: dict[str, tuple[str, ...]]) -> list[CallEvent]:
+    now = time.time()
+    events: list[CallEvent] = []
+    for call in open_calls:
+        if call.answered_by:
+            events.append(CallAnswered(call, now))
+        elif ringing.get(call.linkedid):
+            events.append(CallRinging(call, ringing[call.linkedid], now))
+    return events
+
+
+def ringing_agents(tracker: Tracker) -> dict[str, tuple[str, ...]]:
+    """linkedid -> the agents whose phones ring for it now."""
+    found: dict[str, list[str]] = {}
+    for agent in sorted(tracker.agents_on_calls()):
+        for linkedid in tracker.agent_calls(agent).ringing:
+            found.setdefault(linkedid, []).append(agent)
+    return {linkedid: tuple(agents) for linkedid, agents in found.items()}
 
 
 def _iso(moment: datetime | None) -> str | None:
