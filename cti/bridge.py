@@ -47,6 +47,7 @@ from cti.state.config import TrackerConfig
 from cti.state.tracker import Tracker
 from cti.stats.queue_config import queue_config
 from cti.stats.runtime import StatsRuntime
+from cti.voicemail.notify import VoicemailNotifier
 from cti.voicemail.scanner import VoicemailScanner
 from cti.voicemail.settings import VoicemailSettings
 from cti.webhooks.sender import WebhookSender
@@ -102,6 +103,7 @@ class Bridge:
         self.voicemail = VoicemailScanner(
             services.voicemail_log, self.voicemail_settings, self.metrics,
             make_leads=settings.lead_policy == "always",
+            notify=VoicemailNotifier(services.due_callbacks, bus),
         )  # fmt: skip
         if self.voicemail_settings.enabled:
             self.pipeline.observe_events(self.voicemail.observe)

@@ -51,6 +51,13 @@ class DueCallbacks(ServiceBase):
         async with self._sessions() as session:
             return await rows.read_due(session, statement.limit(50), datetime.now(UTC))
 
+    async def of_task(self, task_id: int) -> DueCallback | None:
+        """One open call-back task as a notification (a voicemail's: the page's notice)."""
+        statement = rows.callbacks().where(Task.id == task_id, Task.done_at.is_(None))
+        async with self._sessions() as session:
+            found = await rows.read_due(session, statement, datetime.now(UTC))
+            return found[0] if found else None
+
     async def claim_notified(self, task_id: int, at: datetime) -> bool:
         """True for the one caller that marks the call-back notified."""
         async with self._sessions.begin() as session:

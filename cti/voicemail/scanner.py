@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from crm_core.services.dto import Actor
-from crm_core.services.dto.voicemails import ScanResult
+from crm_core.services.dto.voicemails import ScanResult, VoicemailOut
 from crm_core.services.voicemail_log import VoicemailLog
 from cti.ami.metrics import Counters
 from cti.state.events import AmiEvent, Resync
@@ -20,6 +20,7 @@ from cti.voicemail.watch import changed_box
 log = logging.getLogger(__name__)
 VOICEMAIL_ACTOR = Actor.system("voicemail")
 WAITING_RETRY_SECONDS = 2.0
+Notify = Callable[[VoicemailOut], Awaitable[None]]
 
 
 def _now() -> datetime:
@@ -30,12 +31,14 @@ class VoicemailScanner:
     def __init__(
         self, log_: VoicemailLog, settings: VoicemailSettings, metrics: Counters,
         make_leads: bool = True, clock: Callable[[], datetime] = _now,
+        notify: Notify | None = None,
     ) -> None:  # fmt: skip
         self._log = log_
         self._settings = settings
         self._metrics = metrics
         self._make_leads = make_leads
         self._clock = clock
+        self._notify = notify
         self._boxes: set[tuple[str, str]] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -62,10 +65,21 @@ class VoicemailScanner:
             timedelta(seconds=self._settings.link_grace_seconds), self._make_leads, broken,
         )  # fmt: skip
         self._metrics.inc("voicemail.added", len(result.added))
+        for added in result.added:
+            await self._tell(added)
         if result.added or result.gone or result.moved:
             log.info("voicemail: %d new, %d moved, %d gone", len(result.added), result.moved,
                      result.gone)  # fmt: skip
         return result
+
+    async def _tell(self, added: VoicemailOut) -> None:
+        if self._notify is None:
+            return
+        try:
+            await self._notify(added)
+        except Exception:
+            self._metrics.inc("voicemail.notify_errors")
+            log.exception("voicemail %s: the owner's page was not told", added.id)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="voicemail-scan")

@@ -1,6 +1,7 @@
 """Voicemail on the card's history, in Chromium against the bridge's app (a message written into
-the spool as Asterisk's app_voicemail writes it; the sandbox's own message is played in
-tests/voicemail/test_sandbox_asterisk.py): the agent whose box it is sees it marked New,
+the spool as Asterisk's app_voicemail writes it, read by the bridge's scan; the sandbox's own
+message is played in tests/voicemail/test_sandbox_asterisk.py): the agent whose box it is gets
+the call-back's notice over /ws/agent at once and sees it on the card marked New,
 plays it with the recordings' player and it is heard (asserted through the API); a supervisor
 in Slovak marks one heard without listening and downloads it; no English left. Saves
 docs/voicemail-card.png."""
@@ -36,9 +37,8 @@ async def message_for_jana(server: BridgeServer, msg_id: str, index: int = 0) ->
     leave_message(services.settings.voicemail_dir, index, box="1001", at=at,
                   number=JANA_NUMBER, name="Jana Novakova", msg_id=msg_id,
                   seconds=3.0, duration=3)  # fmt: skip
-    log = services.voicemail_log
-    messages, _ = log.spool.scan()
-    result = await log.record_scan(SYSTEM, messages, log.spool.boxes(), datetime.now(UTC))
+    assert server.bridge is not None
+    result = await server.bridge.voicemail.scan()  # as MessageWaiting makes the bridge do
     (added,) = result.added
     return added
 
@@ -46,9 +46,13 @@ async def message_for_jana(server: BridgeServer, msg_id: str, index: int = 0) ->
 async def test_the_boxs_agent_plays_a_new_message_and_it_is_heard(
     page: Page, bridge_server: BridgeServer
 ) -> None:
+    await sign_in(page, bridge_server.url, bridge_server)
     message = await message_for_jana(bridge_server, "web-vm-1")
     assert (message.owner_id, message.heard) == (bridge_server.agent.id, False)
-    await sign_in(page, bridge_server.url, bridge_server)
+    notice = page.get_by_test_id("voicemail-notice")  # /ws/agent: the call-back's notice
+    await expect(notice).to_contain_text("New voicemail: call back")
+    await expect(notice).to_contain_text("Voicemail for 1001")
+    await expect(notice.get_by_role("button", name="Call Jana Nováková")).to_be_visible()
     await page.goto(f"{bridge_server.url}/#/contacts/{bridge_server.contacts['jana'].id}")
     item = page.locator(f".vm-body[data-voicemail='{message.id}']")
     await expect(item).to_contain_text("Voicemail for 1001")

@@ -48,9 +48,11 @@ export class CallbackNotices {
     const close = h("button", { type: "button", class: "btn btn-ghost" }, t("notices.dismiss"));
     const notice = h(
       "section",
-      { class: "cb-notice", role: "alert", "data-testid": "callback-due", "data-callback-id": String(cb.id), "aria-label": t("notices.call_back_due_who", { who }) },
-      h("div", { class: "cb-notice-head" }, icon(ICONS.clock), h("strong", null, t("notices.call_back_due")), h("time", { datetime: cb.due_at ?? "" }, dueLabel(cb.due_at))),
-      h("p", { class: "cb-notice-text" }, h("strong", null, who), cb.phone ? ` · ${cb.phone}` : "", h("br"), cb.subject),
+      { class: "cb-notice", role: "alert", "data-testid": frame.voicemail ? "voicemail-notice" : "callback-due", "data-callback-id": String(cb.id), "aria-label": t("notices.call_back_due_who", { who }) },
+      frame.voicemail
+        ? h("div", { class: "cb-notice-head" }, icon(ICONS.voicemail), h("strong", null, t("notices.new_voicemail")), h("time", { datetime: frame.voicemail.received_at }, dueLabel(frame.voicemail.received_at)))
+        : h("div", { class: "cb-notice-head" }, icon(ICONS.clock), h("strong", null, t("notices.call_back_due")), h("time", { datetime: cb.due_at ?? "" }, dueLabel(cb.due_at))),
+      h("p", { class: "cb-notice-text" }, h("strong", null, who), cb.phone ? ` · ${cb.phone}` : "", h("br"), frame.voicemail ? t("voicemail.for_box", { box: frame.voicemail.mailbox }) : cb.subject),
       h("p", { class: "cb-status hint" }),
       h("div", { class: "form-actions" }, call, close),
     );

@@ -22,6 +22,8 @@ export interface CallbackFrame {
   callback: Callback;
   reason?: string;
   extension?: string;
+  /** callback_due only: the voicemail message that made or joined this call-back. */
+  voicemail?: Schemas["VoicemailOut"];
 }
 
 export type AgentStateFrame = { type: "agent_state" } & AgentState;

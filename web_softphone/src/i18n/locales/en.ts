@@ -25,6 +25,7 @@ const messages = {
   "error.recording_missing": "The recording's file is not there.",
   "error.recording_deleted": "The recording was deleted after the retention period.",
   // recordings/voicemail.ts
+  "notices.new_voicemail": "New voicemail: call back",
   "voicemail.kind": "Voicemail",
   "voicemail.for_box": "Voicemail for {box}",
   "voicemail.new": "New",

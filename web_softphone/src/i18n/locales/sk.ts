@@ -26,6 +26,7 @@ const messages: Messages = {
   "error.recording_missing": "Súbor nahrávky sa nenašiel.",
   "error.recording_deleted": "Nahrávka bola po uplynutí lehoty uchovávania vymazaná.",
   // recordings/voicemail.ts
+  "notices.new_voicemail": "Nová hlasová správa: zavolajte späť",
   "voicemail.kind": "Hlasová správa",
   "voicemail.for_box": "Hlasová správa pre {box}",
   "voicemail.new": "Nová",
