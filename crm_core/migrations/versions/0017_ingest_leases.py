@@ -1,8 +1,8 @@
 """The ingest lease's fencing epoch (issue 14): one row per lease, its token raised by one at
 each acquisition; the call log and state store check it in their own transactions.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
