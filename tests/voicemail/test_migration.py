@@ -1,4 +1,4 @@
-"""Migration 0017: the voicemails table comes and goes cleanly."""
+"""Migration 0016: the voicemails table comes and goes cleanly."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from crm_core.migrate import alembic_config, upgrade
 def _downgrade(connection: Connection) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
-    command.downgrade(config, "0016")
+    command.downgrade(config, "0015")
 
 
 def _tables(connection: Connection) -> set[str]:

@@ -1,7 +1,7 @@
 """Voicemail on the card (issue 16): one row per message of Asterisk's voicemail spool.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0016
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
-down_revision = "0016"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
