@@ -81,7 +81,7 @@ def status_router(status_of: StatusOf) -> APIRouter:
     async def bridge_status(actor: OptionalActorDep) -> dict[str, object]:
         """Signed in: which Asterisk the bridge listens to, whether it is connected, and the
         pipeline counters (a web replica: its role and its bus reader). Anonymous (health
-        checks): the AMI state and open calls only."""
+        checks): the AMI state, open calls and an ingest's lease (active or standby) only."""
         status = status_of()
         if actor is None:
             return {key: status[key] for key in PUBLIC_STATUS if key in status}

@@ -192,9 +192,10 @@ async def _watch(
     connection = await asyncpg.connect(asyncpg_dsn(url))
     sql = (
         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
         " AND ((classid::bigint << 32) | objid::bigint) = $1"
     )
-    key = lock_key(LEASE_NAME) & 0xFFFFFFFFFFFFFFFF
+    key = lock_key(LEASE_NAME)  # PostgreSQL shifts into the sign as the key is built
     try:
         while not done.is_set():
             holders = int(await connection.fetchval(sql, key))

@@ -107,11 +107,12 @@ class Watch:
         key = lock_key("ingest")
         sql = (
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
             " AND ((classid::bigint << 32) | objid::bigint) = $1"
         )
         try:
             while not self._stop.is_set():
-                holders = int(await connection.fetchval(sql, key & 0xFFFFFFFFFFFFFFFF))
+                holders = int(await connection.fetchval(sql, key))
                 self.most_holders = max(self.most_holders, holders)
                 roles = []
                 for served in (self.pair.a, self.pair.b):

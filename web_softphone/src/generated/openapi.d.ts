@@ -179,7 +179,7 @@ export interface paths {
      * Bridge Status
      * @description Signed in: which Asterisk the bridge listens to, whether it is connected, and the
      * pipeline counters (a web replica: its role and its bus reader). Anonymous (health
-     * checks): the AMI state and open calls only.
+     * checks): the AMI state, open calls and an ingest's lease (active or standby) only.
      */
     get: operations["bridge_status_api_bridge_status_get"];
   };
@@ -4289,7 +4289,7 @@ export interface operations {
    * Bridge Status
    * @description Signed in: which Asterisk the bridge listens to, whether it is connected, and the
    * pipeline counters (a web replica: its role and its bus reader). Anonymous (health
-   * checks): the AMI state and open calls only.
+   * checks): the AMI state, open calls and an ingest's lease (active or standby) only.
    */
   bridge_status_api_bridge_status_get: {
     responses: {
