@@ -113,6 +113,8 @@ async def test_a_message_left_on_350_lands_on_the_card_plays_and_is_heard(
             await asyncio.wait_for(dialog.ended.wait(), 10)
             await world.wait_idle(20)
         (message,) = await landed(services, contact.id)
+        # Asterisk's MessageWaiting came through the AMI filter and woke the box's scan
+        assert running.bridge.metrics.get("voicemail.message_waiting") >= 1
         calls = (await services.calls.list(SYSTEM, CallFilter(contact_id=contact.id))).items
         assert [(c.callee, c.disposition) for c in calls] == [(LINE, "missed")]
         assert message.call_id == calls[0].id  # linked by VM_CATEGORY's linkedid
