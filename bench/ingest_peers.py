@@ -16,8 +16,9 @@ Consumers, each run in turn, `--runs` interleaved rounds (the median is reported
 2. our reader + tracker: AmiClient (one-pass parse) -> ordered queue -> IngestPipeline ->
    Tracker, no sinks; clocked until the tracker has applied every event;
 3. the whole Bridge (cti.bridge.Bridge: taps, tracker, pops with card lookups, call log with
-   leads and call-backs, open-call state store) on SQLite and on PostgreSQL, a migrated
-   temporary database each run; clocked until every stage and the state store are drained; then
+   leads and call-backs, recordings, open-call state store) on SQLite and on PostgreSQL, a
+   migrated temporary database each run; clocked until every stage (pops, call log,
+   recordings) and the state store are drained; then
    the database is checked: every call once and ended, one lead per unknown inbound caller, one
    call-back per missed or abandoned inbound call.
 Then ring-to-pop p99 under that load (the stream paced at its own pace: ~200 calls in progress;
@@ -153,6 +154,7 @@ async def whole_pipeline(
             start, _read, _drained = await stream_through(bridge, path, stream, 0, TIMEOUT)
             async with asyncio.timeout(TIMEOUT):
                 await bridge.tracking.drain()
+                await bridge.recordings.drain()
             rate = stream.events / (time.perf_counter() - start)
             rows = await call_rows(services.engine, stream.calls)
             described = rows.describe(len(stream.calls))

@@ -7,8 +7,9 @@ after a (re)connect) to the listing reader, the live stats and the agent event l
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ from cti.service_hooks import install_service_hooks
 from cti.settings import BridgeSettings
 from cti.state.channels import VARIABLES_READ
 from cti.state.config import TrackerConfig
+from cti.state.records import CallEvent
 from cti.state.tracker import Tracker
 from cti.stats.queue_config import queue_config
 from cti.stats.runtime import StatsRuntime
@@ -54,7 +56,7 @@ from cti.webhooks.sender import WebhookSender
 from cti.webhooks.settings import WebhookSettings
 
 log = logging.getLogger(__name__)
-CARD_LOOKUP_TIMEOUT = 0.5  # seconds; the pop then goes out without the card
+LOOKUP_GIVE_UP = 5.0  # seconds a card lookup may hold a connection (the pop waits CARD_WAIT)
 SHUTDOWN_STEP_SECONDS = 5.0
 SHUTDOWN_DRAIN_SECONDS = 10.0
 
@@ -89,11 +91,14 @@ class Bridge:
         pop_cards = with_external(
             self.lookup_card, self.external_cards, services.settings.default_region
         )
-        self.publisher = ScreenPopPublisher(bus, pop_cards, self.registry, self.metrics)
+        held = None if self.external_cards.enabled else self.held_numbers
+        self.publisher = ScreenPopPublisher(bus, pop_cards, self.registry, self.metrics, held)
         self.calllog = CallLogWriter(services, self.metrics)
         self.agents = AgentTracker()
         self.pipeline = IngestPipeline(self.tracker, self.metrics, self.agents)
+        self.pipeline.add_listener(self._look_ahead)
         self.pipeline.add_sink("pops", self.publisher.handle)
+        self._pops = self.pipeline.stages[-1]
         self.pipeline.add_sink("calllog", self.calllog.handle)
         self.recordings = RecordingsRuntime(
             services.recording_log, recordings or RecordingSettings(), settings, self.metrics
@@ -172,10 +177,20 @@ class Bridge:
         return self.tracker.agent_calls(extension).active
 
     async def lookup_card(self, number: str) -> Message | None:
-        """The caller's card; a database that hangs costs a ring at most CARD_LOOKUP_TIMEOUT."""
-        async with asyncio.timeout(CARD_LOOKUP_TIMEOUT):
+        """The caller's card (a pop waits for it at most publisher.CARD_WAIT, then goes without;
+        a database that hangs is given up after LOOKUP_GIVE_UP)."""
+        async with asyncio.timeout(LOOKUP_GIVE_UP):
             card = await self.services.cards.lookup(number)
         return None if card is None else card.model_dump(mode="json")
+
+    def _look_ahead(self, events: Sequence[CallEvent]) -> None:
+        """The cards of what the pops stage takes; a standby's stage takes nothing."""
+        if self._pops.gate is None or self._pops.gate():
+            self.publisher.look_ahead(events)
+
+    async def held_numbers(self, numbers: Sequence[str]) -> set[str]:
+        async with asyncio.timeout(LOOKUP_GIVE_UP):
+            return await self.services.cards.held_numbers(numbers)
 
     async def start(self) -> None:
         await self.stats.start()
@@ -189,6 +204,7 @@ class Bridge:
             await self.leadership.start_unleased()
         else:  # a standby until the lease is ours
             self.lease.start()
+        gc.freeze()  # start-up's objects live as long as the process: out of the collector's way
         log.info("bridge started; AMI %s:%s", self.settings.ami_host, self.settings.ami_port)
 
     async def stop(self) -> None:
@@ -225,10 +241,12 @@ class Bridge:
             left = {stage.name: stage.backlog for stage in self.pipeline.stages}
             log.warning("shutdown: sinks still held %s after %s s", left, SHUTDOWN_DRAIN_SECONDS)
         await self.pipeline.stop()
+        self.publisher.close()
         await self.recordings.stop()
         await self.tracking.stop()
         if self.lease is not None:
             await self.lease.stop()
+        gc.unfreeze()  # what start-up made can be collected again (a test's bridge, gone)
 
     def status(self) -> dict[str, Any]:
         return {

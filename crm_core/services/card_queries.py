@@ -1,4 +1,5 @@
-"""The precompiled Core statements behind a card lookup: five indexed queries, no ORM.
+"""The precompiled Core statements behind a card lookup: five indexed queries, no ORM (and one
+telling which of many numbers any card holds).
 
 Built once per CardService (SQLAlchemy then caches their compiled form); values come in as
 bound parameters, rows go straight into the DTOs. Calls and tasks are those the viewer may see
@@ -16,7 +17,9 @@ from sqlalchemy import (
     CompoundSelect,
     Integer,
     Select,
+    String,
     Table,
+    any_,
     bindparam,
     func,
     literal,
@@ -24,6 +27,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from crm_core.models import Call, Company, Contact, Note, Phone, Task, User
 
@@ -47,6 +51,8 @@ class CardQueries:
     tasks: Select[Any]
     notes: Select[Any]
     bundle: CompoundSelect[Any]
+    held: Select[Any]
+    held_pg: Select[Any]
 
 
 def _head_query(limit: int) -> Select[Any]:
@@ -128,6 +134,12 @@ def build_card_queries(calls: int, tasks: int, notes: int, matches: int = 10) ->
     return CardQueries(
         bundle=_bundle(parts),
         head=_head_query(matches),
+        held=select(phone.c.e164)
+        .where(phone.c.e164.in_(bindparam("e164s", expanding=True)))
+        .distinct(),
+        held_pg=select(phone.c.e164)  # one prepared statement whatever the count: = ANY(array)
+        .where(phone.c.e164 == any_(bindparam("e164s", type_=ARRAY(String))))
+        .distinct(),
         phones=union_all(  # two index searches; an OR would scan the table on SQLite
             select(phone).where(phone.c.contact_id == bindparam("contact_id")),
             select(phone).where(phone.c.company_id == bindparam("company_id")),

@@ -7,7 +7,7 @@ by `settle_pending` (the bridge's periodic sweep) and whenever someone opens it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -19,7 +19,12 @@ from crm_core.recordings.files import RecordingFiles
 from crm_core.services.audit import record
 from crm_core.services.base import ServiceBase
 from crm_core.services.dto import Actor
-from crm_core.services.dto.recordings import RecordingOut, RecordingStart, RecordingStatus
+from crm_core.services.dto.recordings import (
+    RecordingOut,
+    RecordingStart,
+    RecordingStatus,
+    RecordingStop,
+)
 from crm_core.services.recording_rows import recording_out, refresh_probe
 
 PENDING = (RecordingStatus.RECORDING.value, RecordingStatus.STOPPED.value)
@@ -37,13 +42,7 @@ class RecordingLog(ServiceBase):
         async with self._sessions.begin() as session:
             row = await self._by_file(session, data.file_name)
             if row is None:
-                row = CallRecording(
-                    **data.model_dump(exclude={"at", "received_speaker", "sent_speaker"}),
-                    received_speaker=data.received_speaker or "",
-                    sent_speaker=data.sent_speaker or "",
-                    status=RecordingStatus.RECORDING.value, started_at=data.at,
-                    deleted_reason="",
-                )  # fmt: skip
+                row = _new_row(data)
                 session.add(row)
                 await session.flush()
             return recording_out(row)
@@ -54,11 +53,31 @@ class RecordingLog(ServiceBase):
             row = await self._by_file(session, file_name)
             if row is None:
                 return None
-            if row.status == RecordingStatus.RECORDING:
-                row.status = RecordingStatus.STOPPED.value
-                row.stopped_at = at
-            refresh_probe(row, self.files)
+            _stop(row, at, self.files)
             return recording_out(row)
+
+    async def record_many(self, changes: Sequence[RecordingStart | RecordingStop]) -> int:
+        """`started` and `stopped` in turn, in one transaction (one query for the rows that
+        exist, one flush): what the bridge saw of many recordings at once; how many were
+        started or stopped (a replayed start or the stop of an unknown file changes nothing)."""
+        names = {change.file_name for change in changes}
+        applied = 0
+        async with self._sessions.begin() as session:
+            found = await session.scalars(
+                select(CallRecording).where(CallRecording.file_name.in_(names))
+            )
+            rows = {row.file_name: row for row in found}
+            for change in changes:
+                row = rows.get(change.file_name)
+                if isinstance(change, RecordingStart):
+                    if row is None:
+                        rows[change.file_name] = row = _new_row(change)
+                        session.add(row)
+                        applied += 1
+                elif row is not None:
+                    _stop(row, change.at, self.files)
+                    applied += 1
+        return applied
 
     async def settle_pending(self, limit: int = 200) -> list[RecordingOut]:
         """Probe files not yet complete; the ones that now are come back."""
@@ -113,3 +132,18 @@ class RecordingLog(ServiceBase):
         return await session.scalar(
             select(CallRecording).where(CallRecording.file_name == file_name)
         )
+
+
+def _new_row(data: RecordingStart) -> CallRecording:
+    return CallRecording(
+        **data.model_dump(exclude={"at", "received_speaker", "sent_speaker"}),
+        received_speaker=data.received_speaker or "", sent_speaker=data.sent_speaker or "",
+        status=RecordingStatus.RECORDING.value, started_at=data.at, deleted_reason="",
+    )  # fmt: skip
+
+
+def _stop(row: CallRecording, at: datetime, files: RecordingFiles) -> None:
+    if row.status == RecordingStatus.RECORDING:
+        row.status = RecordingStatus.STOPPED.value
+        row.stopped_at = at
+    refresh_probe(row, files)

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from crm_core.services.dto.recordings import RecordingStart, Speaker
+from crm_core.services.dto.recordings import RecordingStart, RecordingStop, Speaker
 from crm_core.services.recording_log import RecordingLog
 from cti.ami.metrics import Counters
 from cti.recordings.watch import RecordingBegan, RecordingEnded, RecordingNote
@@ -36,12 +36,27 @@ class RecordingLinker:
         self._metrics = metrics
 
     async def handle(self, notes: Sequence[RecordingNote]) -> None:
+        """Everything waiting in one transaction (the stage merges a backlog); if that fails,
+        note by note, so one bad note costs only itself."""
+        if len(notes) > 1:
+            try:
+                await self._recordings.record_many([c for n in notes for c in _changes(n)])
+                self._count(notes)
+                return
+            except Exception:
+                log.exception("writing %d recording notes together failed; one by one", len(notes))
         for note in notes:
             try:
                 await self._apply(note)
             except Exception:
                 self._metrics.inc("recordings.errors")
                 log.exception("recording %s not written", note)
+
+    def _count(self, notes: Sequence[RecordingNote]) -> None:
+        for note in notes:
+            self._metrics.inc(
+                "recordings.started" if isinstance(note, RecordingBegan) else "recordings.stopped"
+            )
 
     async def _apply(self, note: RecordingNote) -> None:
         if isinstance(note, RecordingBegan):
@@ -52,3 +67,9 @@ class RecordingLinker:
         for name in note.file_names:
             await self._recordings.stopped(name, _when(note.at))
         self._metrics.inc("recordings.stopped")
+
+
+def _changes(note: RecordingNote) -> list[RecordingStart | RecordingStop]:
+    if isinstance(note, RecordingBegan):
+        return [recording_start(note)]
+    return [RecordingStop(file_name=name, at=_when(note.at)) for name in note.file_names]

@@ -11,6 +11,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
+from typing import NamedTuple
 
 from cti.ami.metrics import Counters
 from cti.bus.base import Bus, Retain, agent_topic, pops_key
@@ -28,13 +30,23 @@ from cti.state.records import (
 
 log = logging.getLogger(__name__)
 LOOKUP_WARNING_EVERY = 30.0  # seconds
+CARD_WAIT = 0.5  # seconds a pop waits for its card, then goes out without it
+LOOKUPS_AT_ONCE = 4  # card fetchers beside the pops stage
+AHEAD_BATCH = 100  # numbers a fetcher asks about at once
 STOPPED_RINGING_GRACE = 2.0  # seconds to wait for the answer after a phone stops ringing
 
 CardLookup = Callable[[str], Awaitable[Message | None]]
+HeldNumbers = Callable[[Sequence[str]], Awaitable[set[str]]]
+"""Which of these numbers some card holds (the others have no card)."""
 # Transfers after which `to` talks with the caller (their card pops as answered), and those
 # after which `from` does too (a conference host stays in the room).
 _TAKES_OVER = frozenset({"attended", "pickup", "retrieve", "conference"})
 _STAYS = frozenset({"conference"})
+
+
+class _Wanted(NamedTuple):
+    number: str
+    future: asyncio.Future[Message | None]
 
 
 @dataclass
@@ -49,7 +61,7 @@ class _CallPops:
 class ScreenPopPublisher:
     def __init__(
         self, bus: Bus, lookup_card: CardLookup, registry: PopRegistry,
-        metrics: Counters | None = None,
+        metrics: Counters | None = None, held_numbers: HeldNumbers | None = None,
     ) -> None:  # fmt: skip
         self._bus = bus
         self._metrics = metrics or Counters()
@@ -59,6 +71,86 @@ class ScreenPopPublisher:
         self.lookups_failed = 0
         self._warned_at = -LOOKUP_WARNING_EVERY
         self._timers: set[asyncio.Task[None]] = set()
+        self._held_numbers = held_numbers
+        self._ahead: dict[str, asyncio.Future[Message | None]] = {}  # linkedid -> its card
+        self._waiting: dict[str, _Wanted] = {}  # linkedid -> a card wanted, not yet asked for
+        self._fetchers: set[asyncio.Task[None]] = set()
+        self._fetching = 0
+        self._lookups = asyncio.Semaphore(LOOKUPS_AT_ONCE)
+
+    def look_ahead(self, events: Sequence[CallEvent]) -> None:
+        """Inline in the ingest task, before the events enter the pops stage: ask for the card
+        of a call that rings an agent, is answered or transferred, so that the stage finds it
+        loaded or on its way. Up to LOOKUPS_AT_ONCE fetchers run beside the stage, each taking
+        all that waits (at most AHEAD_BATCH): one query tells which of those numbers any card
+        holds (`held_numbers`; a busy line's unknown callers cost one round trip together),
+        the others are looked up, LOOKUPS_AT_ONCE at a time. Pops stay in order: the stage
+        awaits each call's card in turn."""
+        for event in events:
+            if not isinstance(event, CallRinging | CallAnswered | CallTransferred):
+                continue
+            linkedid = event.call.linkedid
+            state = self._calls.get(linkedid)
+            if linkedid in self._ahead or (state is not None and state.card_loaded):
+                continue
+            number = external_number(event.call)
+            if not number:
+                continue
+            future: asyncio.Future[Message | None] = asyncio.get_running_loop().create_future()
+            future.add_done_callback(_retrieved)  # a failure is the stage's to log, or moot
+            self._ahead[linkedid] = future
+            self._waiting[linkedid] = _Wanted(number, future)
+            if self._fetching < LOOKUPS_AT_ONCE:
+                self._fetching += 1  # down when it returns, with nothing left waiting
+                fetcher = asyncio.create_task(self._fetch(), name="pops:cards")
+                self._fetchers.add(fetcher)
+                fetcher.add_done_callback(self._fetchers.discard)
+
+    async def _fetch(self) -> None:
+        try:
+            while self._waiting:
+                batch = dict(islice(self._waiting.items(), AHEAD_BATCH))
+                for linkedid in batch:
+                    del self._waiting[linkedid]
+                try:
+                    await self._fetch_batch(list(batch.values()))
+                except Exception as exc:  # the database is away: those pop without the card
+                    for wanted in batch.values():
+                        _settle(wanted.future, exc=exc)
+        finally:
+            self._fetching -= 1
+
+    async def _fetch_batch(self, batch: list[_Wanted]) -> None:
+        waiting: dict[str, list[asyncio.Future[Message | None]]] = {}
+        for number, future in batch:
+            if not future.done():  # done: the call ended meanwhile
+                waiting.setdefault(number, []).append(future)
+        if self._held_numbers is not None and len(waiting) > 1:
+            held = await self._held_numbers(sorted(waiting))
+            for number in [number for number in waiting if number not in held]:
+                for future in waiting.pop(number):
+                    _settle(future, None)
+        await asyncio.gather(*(self._look_up(n, futures) for n, futures in waiting.items()))
+
+    async def _look_up(self, number: str, futures: list[asyncio.Future[Message | None]]) -> None:
+        try:
+            async with self._lookups:
+                card = await self._lookup_card(number)
+        except Exception as exc:
+            for future in futures:
+                _settle(future, exc=exc)
+        else:
+            for future in futures:
+                _settle(future, card)
+
+    def close(self) -> None:
+        """Cancel the card lookups no pop waits for any more."""
+        for task in self._fetchers:
+            task.cancel()
+        for future in self._ahead.values():
+            future.cancel()
+        self._ahead.clear()
+        self._waiting.clear()
 
     async def handle(self, events: Sequence[CallEvent]) -> None:
         """One AMI event's call events, together: an answer is known before the ring stops."""
@@ -140,16 +232,29 @@ class ScreenPopPublisher:
         state = self._calls.pop(call.linkedid, None) or _CallPops()
         for agent in sorted((state.ringing | state.stopped) - state.talking):
             await self._send(agent, withdraw(call.linkedid, f"call {call.disposition}"))
-        card = state.card if state.card_loaded else await self._card(call, state)
-        for agent in sorted(state.talking):
-            await self._send(agent, pop("ended", call, card))
+        if state.talking:  # the outcome goes with the card; nobody talked: no card to look up
+            card = state.card if state.card_loaded else await self._card(call, state)
+            for agent in sorted(state.talking):
+                await self._send(agent, pop("ended", call, card))
+        self._waiting.pop(call.linkedid, None)
+        ahead = self._ahead.pop(call.linkedid, None)
+        if ahead is not None:
+            ahead.cancel()
 
     async def _card(self, call: CallRecord, state: _CallPops) -> Message | None:
         if not state.card_loaded:
-            number = external_number(call)
+            number, ahead = external_number(call), self._ahead.pop(call.linkedid, None)
             try:
-                state.card = await self._lookup_card(number) if number else None
+                if ahead is not None:
+                    state.card = await asyncio.wait_for(asyncio.shield(ahead), CARD_WAIT)
+                elif number:
+                    async with asyncio.timeout(CARD_WAIT):
+                        state.card = await self._lookup_card(number)
+                else:
+                    state.card = None
             except Exception as exc:  # the database is away: pop without the card, not never
+                if ahead is not None and not ahead.done():
+                    self._ahead[call.linkedid] = ahead  # still on its way: the next pop's
                 self._lookup_failed(call, exc)
                 return None  # the call's next pop tries again
             state.card_loaded = True
@@ -180,6 +285,23 @@ class ScreenPopPublisher:
             retained.append(Retain(key, linkedid, {"order": time.time_ns(), "pop": message}))
         await self._bus.publish(agent_topic(agent), message, retained)
         self._metrics.inc(f"pops.sent.{message['type']}")
+
+
+def _retrieved(future: asyncio.Future[Message | None]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
+def _settle(
+    future: asyncio.Future[Message | None], card: Message | None = None,
+    exc: Exception | None = None,
+) -> None:  # fmt: skip
+    if future.done():
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(card)
 
 
 def _transferred_to(call: CallRecord, agent: str) -> bool:

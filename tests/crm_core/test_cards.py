@@ -32,6 +32,20 @@ async def test_partial_or_odd_numbers_find_nothing(
     assert await services.cards.lookup(typed) is None
 
 
+async def test_held_numbers_tells_which_numbers_a_card_holds_in_one_query(
+    services: Services, add_contact: AddContact
+) -> None:
+    await add_contact("Ján", "Šťastný", "+421900123456")
+    company = CompanyCreate(name="Acme s.r.o.", phones=[PhoneIn(number="+44 20 7946 0958")])
+    await services.companies.create(SYSTEM, company)
+    asked = ["0900 123 456", "+421900123456", "+442079460958", "+442079460959", "anonymous", ""]
+    held = await services.cards.held_numbers(asked)
+    assert held == {"0900 123 456", "+421900123456", "+442079460958"}
+    for number in set(asked) - held:
+        assert await services.cards.lookup(number) is None, number
+    assert await services.cards.held_numbers([]) == set()
+
+
 async def test_card_carries_company_owner_calls_tasks_and_notes(
     services: Services, add_contact: AddContact, make_user: MakeUser
 ) -> None:

@@ -176,3 +176,65 @@ async def test_a_phone_that_stops_ringing_unanswered_loses_the_pop_after_a_grace
     assert screens.received("1001") == [("withdraw", "stopped ringing")]
     await publisher.handle([CallRinging(BASE, ("1002",), 18.0)])
     assert screens.received("1002") == [("ring", CARD)]
+
+
+async def test_cards_looked_up_ahead_one_query_for_the_unknown_and_pops_in_order() -> None:
+    """A backlog of rings: the cards are asked for before the stage gets there; one query tells
+    which numbers a card holds, only those are looked up; each call's pops keep their order."""
+    looked_up: list[str] = []
+    asked: list[list[str]] = []
+
+    async def lookup(number: str) -> dict[str, Any] | None:
+        looked_up.append(number)
+        return CARD if number == "+421900123456" else None
+
+    async def held(numbers: Any) -> set[str]:
+        asked.append(list(numbers))
+        return {number for number in numbers if number == "+421900123456"}
+
+    bus = MemoryBus()
+    screens = Screens(bus)
+    await screens.open("1001", "1002")
+    publisher = ScreenPopPublisher(bus, lookup, PopRegistry(), held_numbers=held)
+    strangers = [_call(linkedid=f"17.{n}", caller=f"+4420794609{n:02d}") for n in range(5)]
+    batches = [[CallRinging(call, ("1002",), 2.0)] for call in strangers]
+    batches.append([CallRinging(BASE, ("1001",), 2.0)])
+    for batch in batches:
+        publisher.look_ahead(batch)  # inline, as the ingest task does, before the stage
+    for batch in batches:
+        await publisher.handle(batch)
+    assert screens.received("1001") == [("ring", CARD)]
+    assert screens.received("1002") == [("ring", None)] * 5
+    assert len(asked) == 1, "one question for all the numbers waiting"
+    assert sorted(asked[0]) == sorted([c.caller for c in strangers] + [BASE.caller])
+    assert looked_up == ["+421900123456"], "only the number a card holds is looked up"
+    ended = dataclasses.replace(BASE, disposition="abandoned", ended_at=9.0)
+    await publisher.handle([CallRinging(ended, (), 9.0), CallEnded(ended)])
+    assert screens.received("1001") == [("withdraw", "call abandoned")]
+    publisher.close()
+
+
+async def test_a_card_late_ahead_pops_without_it_and_the_next_pop_has_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("cti.screenpop.publisher.CARD_WAIT", 0.05)
+    release = asyncio.Event()
+
+    async def slow(number: str) -> dict[str, Any] | None:
+        await release.wait()
+        return CARD
+
+    bus = MemoryBus()
+    screens = Screens(bus)
+    await screens.open("1001")
+    publisher = ScreenPopPublisher(bus, slow, PopRegistry())
+    ring = [CallRinging(BASE, ("1001",), 2.0)]
+    publisher.look_ahead(ring)
+    await publisher.handle(ring)  # the card is late: the ring goes out without it
+    assert screens.received("1001") == [("ring", None)]
+    assert publisher.lookups_failed == 1
+    release.set()
+    answered = _call(agents_rang=("1001",), answered_by="1001", answered_at=3.0)
+    await publisher.handle([CallRinging(answered, (), 3.0), CallAnswered(answered, 3.0)])
+    assert screens.received("1001") == [("answered", CARD)], "the same lookup, arrived since"
+    publisher.close()

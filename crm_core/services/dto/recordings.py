@@ -44,6 +44,13 @@ class RecordingStart(Dto):
     at: AwareDatetime
 
 
+class RecordingStop(Dto):
+    """MixMonitor stopped writing `file_name` (its channel hung up, or StopMixMonitor)."""
+
+    file_name: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    at: AwareDatetime
+
+
 class RecordingOut(Dto):
     id: int
     linkedid: str
