@@ -1,7 +1,7 @@
 """The supervisors' pages in a real browser against the bridge's app (issue 6).
 
-No Asterisk: queue events go into the bridge's own stats calculator (the publisher's `observe`,
-as the ingest tap does) and its snapshot is published on the bus, exactly what the running
+No Asterisk: queue events go into the bridge's own stats calculator (as the publisher's agent
+sink applies them) and its snapshot is published on the bus, exactly what the running
 publisher does every half second; the page gets it over /ws/supervisor. Reports read calls
 stored through the CRM services.
 
@@ -64,7 +64,7 @@ async def push(server: BridgeServer, *events: AmiEvent) -> None:
     runtime = server.bridge.stats
     await runtime.read_names()  # the users made since the bridge started (its 10 s refresh)
     for item in events:
-        runtime.publisher.observe(item)
+        runtime.publisher.stats.apply(item)
     await server.bridge.bus.publish(SUPERVISOR_TOPIC, runtime.current())
 
 
