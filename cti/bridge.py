@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from crm_core.services import Services
+from crm_core.services.transcript_access import keyword_rules_of
 from cti.agents.event_log import AgentEventLog
 from cti.agents.tracker import AgentTracker
 from cti.ami.client import AmiClient
@@ -30,6 +31,8 @@ from cti.ingest.lease import PgLease
 from cti.ingest.pipeline import IngestPipeline
 from cti.ingest.standby import Duty, Leadership, MutedWhileStandby, ringing_agents
 from cti.ingest.tracking_store import TrackingStore
+from cti.live.runtime import LiveTranscripts
+from cti.live.settings import LiveSettings
 from cti.lookup.external import ExternalLookup
 from cti.lookup.pop_card import with_external
 from cti.lookup.settings import LookupSettings
@@ -78,6 +81,7 @@ class Bridge:
         telephony: TelephonySettings | None = None, webhooks: WebhookSettings | None = None,
         recordings: RecordingSettings | None = None, voicemail: VoicemailSettings | None = None,
         lease: PgLease | None = None,
+        live: LiveSettings | None = None,
     ) -> None:  # fmt: skip
         self.settings = settings
         self.services = services
@@ -145,6 +149,14 @@ class Bridge:
         self.webhooks = WebhookSender(
             services.webhook_deliveries, self.webhook_settings, self.metrics
         )
+        self.live: LiveTranscripts | None = None
+        live = live or LiveSettings()
+        if live.transcript:  # beside the reader: the watch only queues what it saw
+            self.live = LiveTranscripts(
+                live, settings.agent_channel_regex, self.ami, bus,
+                keyword_rules_of(services), services.calls.get, self.metrics,
+            )  # fmt: skip
+            self.pipeline.observe_events(self.live.observe)
         self._lead_or_stand_by()
 
     def _lead_or_stand_by(self) -> None:
@@ -167,6 +179,8 @@ class Bridge:
             )
         if self.webhook_settings.enabled:
             lead.add_duty(Duty("webhooks", self.webhooks.start, self.webhooks.stop))
+        if self.live is not None:  # a standby asks Asterisk for no copies
+            lead.add_duty(Duty("live_transcripts", self.live.start, self.live.stop))
         if self.voicemail_settings.enabled:
             lead.add_duty(Duty("voicemail", self.voicemail.start, self.voicemail.stop))
         if self.lease is not None:
@@ -224,6 +238,7 @@ class Bridge:
             self.recordings.stop_sweep,
             self.voicemail.stop,
             self.external_cards.close,
+            *([self.live.stop] if self.live is not None else []),
         )
         for step in steps:
             try:
@@ -254,6 +269,7 @@ class Bridge:
             "active_calls": len(self.tracker),
             "agi": self.telephony.agi_state,
             "lease": self.leadership.status() | ({} if self.lease is None else self.lease.status()),
+            **({"live_transcripts": self.live.status()} if self.live is not None else {}),
             **self.ami.metrics(),
         }
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_core.errors import InvalidFieldError, NotFoundError
-from crm_core.models import KeywordRule, TranscriptFlag, TranscriptLine
+from crm_core.models import Call, KeywordRule, TranscriptFlag, TranscriptLine
 from crm_core.models.enums import AuditAction, Role
 from crm_core.services.audit import diff, record, snapshot
 from crm_core.services.base import STAFF, ServiceBase, require_role
@@ -34,9 +34,14 @@ def _pattern(keyword: str) -> re.Pattern[str]:
 
 
 def matches(rule: KeywordRule, line: TranscriptLine) -> bool:
-    if rule.speaker != "any" and line.speaker not in (rule.speaker, "both"):
+    return says(rule.keyword, rule.speaker, line.speaker, line.text)
+
+
+def says(keyword: str, rule_speaker: str, speaker: str, text: str) -> bool:
+    """Whether a line of `speaker` saying `text` matches a rule (keyword, speaker)."""
+    if rule_speaker != "any" and speaker not in (rule_speaker, "both"):
         return False
-    return _pattern(rule.keyword).search(line.text) is not None
+    return _pattern(keyword).search(text) is not None
 
 
 class KeywordRuleService(ServiceBase):
@@ -109,6 +114,45 @@ class KeywordRuleService(ServiceBase):
             ]
             session.add_all(flags)
             return [FlagOut.model_validate(flag) for flag in flags]
+
+    async def enabled_rules(self) -> list[KeywordRuleOut]:
+        """The rules in force, for the bridge's own matching (the live transcript)."""
+        async with self._sessions() as session:
+            rows = await session.scalars(select(KeywordRule).where(KeywordRule.enabled))
+            return [KeywordRuleOut.model_validate(row) for row in rows]
+
+    async def flag_live(
+        self, linkedid: str, rule_ids: Sequence[int], speaker: str, start_ms: int, text: str
+    ) -> tuple[int, list[FlagOut]] | None:
+        """A line said while the call is on matched these rules: each flags the call once (a
+        rule that flagged it already is skipped). None when the call is not written yet. The
+        finished transcript's flags replace these later (`flag_call`)."""
+        async with self._sessions.begin() as session:
+            call_id = await session.scalar(select(Call.id).where(Call.linkedid == linkedid))
+            if call_id is None:
+                return None
+            done = set(
+                await session.scalars(
+                    select(TranscriptFlag.rule_id).where(TranscriptFlag.call_id == call_id)
+                )
+            )
+            rules = await session.scalars(
+                select(KeywordRule).where(KeywordRule.id.in_(rule_ids), KeywordRule.enabled)
+            )
+            flags = [
+                TranscriptFlag(
+                    call_id=call_id,
+                    rule_id=rule.id,
+                    keyword=rule.keyword,
+                    speaker=speaker,
+                    start_ms=start_ms,
+                    text=text,
+                )
+                for rule in rules
+                if rule.id not in done
+            ]
+            session.add_all(flags)
+            return call_id, [FlagOut.model_validate(flag) for flag in flags]
 
     async def _get(self, session: AsyncSession, rule_id: int) -> KeywordRule:
         row = await session.get(KeywordRule, rule_id)

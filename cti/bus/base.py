@@ -66,6 +66,8 @@ def agent_topic(extension: str) -> str:
 SUPERVISOR_TOPIC = "supervisor"
 SUPERVISOR_ALERTS_TOPIC = "supervisor.alerts"
 """Frames every supervisor gets one by one (never coalesced like the snapshots)."""
+SUPERVISOR_LIVE_TOPIC = "supervisor.live"
+"""The live transcripts' lines for supervisors (cti/live/), one by one, in order."""
 SUPERVISOR_SNAPSHOT = "supervisor"  # retained key of the last supervisor snapshot
 
 

@@ -7,10 +7,12 @@ Protocol (JSON text frames):
   server -> {"type": "snapshot", ...}                      the full picture at once, then again
                                                            whenever it changes, at most 2 per second
   server -> {"type": "keyword_alert", ...}                 a call's transcript said a keyword rule's
-                                                           word (cti/transcripts/alerts.py)
+                                                           word (cti/transcripts/alerts.py; `live`
+                                                           when said during the call: cti/live/)
+  server -> live_transcript | live_transcript_stopped      every agent call's live lines (cti/live/)
 Each snapshot is the full picture (a few KiB), so a client that missed frames is never wrong;
 snapshots for one client are coalesced: while one waits its turn a newer one replaces it.
-Alerts are not: each is sent once, in order, between snapshots.
+Alerts and live lines are not: each is sent once, in order, between snapshots.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from crm_core.models.enums import Role
 from crm_core.services import Services
 from cti.bus.base import (
     SUPERVISOR_ALERTS_TOPIC,
+    SUPERVISOR_LIVE_TOPIC,
     SUPERVISOR_TOPIC,
     Bus,
     BusUnavailableError,
@@ -44,7 +47,7 @@ from cti.web.ws_session import (
 )
 
 MIN_INTERVAL = 0.5
-ALERTS_HELD = 100
+ALERTS_HELD = 500
 ALLOWED = (Role.SUPERVISOR, Role.ADMIN)
 
 
@@ -87,7 +90,9 @@ def supervisor_router(
             reason = f"/ws/supervisor is for supervisors and admins; {actor.login} is {actor.role}"
             await refuse(websocket, reason)
             return
-        subscription = await bus.subscribe({SUPERVISOR_TOPIC, SUPERVISOR_ALERTS_TOPIC})
+        subscription = await bus.subscribe(
+            {SUPERVISOR_TOPIC, SUPERVISOR_ALERTS_TOPIC, SUPERVISOR_LIVE_TOPIC}
+        )
         try:
             try:  # before the hello: a page refused here backs off before it tries again
                 first = await current()
@@ -141,7 +146,7 @@ async def _collect(
     subscription: Subscription, mailbox: Latest, alerts: asyncio.Queue[Message]
 ) -> None:
     async for topic, message in subscription:
-        if topic != SUPERVISOR_ALERTS_TOPIC:
+        if topic == SUPERVISOR_TOPIC:
             mailbox.put(message)
         elif not alerts.full():  # a client that stopped reading loses alerts, not the server
             alerts.put_nowait(message)

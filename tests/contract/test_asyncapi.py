@@ -86,6 +86,21 @@ def test_pop_frames_as_the_publisher_builds_them_match_the_document() -> None:
     assert check("agent", frames) == {"ring", "answered", "ended", "withdraw"}
 
 
+def test_live_transcript_frames_as_the_runtime_builds_them_match_the_document() -> None:
+    from cti.live.frames import live_line, live_stopped
+
+    partial = {"kind": "partial", "utt": 0, "text": "my invoice", "at": 1.2}
+    final = {"kind": "final", "utt": 0, "text": "my invoice is wrong", "start": 0.5, "end": 2.1}
+    frames = [
+        live_line("l.1", "1001", "caller", partial),
+        live_line("l.1", "1001", "agent", final),
+        live_stopped("l.1", "1001", "caller", "decoder_failed", "exit code -9"),
+        live_stopped("l.1", "1001", None, "capacity", "2 calls"),
+    ]
+    for channel in ("agent", "supervisor"):
+        assert check(channel, frames) == {"live_transcript", "live_transcript_stopped"}
+
+
 async def test_webhook_bodies_match_the_document(services: Services) -> None:
     from crm_core.webhooks.call_events import CallWebhookEvents
 

@@ -50,6 +50,8 @@ export interface PopStackOptions {
   phoneActions?: (pop: Pop) => PopPhoneActions;
   /** Where the collapsed/expanded choice is kept (tests: a fresh one). */
   prefs?: PopViewPrefs;
+  /** The call's live transcript panel (live/transcript.ts), once its first line came. */
+  liveTranscript?: (linkedid: string) => HTMLElement | null;
 }
 
 export interface PopPhoneActions {
@@ -296,7 +298,25 @@ export class PopStack {
 
   // ---- body --------------------------------------------------------------
 
+  /** The call's live transcript got its first frame: show it in the pop. */
+  showLive(linkedid: string): void {
+    const view = this.views.get(linkedid);
+    if (view) this.attachLive(view);
+  }
+
+  private attachLive(view: PopView): void {
+    const live = this.opts.liveTranscript?.(view.pop.linkedid);
+    if (!live || view.body.contains(live)) return;
+    if (view.pop.phase === "ended") view.body.firstElementChild?.after(live);
+    else view.body.prepend(live);
+  }
+
   private renderBody(view: PopView): void {
+    this.renderBodyParts(view);
+    this.attachLive(view);
+  }
+
+  private renderBodyParts(view: PopView): void {
     const { pop } = view;
     if (pop.phase === "ended") {
       const wrapUp = this.wrapUpForm(view);

@@ -12,6 +12,7 @@ import { h } from "../dom";
 import type { Card, DialTarget, ServerMessage, User } from "../types";
 import { type Pop, PopStore } from "./pops";
 import { type LiveStatus, LiveSocket } from "./socket";
+import { isLiveTranscriptFrame, LiveTranscripts } from "./transcript";
 import { TitleBlinker } from "./title";
 import { t } from "../i18n";
 
@@ -42,6 +43,7 @@ export function agentSocketUrl(loc: Pick<Location, "protocol" | "host"> = window
 
 export class LiveController {
   private readonly store = new PopStore();
+  private readonly live = new LiveTranscripts();
   private readonly stack: PopStack;
   private readonly socket: LiveSocket;
   private readonly title = new TitleBlinker();
@@ -60,6 +62,7 @@ export class LiveController {
       onCardCreated: (linkedid, card) => this.cardCreated(linkedid, card),
       ...(opts.onDial ? { onDial: opts.onDial } : {}),
       ...(opts.phoneActions ? { phoneActions: opts.phoneActions } : {}),
+      liveTranscript: (linkedid) => this.live.of(linkedid)?.element ?? null,
     });
     this.indicator = h("span", { class: "live-status", "data-state": "connecting", "data-testid": "live-status", role: "status", title: t("controller.live_call_notifications") }, t("controller.connecting"));
     // Scheduled call-backs due now and the agent's queue/pause state come over the same socket.
@@ -112,6 +115,12 @@ export class LiveController {
     const frame = message as unknown as { type: string };
     if (isCallbackFrame(frame)) return this.notices.apply(frame);
     if (isAgentStateFrame(frame)) return this.agent.show(frame);
+    if (isLiveTranscriptFrame(frame)) {
+      const isNew = !this.live.of(frame.linkedid);
+      this.live.apply(frame);
+      if (isNew) this.stack.showLive(frame.linkedid);
+      return;
+    }
     if (message.type === "hello") void this.agent.load();
     if (message.type === "hello" || message.type === "error") return;
     if (message.type === "snapshot") {
@@ -125,6 +134,7 @@ export class LiveController {
   }
 
   private dismiss(linkedid: string, local: boolean): void {
+    this.live.forget(linkedid);
     this.stack.apply(this.store.dismiss(linkedid));
     this.updateTitle();
     if (!local) return;

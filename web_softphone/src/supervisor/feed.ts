@@ -5,6 +5,7 @@
 import { type LiveStatus, LiveSocket } from "../live/socket";
 import type { ServerMessage } from "../types";
 import type { KeywordAlert, Snapshot, SupervisorMessage } from "./model";
+import { isLiveTranscriptFrame, type LiveTranscriptFrame } from "../live/transcript";
 import { t } from "../i18n";
 
 export interface FeedListener {
@@ -12,6 +13,7 @@ export interface FeedListener {
   status(status: LiveStatus, retryInMs?: number): void;
   refused?(reason: string): void;
   alert?(alert: KeywordAlert): void;
+  live?(frame: LiveTranscriptFrame): void;
 }
 
 export function supervisorSocketUrl(loc: Pick<Location, "protocol" | "host"> = window.location): string {
@@ -45,7 +47,9 @@ export class SupervisorFeed {
   }
 
   private onMessage(message: SupervisorMessage): void {
-    if (message.type === "snapshot" && Array.isArray(message.queues)) {
+    if (isLiveTranscriptFrame(message as { type?: unknown })) {
+      this.listener.live?.(message as unknown as LiveTranscriptFrame);
+    } else if (message.type === "snapshot" && Array.isArray(message.queues)) {
       this.latest = message;
       this.receivedAt = Date.now();
       this.listener.snapshot(message, this.receivedAt);

@@ -44,7 +44,7 @@ export class SpyControl {
   readonly status = h("div", { class: "spy-status", "data-testid": "spy-status", role: "status", "aria-live": "polite", hidden: true });
   private pending = new Set<string>();
 
-  constructor(private readonly api: Api, private readonly rerender: () => void) {}
+  constructor(private readonly api: Api, private readonly rerender: () => void, private readonly onListening: (extension: string) => void = () => {}) {}
 
   buttons(agent: AgentView): HTMLElement | string {
     if (!agent.linkedid && agent.state !== "on_call") return ""; // direct calls have no linkedid here
@@ -66,6 +66,7 @@ export class SpyControl {
     try {
       const started = await this.api.request<SpyStarted>("POST", `/supervisor/agents/${encodeURIComponent(agent.extension)}/spy`, { body: { mode } });
       this.say(spyMessage(started, who), "ok");
+      this.onListening(agent.extension);
     } catch (err) {
       this.say(spyProblem(mode, who, err), "error");
     } finally {

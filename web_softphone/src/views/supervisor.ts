@@ -29,11 +29,12 @@ import {
   type ThresholdStore,
   thresholdsFor,
 } from "../supervisor/model";
-import { SpyControl } from "../supervisor/spy";
+import { agentLabel, SpyControl } from "../supervisor/spy";
 import { type Column, sortableTable } from "../supervisor/table";
 import { renderVirtualCallers } from "../supervisor/virtual";
 import { t } from "../i18n";
 import { keywordAlertPanel } from "../supervisor/keywordAlerts";
+import { liveTranscriptsPanel } from "../supervisor/liveTranscripts";
 
 export interface StaffViewContext {
   api: Api;
@@ -73,7 +74,11 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
   const badge = liveBadge();
   const keywordAlerts = keywordAlertPanel(ctx.hrefForContact);
   const resolver = new CallResolver(ctx.api, () => renderAll());
-  const spy = new SpyControl(ctx.api, () => renderAll());
+  const liveLines = liveTranscriptsPanel((ext) => {
+    const agent = snapshot?.agents.find((a) => a.extension === ext);
+    return agent ? agentLabel(agent) : t("staff.ext", { ext });
+  });
+  const spy = new SpyControl(ctx.api, () => renderAll(), (ext) => liveLines.listening(ext));
   const levelOf = (q: QueueView) => alertsFor(q, thresholdsFor(store, q.name), age());
 
   const queueColumns: Column<QueueView>[] = [
@@ -192,6 +197,7 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
     h("div", { class: "panel" }, h("h2", { class: "panel-title" }, t("supervisor.queues")), editor, queues.element),
     h("div", { class: "panel", "data-testid": "virtual-panel" }, h("h2", { class: "panel-title" }, t("supervisor.waiting_for_a_call_back")), virtual),
     h("div", { class: "panel" }, h("h2", { class: "panel-title" }, t("supervisor.agents")), spy.status, agents.element),
+    liveLines.element,
     keywordAlerts.element,
   );
   pane.replaceChildren(root);
@@ -221,11 +227,13 @@ export function renderSupervisor(pane: HTMLElement, ctx: StaffViewContext): Staf
         receivedAt = at;
         for (const q of next.queues) for (const c of q.callers) resolver.remember(c.linkedid, c.caller);
         resolver.want(next.agents.map((a) => a.linkedid).filter((id): id is string => !!id));
+        liveLines.keepOnly(new Set(next.agents.map((a) => a.linkedid).filter((id): id is string => !!id)));
         renderAll();
       },
       status: (status, retry) => badge.set(status, retry),
       refused: (reason) => summary.replaceChildren(h("div", { class: "alert-banner", role: "alert" }, reason)),
       alert: (alert) => keywordAlerts.add(alert),
+      live: (frame) => liveLines.apply(frame),
     },
     ctx.onAuthFailed,
   );

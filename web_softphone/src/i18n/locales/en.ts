@@ -1095,6 +1095,15 @@ const messages = {
   "wrapupAdmin.switched_off": "Code {code} is switched off: wrap-ups no longer offer it.",
   "wrapupAdmin.deleted": "Code {code} deleted. Calls keep it.",
   "wrapupAdmin.not_changed": "Code {code} was not changed.",
+  // live/transcript.ts, supervisor/liveTranscripts.ts (README "Transcripts (live, during the call)")
+  "live_transcript.title": "Live transcript",
+  "live_transcript.still_speaking": "(still speaking)",
+  "live_transcript.stopped": "The live transcript stopped. The call goes on; it is transcribed after the call as usual.",
+  "live_transcript.stopped_side": "The live transcript stopped ({who}). The call goes on; it is transcribed after the call as usual.",
+  "live_transcript.capacity": "No live transcript for this call: the bridge is transcribing as many calls as it can. It is transcribed after the call as usual.",
+  "live_transcript.panel": "Live transcripts",
+  "live_transcript.none_now": "No call is being transcribed live now.",
+  "live_transcript.listening": "Listening in",
   // components/transcript.ts, views/transcriptSearch.ts (README "Transcripts")
   "transcript.transcript": "Transcript",
   "transcript.agent": "Agent",

@@ -1156,6 +1156,15 @@ const messages: Messages = {
   "wrapupAdmin.switched_off": "Kód {code} je vypnutý: ukončenia hovorov ho už neponúkajú.",
   "wrapupAdmin.deleted": "Kód {code} bol zmazaný. Hovory si ho zachovajú.",
   "wrapupAdmin.not_changed": "Kód {code} sa nezmenil.",
+  // live/transcript.ts, supervisor/liveTranscripts.ts (README "Transcripts (live, during the call)")
+  "live_transcript.title": "Živý prepis",
+  "live_transcript.still_speaking": "(ešte hovorí)",
+  "live_transcript.stopped": "Živý prepis sa zastavil. Hovor pokračuje; po hovore sa prepíše ako zvyčajne.",
+  "live_transcript.stopped_side": "Živý prepis sa zastavil ({who}). Hovor pokračuje; po hovore sa prepíše ako zvyčajne.",
+  "live_transcript.capacity": "Tento hovor nemá živý prepis: bridge už prepisuje toľko hovorov, koľko zvládne. Po hovore sa prepíše ako zvyčajne.",
+  "live_transcript.panel": "Živé prepisy",
+  "live_transcript.none_now": "Teraz sa živo neprepisuje žiadny hovor.",
+  "live_transcript.listening": "Odpočúvate",
   // components/transcript.ts, views/transcriptSearch.ts (README "Transcripts")
   "transcript.transcript": "Prepis",
   "transcript.agent": "Agent",
