@@ -150,7 +150,11 @@ class LiveTranscripts:
             stream = LiveStream(self, call, speaker)
             call.streams[speaker] = stream
             self._streams[stream.id] = stream
-            await stream.start_decoder()
+            try:
+                await stream.start_decoder()
+            except OSError as exc:
+                await stream.fail("not_started", f"the decoding process did not start: {exc}")
+                continue
             try:
                 await send_checked(self._ami, self.originate(stream.id, channel))
             except Exception as exc:
@@ -262,6 +266,7 @@ class LiveStream(StreamSink):
         self.id = uuid.uuid4()
         self.connected = False
         self.done = False
+        self._failed = False
         self._ended_input = False
         self._proc: asyncio.subprocess.Process | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -289,13 +294,14 @@ class LiveStream(StreamSink):
         if self.done or self._ended_input or proc is None or proc.stdin is None:
             return
         if proc.stdin.transport.get_write_buffer_size() > self._limit:
+            self._end_input()  # once: no more audio for it, then the stop is said
             self.live.spawn(self.fail("fell_behind", "the decoder could not keep up"))
             return
         proc.stdin.write(pcm)
 
     def ended(self, end: StreamEnd) -> None:
         self._end_input()
-        if not self.done:
+        if not self._failed:
             self.live.spawn(self._judge(end))
 
     async def _judge(self, end: StreamEnd) -> None:
@@ -339,8 +345,11 @@ class LiveStream(StreamSink):
             proc.stdin.close()
 
     async def fail(self, reason: StopReason, detail: str) -> None:
-        if self.done:
+        """Said once, even when the decoder had finished meanwhile (the copy ended while the
+        call is up: the page must know the transcript stopped)."""
+        if self._failed:
             return
+        self._failed = True
         self.live.metrics.inc(f"live.stopped.{reason}")
         log.warning("live transcript of %s (%s) stopped: %s", self.call.talking.linkedid,
                     self.speaker, detail)  # fmt: skip

@@ -117,7 +117,8 @@ async def test_the_callers_words_come_before_the_audio_ends_and_a_keyword_fires_
     await keyword_rules_of(services).create(SYSTEM, KeywordRuleCreate(keyword="need"))
     await keyword_rules_of(services).create(SYSTEM, KeywordRuleCreate(keyword="nothing said"))
     said = {CALLER_CHANNEL: sentence + sentence}  # the sentence twice: the rule fires once
-    asterisk = FakeAsterisk(lambda channel: said.get(channel, bytes(32_000)))
+    silence = bytes(len(said[CALLER_CHANNEL]))  # the agent listens as long as the call lasts
+    asterisk = FakeAsterisk(lambda channel: said.get(channel, silence))
     live = await _live(services, memory, asterisk)
     try:
         for event in talking("live.1"):
@@ -185,3 +186,22 @@ async def test_a_killed_decoder_says_the_transcript_stopped_and_closes_the_copy(
     finally:
         await live.stop()
         await asterisk.close()
+
+
+async def test_a_copy_that_ends_while_the_call_is_up_says_the_transcript_stopped(
+    services: Services, bus: tuple[MemoryBus, Topics]
+) -> None:
+    memory, topics = bus
+    asterisk = FakeAsterisk(lambda _channel: bytes(16_000))  # 1 s, then Asterisk hangs it up
+    live = await _live(services, memory, asterisk)
+    try:
+        for event in talking("live.4"):
+            live.observe(event)
+        await wait_until(lambda: len(stopped_frames(topics)) == 2, 20, "two stopped frames")
+        await wait_until(lambda: not live.calls, 10, "nothing left running for the call")
+    finally:
+        await live.stop()
+        await asterisk.close()
+    stopped = {(m["speaker"], m["reason"]) for m in stopped_frames(topics)}
+    assert stopped == {("caller", "stream_failed"), ("agent", "stream_failed")}
+    assert all(m["detail"] == "the audio stream hangup" for m in stopped_frames(topics))
