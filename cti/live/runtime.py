@@ -41,8 +41,9 @@ log = logging.getLogger(__name__)
 CHILD = Path(decode_child.__file__)
 CONNECT_WITHIN = 10.0
 """Seconds Asterisk has to connect a stream it was asked for before it counts as failed."""
-END_GRACE = 2.0
-"""A stream that ends while its agent's channel is still up this long after is a failure."""
+END_GRACE = 10.0
+"""A copy that ends while the call is still up this long after is a failure (the call's own
+Hangup events come through the AMI reader and the pipeline: on a loaded machine, seconds late)."""
 RULES_FRESH_SECONDS = 30.0
 NOTES_HELD = 1000
 SYSTEM = Actor.system("live-transcript")

@@ -2,7 +2,8 @@
 
 A bridge holding an agent's channel and one other channel is a conversation: its agent side is
 the agent's channel, its caller side the other. The watch says when one starts (`Talking`) and
-when the agent's channel hangs up (`HungUp`); the live transcript does the rest on its own task.
+when the agent's or the caller's channel hangs up (`HungUp`); the live transcript does the rest
+on its own task.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class Talking:
     agent_channel: str
     agent_uniqueid: str
     caller_channel: str
+    caller_uniqueid: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class LiveWatch:
         self._agent = re.compile(agent_channel_regex)
         self._bridges: dict[str, _Bridge] = {}
         self.talking: dict[str, Talking] = {}  # agent channel's uniqueid -> its conversation
+        self._callers: dict[str, str] = {}  # the caller channel's uniqueid -> the agent's
 
     def apply(self, item: AmiEvent | Resync) -> list[LiveNote]:
         if isinstance(item, Resync):
@@ -69,8 +72,8 @@ class LiveWatch:
         if len(bridge.channels) != 2:
             return []
         (uid_a, chan_a), (uid_b, chan_b) = bridge.channels.items()
-        pairs = [(uid_a, chan_a, chan_b), (uid_b, chan_b, chan_a)]
-        for uid, channel, other in pairs:
+        pairs = [(uid_a, chan_a, uid_b, chan_b), (uid_b, chan_b, uid_a, chan_a)]
+        for uid, channel, other_uid, other in pairs:
             match = self._agent.search(channel)
             if match is None or uid in self.talking:
                 continue
@@ -78,13 +81,20 @@ class LiveWatch:
                 continue  # an agent-to-agent call: transcribed once, from its first agent
             extension = match.group(1) if match.groups() else channel
             talking = Talking(event.get("Linkedid") or bridge.linkedid, extension, channel,
-                              uid, other)  # fmt: skip
+                              uid, other, other_uid)  # fmt: skip
             self.talking[uid] = talking
+            self._callers[other_uid] = uid
             return [talking]
         return []
 
     def _hung_up(self, uniqueid: str) -> list[LiveNote]:
-        return [HungUp(uniqueid)] if self.talking.pop(uniqueid, None) is not None else []
+        """The agent's channel, or the caller's (the call is ending: its copies end with it)."""
+        agent = self._callers.pop(uniqueid, uniqueid)
+        talking = self.talking.pop(agent, None)
+        if talking is None:
+            return []
+        self._callers.pop(talking.caller_uniqueid, None)
+        return [HungUp(agent)]
 
     def is_talking(self, agent_uniqueid: str) -> bool:
         return agent_uniqueid in self.talking

@@ -20,7 +20,8 @@ def test_an_answered_queue_call_is_one_conversation_until_the_agent_hangs_up() -
     assert call.agent_channel.startswith("PJSIP/1004-")
     assert call.caller_channel.startswith("PJSIP/trunk-")
     assert call.linkedid == scenario.expected[0]["linkedid"]
-    assert notes[-1] == HungUp(call.agent_uniqueid)
+    assert call.caller_uniqueid
+    assert [n for n in notes if isinstance(n, HungUp)] == [HungUp(call.agent_uniqueid)]
     assert not watch.talking
 
 
