@@ -127,7 +127,7 @@ async def test_the_callers_words_come_before_the_audio_ends_and_a_keyword_fires_
         caller = next(s for s in asterisk.sent if s.channel == CALLER_CHANNEL)
         await asyncio.wait_for(caller.done.wait(), 60)
         live.observe(hangup("live.1"))
-        await wait_until(lambda: not live.calls, 30, "the streams to end")
+        await wait_until(lambda: not live.calls, 90, "the streams to end")
     finally:
         await live.stop()
         await asterisk.close()
