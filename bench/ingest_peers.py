@@ -196,7 +196,8 @@ async def rounds(plan: Plan, server: AmiServer, path: Path, stream: Stream, work
     raw = Consumer("raw panoramisk: parse + dispatch to a no-op callback")
     ours = Consumer("CTI Bridge: AmiClient (one-pass parse) -> tracker, no sinks")
     piped = {b: Consumer(f"CTI Bridge: the whole Bridge on {_db(b)} (tracker, pops, call log, "
-                          "leads, call-backs, state store)") for b in plan.backends}  # fmt: skip
+                          "leads, call-backs, recordings, state store)")
+             for b in plan.backends}  # fmt: skip
     for round_no in range(1, plan.runs + 1):
         print(f"round {round_no}/{plan.runs}", flush=True)
         raw.rates.append(await run_baseline(server, path, stream))
