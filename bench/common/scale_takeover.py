@@ -30,7 +30,7 @@ import asyncpg  # type: ignore[import-untyped]
 
 from bench.common.faults_bridge import BridgeProcess
 from bench.common.faults_compare import Comparison, compare_with_control
-from bench.common.faults_records import create_database, drop_database, read_records
+from bench.common.faults_records import Record, create_database, drop_database, read_records
 from bench.common.faults_round import settle, wait_idle
 from bench.common.faults_truth import TruthTraffic
 from cti.ingest.lease import asyncpg_dsn, lock_key
@@ -139,12 +139,25 @@ async def run(args: argparse.Namespace, sandbox: Sandbox, workdir: Path) -> bool
                 kind: sum(1 for f in overall.findings if f.kind == kind and f.call in flight)
                 for kind in BARS
             }
+        for finding in overall.findings:  # where it sits against the kills
+            record = control_records.get(finding.call)
+            if record is not None:
+                print(_against_kills(finding.kind, record, results))
         return _report(results, overall, watch, len(control_records), settled)
     finally:
         done.set()
         for bridge in (a, b, control):
             bridge.stop()
         await drop_database(pair_db)
+
+
+def _against_kills(kind: str, record: Record, trials: list[Trial]) -> str:
+    near = min(trials, key=lambda t: abs(t.killed_at - record.started_at))
+    began = record.started_at - near.killed_at
+    lasted = (record.ended_at or record.started_at) - record.started_at
+    return (
+        f"  {kind} {record.linkedid}: began {began:+.1f} s from kill {near.number}, {lasted:.1f} s"
+    )
 
 
 async def _until_ended(traffic: TruthTraffic) -> None:
