@@ -78,10 +78,11 @@ async def run(args: argparse.Namespace, sandbox: Sandbox, workdir: Path) -> bool
     control_db = await create_database("sqlite", workdir, "control")
     pair_db = await create_database("postgresql", workdir, "pair")
     pair_env = {"CTI_LEASE_NAME": LEASE_NAME, "CTI_AMI_PING_INTERVAL": "1"}
-    control = BridgeProcess("control", workdir, control_db, ami.port)
+    cel = str(sandbox.layout.cel_log)  # every bridge alike, as `make run` and compose set it
+    control = BridgeProcess("control", workdir, control_db, ami.port, cel_path=cel)
     a, b = (
         BridgeProcess(
-            name, workdir, pair_db, ami.port, REDIS_URL, role="ingest", extra_env=pair_env
+            name, workdir, pair_db, ami.port, REDIS_URL, cel, role="ingest", extra_env=pair_env
         )
         for name in ("ingest-a", "ingest-b")
     )
@@ -136,11 +137,11 @@ async def run(args: argparse.Namespace, sandbox: Sandbox, workdir: Path) -> bool
             ]  # fmt: skip
             flight = set(trial.in_flight)
             trial.bad = {
-                kind: sum(1 for f in overall.findings if f.kind == kind and f.call in flight)
+                kind: sum(1 for f in overall.findings if f.kind == kind and _id(f.call) in flight)
                 for kind in BARS
             }
         for finding in overall.findings:  # where it sits against the kills
-            record = control_records.get(finding.call)
+            record = control_records.get(_id(finding.call))
             if record is not None:
                 print(_against_kills(finding.kind, record, results))
         return _report(results, overall, watch, len(control_records), settled)
@@ -149,6 +150,11 @@ async def run(args: argparse.Namespace, sandbox: Sandbox, workdir: Path) -> bool
         for bridge in (a, b, control):
             bridge.stop()
         await drop_database(pair_db)
+
+
+def _id(label: str) -> str:
+    """A finding names its call `LINKEDID (direction caller -> callee)`."""
+    return label.split(" ", 1)[0]
 
 
 def _against_kills(kind: str, record: Record, trials: list[Trial]) -> str:
