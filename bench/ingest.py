@@ -77,7 +77,7 @@ from crm_core.settings import CrmSettings  # noqa: E402
 from cti.ami.client import ConnectionState  # noqa: E402
 from cti.bridge import Bridge  # noqa: E402
 from cti.bus.factory import create_bus  # noqa: E402
-from cti.composition import build_app  # noqa: E402
+from cti.composition import build_app, build_bridges  # noqa: E402
 from cti.routing.settings import TelephonySettings  # noqa: E402
 from cti.settings import BridgeSettings  # noqa: E402
 from cti.state.config import TrackerConfig  # noqa: E402
@@ -360,7 +360,9 @@ async def run_throughput(
     baseline: float, report: Report,
 ) -> None:  # fmt: skip
     async with temp_database(backend, workdir) as url, open_services(url, workdir) as services:
-        bridge = Bridge(bridge_settings(server.port), services, create_bus("memory://"), NO_AGI)
+        (bridge,) = build_bridges(
+            bridge_settings(server.port), services, create_bus("memory://"), NO_AGI
+        )
         await bridge.start()
         try:
             await until_connected(bridge)
@@ -538,7 +540,7 @@ async def run_stall(
         async with temp_database("postgresql", workdir) as url:
             proxied = url.replace(f"{PG_HOST}:{PG_PORT}", f"127.0.0.1:{proxy.port}")
             async with open_services(url, workdir, served_url=proxied) as services:
-                bridge = Bridge(
+                (bridge,) = build_bridges(
                     bridge_settings(server.port), services, create_bus("memory://"), NO_AGI
                 )
                 await bridge.start()

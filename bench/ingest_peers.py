@@ -69,8 +69,9 @@ from bench.ingest import (  # noqa: E402
 )
 from cti.ami.client import AmiClient  # noqa: E402
 from cti.ami.metrics import Counters  # noqa: E402
-from cti.bridge import Bridge, ami_config  # noqa: E402
+from cti.bridge import ami_config  # noqa: E402
 from cti.bus.factory import create_bus  # noqa: E402
+from cti.composition import build_bridges  # noqa: E402
 from cti.ingest.pipeline import IngestPipeline  # noqa: E402
 from cti.state.config import TrackerConfig  # noqa: E402
 from cti.state.tracker import Tracker  # noqa: E402
@@ -147,7 +148,9 @@ async def whole_pipeline(
     backend: str, server: AmiServer, path: Path, stream: Stream, workdir: Path
 ) -> tuple[float, Outcome]:
     async with temp_database(backend, workdir) as url, open_services(url, workdir) as services:
-        bridge = Bridge(bridge_settings(server.port), services, create_bus("memory://"), NO_AGI)
+        (bridge,) = build_bridges(
+            bridge_settings(server.port), services, create_bus("memory://"), NO_AGI
+        )
         await bridge.start()
         try:
             await until_connected(bridge)

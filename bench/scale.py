@@ -13,6 +13,9 @@ makes sense):
             standby holds the lease and until its takeover is written (p50, worst; bar 2 s);
             every record compared with an undisturbed control bridge
             (bench/common/scale_takeover.py)
+  pbx       events/s of two PBXs ingested at once into one CRM (two fake-AMI streams with the
+            same linkedids, one process, PostgreSQL) against one PBX alone, interleaved rounds
+            (bar 0.9x); every call checked once per PBX (bench/common/scale_pbx.py)
 
 A part module has add_arguments(parser) and `async run(args, sandbox, workdir) -> bool`; one with
 NEEDS_SANDBOX (the default) gets the running sandbox Asterisk and holds /tmp/cti-asterisk.lock
@@ -37,7 +40,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-PARTS: dict[str, str] = {"ws": "bench.common.scale_ws", "takeover": "bench.common.scale_takeover"}
+PARTS: dict[str, str] = {
+    "ws": "bench.common.scale_ws",
+    "takeover": "bench.common.scale_takeover",
+    "pbx": "bench.common.scale_pbx",
+}
 """part name -> module with add_arguments(parser) and run(args, sandbox, workdir) -> bool"""
 
 

@@ -11,6 +11,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from cti.live.settings import LiveSettings
 from cti.lookup.external import ExternalLookup
 from cti.lookup.pop_card import with_external
 from cti.lookup.settings import LookupSettings
+from cti.pbxs import DEFAULT_PBX
 from cti.queue_callbacks.runtime import build_dialler
 from cti.recordings.runtime import RecordingsRuntime
 from cti.recordings.settings import RecordingSettings
@@ -44,7 +46,6 @@ from cti.routing.settings import TelephonySettings
 from cti.screenpop.messages import Message
 from cti.screenpop.publisher import ScreenPopPublisher
 from cti.screenpop.registry import PopRegistry
-from cti.service_hooks import install_service_hooks
 from cti.settings import BridgeSettings
 from cti.state.channels import VARIABLES_READ
 from cti.state.config import TrackerConfig
@@ -76,14 +77,24 @@ def ami_config(settings: BridgeSettings) -> AmiConfig:
 
 
 class Bridge:
+    """One PBX's ingest: its AMI, tracker, call log, routing hook and schedulers. Changes no
+    object it is given: the rules every role adds to the shared services are installed once by
+    the composition root (cti/composition.py), which also tells the routing service each PBX's
+    queues (`telephony.known_queues`)."""
+
     def __init__(
         self, settings: BridgeSettings, services: Services, bus: Bus,
         telephony: TelephonySettings | None = None, webhooks: WebhookSettings | None = None,
         recordings: RecordingSettings | None = None, voicemail: VoicemailSettings | None = None,
         lease: PgLease | None = None,
-        live: LiveSettings | None = None,
+        live: LiveSettings | None = None, *, primary: bool = True,
     ) -> None:  # fmt: skip
         self.settings = settings
+        self.pbx = settings.pbx or DEFAULT_PBX
+        # the first PBX's bridge of a process runs what is one per process (webhook sender,
+        # scheduled call-backs' notices, the supervisor snapshot); the others ingest their PBX
+        # (and dial its queue call-backs) only
+        self.primary = primary
         self.services = services
         self.metrics = Counters()
         self.lease = lease  # None: one process (SQLite, --role all), always active
@@ -96,8 +107,10 @@ class Bridge:
             self.lookup_card, self.external_cards, services.settings.default_region
         )
         held = None if self.external_cards.enabled else self.held_numbers
-        self.publisher = ScreenPopPublisher(bus, pop_cards, self.registry, self.metrics, held)
-        self.calllog = CallLogWriter(services, self.metrics)
+        self.publisher = ScreenPopPublisher(
+            bus, pop_cards, self.registry, self.metrics, held, pbx=self.pbx
+        )
+        self.calllog = CallLogWriter(services, self.metrics, pbx=self.pbx)
         self.agents = AgentTracker()
         self.pipeline = IngestPipeline(self.tracker, self.metrics, self.agents)
         self.pipeline.add_listener(self._look_ahead)
@@ -114,25 +127,27 @@ class Bridge:
             make_leads=settings.lead_policy == "always",
             notify=VoicemailNotifier(services.due_callbacks, bus),
         )  # fmt: skip
-        if self.voicemail_settings.enabled:
+        if self.voicemail_settings.enabled and primary:
             self.pipeline.observe_events(self.voicemail.observe)
-        self.tracking = TrackingStore(self.tracker, services.call_states, self.metrics)
+        self.tracking = TrackingStore(
+            self.tracker, services.call_states, self.metrics, pbx=self.pbx
+        )
         self.pipeline.after_each_event(self.tracking.notify)
         if settings.cel_path:
             settler = GapSettler(
-                self.tracker, Path(settings.cel_path), services.call_states.ended_among,
+                self.tracker, Path(settings.cel_path),
+                partial(services.call_states.ended_among, pbx=self.pbx),
                 self.metrics, settings.gap_max_seconds,
             )  # fmt: skip
             self.pipeline.replay_before_resync(settler.events_before)
         self.ami = AmiClient(ami_config(settings), counters=self.metrics)
+        queues = queue_config(settings.queues_conf, settings.queue_wrapup)
+        self.stats = StatsRuntime(services, bus, self._active_calls, queues)
         self.telephony = TelephonyRuntime(
             telephony or TelephonySettings(), services, self.tracker, self.ami,
             agi_host=settings.agi_host, agi_port=settings.agi_port, counters=self.metrics,
-            agents=self.agents,
+            agents=self.agents, queue_names=self.stats.queue_names,
         )  # fmt: skip
-        queues = queue_config(settings.queues_conf, settings.queue_wrapup)
-        self.stats = StatsRuntime(services, bus, self._active_calls, queues)
-        self.telephony.queue_names = self.stats.queue_names
         self.telephony.router.use_external(self.external_cards)
         self.agent_log = AgentEventLog(services.agent_events, self.metrics)
         self.telephony.feed.deliver_to(self.pipeline.feed_listing)
@@ -141,7 +156,6 @@ class Bridge:
         self.pipeline.add_agent_sink("agentlog", self.agent_log.changes)
         self.agent_page = AgentPageRuntime(settings, services, bus, self.telephony, self.stats)
         self.webhook_settings = webhooks or WebhookSettings()
-        install_service_hooks(services, settings, self.webhook_settings)
         self.queue_callbacks = build_dialler(
             settings, services, self.telephony, self.stats, self.agent_page.states,
             self.tracker, self.ami,
@@ -151,7 +165,9 @@ class Bridge:
         )
         self.live: LiveTranscripts | None = None
         live = live or LiveSettings()
-        if live.transcript:  # beside the reader: the watch only queues what it saw
+        # beside the reader: the watch only queues what it saw; one AudioSocket server a process
+        # (the first PBX's bridge)
+        if live.transcript and primary:
             self.live = LiveTranscripts(
                 live, settings.agent_channel_regex, self.ami, bus,
                 keyword_rules_of(services), services.calls.get, self.metrics,
@@ -168,20 +184,22 @@ class Bridge:
         calllog = stages["calllog"]
         lead.republish(stages["pops"], lambda: ringing_agents(self.tracker))
         lead.follow(
-            calllog, self.tracker.active_calls, self.services.call_states.ended_among,
+            calllog, self.tracker.active_calls,
+            partial(self.services.call_states.ended_among, pbx=self.pbx),
             [calllog.drain, self.tracking.drain],
         )  # fmt: skip
         lead.add_duty(Duty("tracking", self.tracking.start, self.tracking.stop))
-        lead.add_duty(Duty("agent_page", self.agent_page.start, self.agent_page.stop))
-        if self.settings.queue_callback_enabled:
+        if self.primary:  # once per process (the first PBX's bridge)
+            lead.add_duty(Duty("agent_page", self.agent_page.start, self.agent_page.stop))
+        if self.settings.queue_callback_enabled:  # each PBX dials its own kept places
             lead.add_duty(
                 Duty("queue_callbacks", self.queue_callbacks.start, self.queue_callbacks.stop)
             )
-        if self.webhook_settings.enabled:
+        if self.primary and self.webhook_settings.enabled:
             lead.add_duty(Duty("webhooks", self.webhooks.start, self.webhooks.stop))
         if self.live is not None:  # a standby asks Asterisk for no copies
             lead.add_duty(Duty("live_transcripts", self.live.start, self.live.stop))
-        if self.voicemail_settings.enabled:
+        if self.primary and self.voicemail_settings.enabled:
             lead.add_duty(Duty("voicemail", self.voicemail.start, self.voicemail.stop))
         if self.lease is not None:
             self.lease.on_acquired, self.lease.on_lost = lead.acquired, lead.lost
@@ -207,7 +225,8 @@ class Bridge:
             return await self.services.cards.held_numbers(numbers)
 
     async def start(self) -> None:
-        await self.stats.start()
+        if self.primary:  # one supervisor snapshot per process: the first PBX's
+            await self.stats.start()
         await self.agent_log.start()
         await self.tracking.restore()
         self.recordings.start()
@@ -219,7 +238,10 @@ class Bridge:
         else:  # a standby until the lease is ours
             self.lease.start()
         gc.freeze()  # start-up's objects live as long as the process: out of the collector's way
-        log.info("bridge started; AMI %s:%s", self.settings.ami_host, self.settings.ami_port)
+        log.info(
+            "bridge of PBX %s started; AMI %s:%s",
+            self.pbx, self.settings.ami_host, self.settings.ami_port,
+        )  # fmt: skip
 
     async def stop(self) -> None:
         """Stop reading, then give the sinks SHUTDOWN_DRAIN_SECONDS to write what they hold;
@@ -265,6 +287,7 @@ class Bridge:
 
     def status(self) -> dict[str, Any]:
         return {
+            "pbx": self.pbx,
             "ami": f"{self.settings.ami_host}:{self.settings.ami_port}",
             "active_calls": len(self.tracker),
             "agi": self.telephony.agi_state,

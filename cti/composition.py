@@ -7,6 +7,13 @@
 - `ingest`: AMI, tracker, call log, routing hook, call-back schedulers, the webhook sender and
   the transcription worker;
   answers the web replicas' telephony requests. Serves only health, status and metrics.
+
+Several PBXs (CTI_PBXS, cti/pbxs.py): one Bridge per PBX served (`--pbx NAME` picks one; without
+it every configured PBX is served by this process). This root alone changes the shared services:
+the rules every role adds (install_service_hooks, once) and where the routing service reads the
+PBXs' queue names (the union of every bridge's). The first bridge also runs what is one per
+process (webhook sender, scheduled call-backs' notices); each bridge dials its PBX's queue
+call-backs.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from cti.bus.factory import create_bus
 from cti.ingest.lease import PgLease
 from cti.metrics.bus import CountingBus
 from cti.metrics.exposition import BridgeMetrics, metrics_router
+from cti.pbxs import DEFAULT_PBX, PbxConfig
 from cti.routing.settings import TelephonySettings
 from cti.service_hooks import install_service_hooks
 from cti.settings import BridgeSettings, Role
@@ -101,7 +109,7 @@ def build_app(
     role = role or settings.role
     lease = None
     if services is None and role == "ingest" and settings.ingest and is_postgres(crm_settings):
-        lease = PgLease(crm_settings.database_url, Fence(settings.lease_name),
+        lease = PgLease(crm_settings.database_url, Fence(lease_name_of(settings)),
                         settings.lease_timeout)  # fmt: skip
         services = build_services(crm_settings, fenced_engine(crm_settings), lease.fence)
     services = services or build_services(crm_settings)
@@ -110,6 +118,20 @@ def build_app(
     return _bridge_app(
         crm_settings, settings, services, extra_lifespan_hooks, telephony, role, lease
     )
+
+
+def lease_name_of(settings: BridgeSettings) -> str:
+    """The lease an ingest pair of one PBX shares: CTI_LEASE_NAME for the PBX "default",
+    "<CTI_LEASE_NAME>:<pbx>" for another; an ingest on PostgreSQL serves one PBX (`--pbx`)."""
+    pbxs = served_pbxs(settings)
+    if len(pbxs) > 1:
+        names = ", ".join(pbx.name for pbx in pbxs)
+        raise RoleError(
+            f"an ingest on PostgreSQL holds one PBX's lease: start one per PBX with --pbx NAME "
+            f"(CTI_PBXS: {names})"
+        )
+    name = pbxs[0].name
+    return settings.lease_name if name == DEFAULT_PBX else f"{settings.lease_name}:{name}"
 
 
 def is_postgres(crm: CrmSettings) -> bool:
@@ -135,23 +157,64 @@ def _shared_bus_required(settings: BridgeSettings, role: Role) -> None:
         )
 
 
+def served_pbxs(settings: BridgeSettings) -> list[PbxConfig]:
+    """The PBXs this process ingests; RoleError for an unknown `--pbx` or two PBXs of one
+    process on the same routing hook port."""
+    try:
+        pbxs = settings.served_pbxs()
+    except ValueError as exc:
+        raise RoleError(str(exc)) from exc
+    ports = [settings.for_pbx(pbx).agi_port for pbx in pbxs]
+    twice = sorted({port for port in ports if ports.count(port) > 1})
+    if twice:
+        raise RoleError(
+            f"the PBXs served by one process need a routing hook port each (agi_port in "
+            f"CTI_PBXS); port {twice[0]} is given to several"
+        )
+    return pbxs
+
+
+def build_bridges(
+    settings: BridgeSettings, services: Services, bus: Bus,
+    telephony: TelephonySettings | None = None, lease: PgLease | None = None,
+) -> list[Bridge]:  # fmt: skip
+    """One Bridge per PBX this process serves, the shared services told once about them all
+    (a leased ingest serves one PBX: `lease_name_of`)."""
+    pbxs = served_pbxs(settings)
+    install_service_hooks(services, settings, WebhookSettings())
+    bridges = [
+        Bridge(settings.for_pbx(pbx), services, bus, telephony, lease=lease, primary=index == 0)
+        for index, pbx in enumerate(pbxs)
+    ]
+    services.routing.use_queues(_union([b.telephony.known_queues for b in bridges]))
+    return bridges
+
+
+def _union(sources: Sequence[Callable[[], set[str]]]) -> Callable[[], set[str]]:
+    def names() -> set[str]:
+        return set().union(*(source() for source in sources))
+
+    return names
+
+
 def _bridge_app(
     crm_settings: CrmSettings, settings: BridgeSettings, services: Services,
     extra_lifespan_hooks: Sequence[LifespanHook], telephony: TelephonySettings | None, role: Role,
     lease: PgLease | None = None,
 ) -> FastAPI:  # fmt: skip
-    """`all` and `ingest`: the Bridge in this process (an ingest on PostgreSQL: under a lease,
-    active or a hot standby: cti.ingest.standby)."""
+    """`all` and `ingest`: the Bridges (one per PBX served) in this process (an ingest on
+    PostgreSQL: one PBX, under a lease, active or a hot standby: cti.ingest.standby)."""
     if role == "ingest":
         _shared_bus_required(settings, role)
     bus = _bus(settings)
-    bridge = Bridge(settings, services, bus, telephony, lease=lease)
+    bridges = build_bridges(settings, services, bus, telephony, lease)
+    bridge = bridges[0]  # the web side's telephony actions and supervisor snapshot
     metrics = BridgeMetrics(bridge, bus.clients)
     local = LocalTelephony(
         bridge.telephony, bridge.agent_page.states,
         Spy(bridge.ami, bridge.telephony.settings, services.audit),
     )  # fmt: skip
-    hooks: list[LifespanHook] = [lifespan_hook(bridge)] if settings.ingest else []
+    hooks: list[LifespanHook] = [lifespan_hook(each) for each in bridges] if settings.ingest else []
     if not settings.bus_url.startswith("memory://") and settings.ingest:
         server = ActionServer(local, settings.bus_url, bridge.leadership.holds)
         hooks.append(_serving_actions(server))
@@ -165,15 +228,15 @@ def _bridge_app(
     metrics.registry.register(TranscriptCollector(worker, bridge.metrics))
     hooks.extend(extra_lifespan_hooks)
     hooks.append(_closing(bus))
-    ami = ami_check(lambda: str(bridge.ami.state))
-    routers = [status_router(bridge.status), metrics_router(metrics)]
+    ami = ami_check(lambda: _worst_state(bridges))
+    routers = [status_router(_status_of(bridges)), metrics_router(metrics)]
     if role == "ingest":
         routers.append(health_router("ingest", [ami, lease_check(lease)], bridge.leadership))
     else:
         checks = [database_check(services), bus_check(bus), *([ami] if settings.ingest else [])]
         routers.extend(_web_routers(
-            "all", settings, bus, LocalLiveState(bridge.registry, bridge.stats.current, bus),
-            local, checks,
+            "all", settings, bus,
+            LocalLiveState([b.registry for b in bridges], bridge.stats.current, bus), local, checks,
         ))  # fmt: skip
     app = create_app(
         crm_settings, services=services, extra_routers=routers, lifespan_hooks=hooks,
@@ -181,6 +244,7 @@ def _bridge_app(
         include_api=role == "all",
     )  # fmt: skip
     app.state.bridge = bridge
+    app.state.bridges = bridges
     app.state.transcript_worker = worker
     log.info(describe_role(role, settings, crm_settings))
     return app
@@ -225,6 +289,26 @@ def _web_app(
     app.state.bus = bus
     log.info(describe_role("web", settings, crm_settings))
     return app
+
+
+def _worst_state(bridges: Sequence[Bridge]) -> str:
+    """Connected when every PBX's AMI is; else the first PBX's state that is not."""
+    states = [str(bridge.ami.state) for bridge in bridges]
+    return next((state for state in states if state != "connected"), states[0])
+
+
+def _status_of(bridges: Sequence[Bridge]) -> StatusOf:
+    """One PBX: its bridge's status as before; several: the first's, and each PBX's under
+    `pbxs`."""
+
+    def status() -> dict[str, object]:
+        first = dict(bridges[0].status())
+        if len(bridges) > 1:
+            first["active_calls"] = sum(len(bridge.tracker) for bridge in bridges)
+            first["pbxs"] = {bridge.pbx: bridge.status() for bridge in bridges}
+        return first
+
+    return status
 
 
 def _web_routers(
@@ -279,8 +363,11 @@ def describe_role(role: Role, settings: BridgeSettings, crm: CrmSettings) -> str
     database = crm.database_url.split("@")[-1] if "@" in crm.database_url else crm.database_url
     parts = [f"database {database}", f"bus {_without_password(settings.bus_url)}"]
     if role != "web" and settings.ingest:
-        parts.append(f"AMI {settings.ami_host}:{settings.ami_port}")
-        parts.append(f"FastAGI {settings.agi_host}:{settings.agi_port}")
+        for pbx in settings.served_pbxs():
+            each = settings.for_pbx(pbx)
+            named = "" if not settings.pbxs else f"PBX {pbx.name}: "
+            parts.append(f"{named}AMI {each.ami_host}:{each.ami_port}")
+            parts.append(f"FastAGI {each.agi_host}:{each.agi_port}")
     if role == "web" and settings.bus_reader:
         parts.append(f"bus reader {settings.bus_reader}")
     return f"role {role}: {RUNS[role]}; connects to {', '.join(parts)}"

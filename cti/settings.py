@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from cti.pbxs import DEFAULT_PBX, PbxConfig, unique_names
 
 LeadPolicy = Literal["always", "answered", "never"]
 Role = Literal["all", "web", "ingest"]
@@ -72,6 +74,33 @@ class BridgeSettings(BaseSettings):
     # the sandbox reads the sandbox's own queues.conf.
     queues_conf: str = ""
     queue_wrapup: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    # The PBXs (cti/pbxs.py): a JSON list of {"name", "ami_host", ...}; empty: one PBX named
+    # "default" reached by the CTI_AMI_* settings above. `pbx` (CTI_PBX, `cti serve --pbx`):
+    # the one PBX this ingest serves; empty: every configured PBX, in this process.
+    pbxs: Annotated[list[PbxConfig], AfterValidator(unique_names)] = Field(default_factory=list)
+    pbx: str = ""
     # The agent page's folder; empty: the one the wheel ships, else a checkout's
     # web_softphone/dist (cti/app.py:softphone_dir).
     web_dir: str = ""
+
+    def pbx_configs(self) -> list[PbxConfig]:
+        """Every PBX configured (CTI_PBXS), else the one the CTI_AMI_* settings reach."""
+        return list(self.pbxs) or [PbxConfig(name=DEFAULT_PBX)]
+
+    def served_pbxs(self) -> list[PbxConfig]:
+        """The PBXs this process serves: the one `pbx` names, else all of them."""
+        configs = self.pbx_configs()
+        if not self.pbx:
+            return configs
+        chosen = [config for config in configs if config.name == self.pbx]
+        if not chosen:
+            known = ", ".join(config.name for config in configs)
+            raise ValueError(f"no PBX named {self.pbx!r} is configured (CTI_PBXS: {known})")
+        return chosen
+
+    def for_pbx(self, pbx: PbxConfig) -> BridgeSettings:
+        """These settings with the PBX's own AMI, hook port and files in place of CTI_*'s."""
+        fields = ("ami_host", "ami_port", "ami_user", "ami_secret", "agent_channel_regex",
+                  "agi_port", "cel_path", "queues_conf")  # fmt: skip
+        update = {name: getattr(pbx, name) for name in fields if getattr(pbx, name) is not None}
+        return self.model_copy(update=update | {"pbx": pbx.name})

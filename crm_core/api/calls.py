@@ -20,7 +20,7 @@ async def list_calls(
     actor: ActorDep, services: ServicesDep, filters: Annotated[CallFilter, Depends()]
 ) -> Page[CallOut]:
     """Calls newest first, filtered by period (started_from/started_to), agent_id, direction,
-    disposition and contact_id."""
+    disposition, contact_id and pbx (several PBXs: CTI_PBXS)."""
     return await services.calls.list(actor, filters)
 
 

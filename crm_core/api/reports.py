@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from crm_core.api.deps import ActorDep, ServicesDep
 from crm_core.api.responses import errors
+from crm_core.services.dto.calls import PBX_PATTERN
 from crm_core.services.dto.common import NO_NUL, ZONE_NAMES
 from crm_core.services.dto.reports import Bucket, Report, ReportQuery, ReportRow
 from crm_core.services.dto.wrapup import WrapupGroup, WrapupReport
@@ -49,8 +50,12 @@ def report_query(
     agent: Annotated[str | None, Query(max_length=64, pattern=NO_NUL)] = None,
     threshold: Annotated[int, Query(ge=0, le=3600)] = 20,
     tz: Annotated[str, Query(max_length=64, json_schema_extra={"enum": ZONE_NAMES})] = "UTC",
+    pbx: Annotated[
+        str | None, Query(pattern=PBX_PATTERN, description="only this PBX's calls (CTI_PBXS)")
+    ] = None,
 ) -> ReportQuery:
     fields = {"from": start, "to": end, "bucket": bucket, "queue": queue, "agent": agent}
+    fields |= {"pbx": pbx}
     try:
         query = ReportQuery.model_validate(fields | {"threshold": threshold, "tz": tz})
     except ValidationError as exc:

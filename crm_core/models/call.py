@@ -1,11 +1,11 @@
-"""Calls: one record per business call, keyed by the Asterisk linkedid."""
+"""Calls: one record per business call, keyed by the PBX and its Asterisk linkedid."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, false
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_core.models.base import Base, UtcDateTime
@@ -20,10 +20,14 @@ class Call(Base):
         Index("ix_calls_queue_started", "queue", "started_at"),  # migration 0003: reports
         Index("ix_calls_answered_by_started", "answered_by", "started_at"),
         Index("ix_calls_wrapup_code_started", "wrapup_code", "started_at"),  # migration 0012
+        UniqueConstraint("pbx", "linkedid", name="uq_calls_pbx"),  # migration 0018
+        Index("ix_calls_pbx_started", "pbx", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    linkedid: Mapped[str] = mapped_column(String(64), unique=True)
+    # the PBX the call was on (migration 0018): linkedids of two PBXs may collide
+    pbx: Mapped[str] = mapped_column(String(32), default="default", server_default="default")
+    linkedid: Mapped[str] = mapped_column(String(64))
     direction: Mapped[str] = mapped_column(String(16))
     caller: Mapped[str] = mapped_column(String(64), default="")
     callee: Mapped[str] = mapped_column(String(64), default="")

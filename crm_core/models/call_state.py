@@ -20,6 +20,7 @@ from crm_core.models.base import Base, UtcDateTime
 class OpenCallState(Base):
     __tablename__ = "open_call_states"
 
+    pbx: Mapped[str] = mapped_column(String(32), primary_key=True, server_default="default")
     linkedid: Mapped[str] = mapped_column(String(64), primary_key=True)
     state: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_core.models.base import Base, UtcDateTime
@@ -13,11 +13,15 @@ from crm_core.models.base import Base, UtcDateTime
 
 class QueueCallback(Base):
     __tablename__ = "queue_callbacks"
-    __table_args__ = (Index("ix_queue_callbacks_status_queue", "status", "queue", "queued_at"),)
+    __table_args__ = (
+        Index("ix_queue_callbacks_status_queue", "status", "queue", "queued_at"),
+        UniqueConstraint("pbx", "call_linkedid", name="uq_queue_callbacks_pbx"),  # migration 0018
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # the call whose caller pressed the key: one place per call, whatever replays it
-    call_linkedid: Mapped[str] = mapped_column(String(64), unique=True)
+    pbx: Mapped[str] = mapped_column(String(32), default="default", server_default="default")
+    call_linkedid: Mapped[str] = mapped_column(String(64))
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     queue: Mapped[str] = mapped_column(String(64))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Float, String
+from sqlalchemy import BigInteger, Float, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_core.models.base import Base, UtcDateTime
@@ -17,9 +17,11 @@ from crm_core.models.base import Base, UtcDateTime
 
 class CallRecording(Base):
     __tablename__ = "call_recordings"
+    __table_args__ = (Index("ix_call_recordings_pbx_linkedid", "pbx", "linkedid"),)  # 0018
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    linkedid: Mapped[str] = mapped_column(String(64), index=True)
+    pbx: Mapped[str] = mapped_column(String(32), default="default", server_default="default")
+    linkedid: Mapped[str] = mapped_column(String(64))
     # file names inside the recordings directory: the mix (what is played), and the audio the
     # recorded channel received (its own party speaking) and was sent (the other party)
     file_name: Mapped[str] = mapped_column(String(255), unique=True)

@@ -22,6 +22,8 @@ class User(Base):
     # The interface language the user chose ("sk", "en"); None: the browser's language.
     language: Mapped[str | None] = mapped_column(String(16), default=None)
     # Moved by a password change or a deactivation: tokens carrying an older epoch are refused.
+    # The PBX the user's extensions are on (migration 0018; CTI_PBXS names them).
+    pbx: Mapped[str] = mapped_column(String(32), default="default", server_default="default")
     token_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     extensions: Mapped[list[UserExtension]] = relationship(
@@ -32,5 +34,6 @@ class User(Base):
 class UserExtension(Base):
     __tablename__ = "user_extensions"
 
+    pbx: Mapped[str] = mapped_column(String(32), primary_key=True, server_default="default")
     extension: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -37,11 +37,12 @@ Change = tuple[CallOut, CallOut | None]
 
 
 def unique_runs(records: Sequence[CallRecord]) -> Iterator[list[CallRecord]]:
-    """Consecutive runs in which no linkedid repeats (each run is written as one batch)."""
+    """Consecutive runs of one PBX in which no linkedid repeats (each run is written as one
+    batch; a bridge's batches are of its PBX alone, so a run is the whole batch)."""
     run: list[CallRecord] = []
     seen: set[str] = set()
     for record in records:
-        if record.linkedid in seen:
+        if record.linkedid in seen or (run and record.pbx != run[0].pbx):
             yield run
             run, seen = [], set()
         run.append(record)
@@ -68,13 +69,16 @@ def numbers_of(records: Sequence[CallRecord], region: str) -> list[str | None]:
 async def read_known(
     session: AsyncSession, records: Sequence[CallRecord], numbers: Sequence[str | None]
 ) -> Known:
+    """`records` are of one PBX (`unique_runs`)."""
     linkedids = [record.linkedid for record in records]
+    pbx = records[0].pbx
     table = Call.__table__
     assert isinstance(table, Table)
-    rows = await session.execute(select(*table.c).where(table.c.linkedid.in_(linkedids)))
+    mine = table.c.linkedid.in_(linkedids), table.c.pbx == pbx
+    rows = await session.execute(select(*table.c).where(*mine))
     befores = {row.linkedid: CallOut.model_validate(row) for row in rows}
     cards = await cards_for(session, [number for number in numbers if number])
-    users = await users_for_extensions(session, map(agent_extension, records))
+    users = await users_for_extensions(session, map(agent_extension, records), pbx)
     return Known(befores, cards, users)
 
 
@@ -101,27 +105,29 @@ _UPSERTS: dict[tuple[str, tuple[str, ...]], Any] = {}
 
 
 def upsert_statement(dialect: str, columns: tuple[str, ...]) -> Any:
-    """INSERT .. ON CONFLICT (linkedid) DO UPDATE .. RETURNING the row; built once per dialect
+    """INSERT .. ON CONFLICT (pbx, linkedid) DO UPDATE .. RETURNING the row; built once per dialect
     and column set (building `excluded` costs ~1 ms a time), values as execution parameters."""
     statement = _UPSERTS.get((dialect, columns))
     if statement is None:
         table = Call.__table__
         assert isinstance(table, Table)
         insert = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
-        updates = {key: insert.excluded[key] for key in columns if key != "linkedid"}
-        statement = insert.on_conflict_do_update(index_elements=["linkedid"], set_=updates)
+        keys = ("pbx", "linkedid")
+        updates = {key: insert.excluded[key] for key in columns if key not in keys}
+        statement = insert.on_conflict_do_update(index_elements=list(keys), set_=updates)
         statement = _UPSERTS[(dialect, columns)] = statement.returning(*table.c)
     return statement
 
 
 async def upsert_all(session: AsyncSession, rows: list[dict[str, Any]]) -> dict[str, CallOut]:
-    """Every row in one executemany; the stored calls by linkedid."""
+    """Every row (of one PBX) in one executemany; the stored calls by linkedid."""
     statement = upsert_statement(session.get_bind().dialect.name, tuple(rows[0]))
     result = await session.execute(statement, rows)
     return {row.linkedid: CallOut.model_validate(row) for row in result}
 
 
-async def delete_states(session: AsyncSession, linkedids: Sequence[str]) -> None:
+async def delete_states(session: AsyncSession, linkedids: Sequence[str], pbx: str) -> None:
     """Ended calls leave no saved tracker state (in the transaction that writes their end)."""
     if linkedids:
-        await session.execute(delete(OpenCallState).where(OpenCallState.linkedid.in_(linkedids)))
+        mine = OpenCallState.linkedid.in_(linkedids), OpenCallState.pbx == pbx
+        await session.execute(delete(OpenCallState).where(*mine))

@@ -57,13 +57,16 @@ async def cards_for(session: AsyncSession, numbers: Iterable[str]) -> dict[str, 
     return cards
 
 
-async def users_for_extensions(session: AsyncSession, extensions: Iterable[str]) -> dict[str, int]:
+async def users_for_extensions(
+    session: AsyncSession, extensions: Iterable[str], pbx: str = "default"
+) -> dict[str, int]:
+    """The users holding these extensions of this PBX."""
     wanted = sorted({extension for extension in extensions if extension})
     if not wanted:
         return {}
     rows = await session.execute(
         select(UserExtension.extension, UserExtension.user_id).where(
-            UserExtension.extension.in_(wanted)
+            UserExtension.extension.in_(wanted), UserExtension.pbx == pbx
         )
     )
     return {extension: user_id for extension, user_id in rows}

@@ -49,6 +49,8 @@ def _filter_conditions(filters: CallFilter, agent_id: int | None) -> list[Column
         conditions.append(Call.disposition == filters.disposition.value)
     if filters.contact_id is not None:
         conditions.append(Call.contact_id == filters.contact_id)
+    if filters.pbx is not None:
+        conditions.append(Call.pbx == filters.pbx)
     return conditions
 
 
@@ -91,7 +93,8 @@ class CallService(ServiceBase):
         numbers = numbers_of(records, self.region)
         known = await read_known(session, records, numbers)
         afters = await upsert_all(session, matched_rows(records, numbers, known))
-        await delete_states(session, [r.linkedid for r in records if r.ended_at is not None])
+        ended = [r.linkedid for r in records if r.ended_at is not None]
+        await delete_states(session, ended, records[0].pbx)
         changes = [(afters[r.linkedid], known.befores.get(r.linkedid)) for r in records]
         for _hook, many in self._hooks:
             if many is not None:

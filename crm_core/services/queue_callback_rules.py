@@ -42,7 +42,9 @@ class QueueCallbackRules:
     async def _attempt_ended(self, session: AsyncSession, actor: Actor, call: CallOut) -> None:
         place = await session.scalar(
             select(QueueCallback).where(
-                QueueCallback.call_linkedid == call.callback_of, QueueCallback.status.in_(OPEN)
+                QueueCallback.call_linkedid == call.callback_of,
+                QueueCallback.pbx == call.pbx,
+                QueueCallback.status.in_(OPEN),
             )
         )
         if place is None:
@@ -65,7 +67,9 @@ async def _keep_place(session: AsyncSession, call: CallOut) -> None:
     if call.external_e164 is None:
         return  # a withheld number cannot be called back
     known = await session.scalar(
-        select(QueueCallback.id).where(QueueCallback.call_linkedid == call.linkedid)
+        select(QueueCallback.id).where(
+            QueueCallback.call_linkedid == call.linkedid, QueueCallback.pbx == call.pbx
+        )
     )
     if known is not None:
         return
@@ -74,7 +78,7 @@ async def _keep_place(session: AsyncSession, call: CallOut) -> None:
     requested = call.ended_at or datetime.now(UTC)
     session.add(
         QueueCallback(
-            call_linkedid=call.linkedid, call_id=call.id, contact_id=contact_id,
+            pbx=call.pbx, call_linkedid=call.linkedid, call_id=call.id, contact_id=contact_id,
             queue=call.queue, number=call.external_e164,
             queued_at=call.queued_at or call.started_at, requested_at=requested,
             status=QueueCallbackStatus.WAITING.value, attempts=0, next_attempt_at=requested,

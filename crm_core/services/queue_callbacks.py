@@ -21,12 +21,13 @@ def _name(first: str | None, last: str | None) -> str:
 
 
 class QueueCallbackService(ServiceBase):
-    async def places(self) -> list[QueuePlace]:
-        """Every place still waiting or being dialled, per queue in the order they were kept."""
+    async def places(self, pbx: str = "default") -> list[QueuePlace]:
+        """Every place still waiting or being dialled on this PBX, per queue in the order they
+        were kept."""
         statement = (
             select(QueueCallback, Contact.first_name, Contact.last_name)
             .outerjoin(Contact, Contact.id == QueueCallback.contact_id)
-            .where(QueueCallback.status.in_(OPEN))
+            .where(QueueCallback.status.in_(OPEN), QueueCallback.pbx == pbx)
             .order_by(QueueCallback.queue, QueueCallback.queued_at, QueueCallback.id)
         )
         async with self._sessions() as session:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_core.models import Call, CallRecording
@@ -31,6 +31,9 @@ PENDING = (RecordingStatus.RECORDING.value, RecordingStatus.STOPPED.value)
 RETENTION = "retention"
 DaysOfQueue = Callable[[str], float]
 """Retention in days for a call's queue ("" for calls in no queue)."""
+
+SAME_CALL = and_(Call.linkedid == CallRecording.linkedid, Call.pbx == CallRecording.pbx)
+"""A recording and its call: the same linkedid on the same PBX."""
 
 
 class RecordingLog(ServiceBase):
@@ -100,7 +103,7 @@ class RecordingLog(ServiceBase):
         async with self._sessions.begin() as session:
             candidates = await session.execute(
                 select(CallRecording, Call.queue)
-                .outerjoin(Call, Call.linkedid == CallRecording.linkedid)
+                .outerjoin(Call, SAME_CALL)
                 .where(
                     CallRecording.status != RecordingStatus.DELETED.value,
                     CallRecording.started_at < now - timedelta(days=oldest_days),

@@ -78,7 +78,7 @@ class RecordingService(ServiceBase):
     async def _rows(self, session: AsyncSession, call: Call) -> list[CallRecording]:
         rows = await session.scalars(
             select(CallRecording)
-            .where(CallRecording.linkedid == call.linkedid)
+            .where(CallRecording.linkedid == call.linkedid, CallRecording.pbx == call.pbx)
             .order_by(CallRecording.started_at, CallRecording.id)
         )
         return list(rows)

@@ -159,6 +159,8 @@ class ReportService(ServiceBase):
             conditions.append(Call.queue == query.queue)
         if query.agent is not None:
             conditions.append(Call.answered_by == query.agent)
+        if query.pbx is not None:
+            conditions.append(Call.pbx == query.pbx)
         return select(*measures(query.threshold)).where(*conditions)
 
     def _bucket_row(self, key: str, values: Any, missed: int) -> ReportRow:
@@ -185,6 +187,8 @@ class ReportService(ServiceBase):
         statement = select(group.label("k"), func.count(Task.id).label("n"))
         if query.queue is not None or key is Call.queue:
             statement = statement.join(Call, Call.id == Task.call_id).where(Call.queue != "")
+        elif query.pbx is not None:
+            statement = statement.join(Call, Call.id == Task.call_id)
         return await self._count(session, query, statement, group if key is not None else None)
 
     async def _missed_by_agent(self, session: AsyncSession, query: ReportQuery) -> dict[str, int]:
@@ -197,7 +201,7 @@ class ReportService(ServiceBase):
         statement = select(first.c.ext.label("k"), func.count(Task.id).label("n")).join(
             first, first.c.user_id == Task.assignee_id
         )
-        if query.queue is not None:
+        if query.queue is not None or query.pbx is not None:
             statement = statement.join(Call, Call.id == Task.call_id)
         return await self._count(session, query, statement, first.c.ext)
 
@@ -207,6 +211,8 @@ class ReportService(ServiceBase):
         statement = statement.where(self._missed_condition(query))
         if query.queue is not None:
             statement = statement.where(Call.queue == query.queue)
+        if query.pbx is not None:
+            statement = statement.where(Call.pbx == query.pbx)
         if query.agent is not None:
             mine = select(UserExtension.user_id).where(UserExtension.extension == query.agent)
             statement = statement.where(Task.assignee_id.in_(mine.scalar_subquery()))

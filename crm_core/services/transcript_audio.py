@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from crm_core.db import Sessions
 from crm_core.models import Call, CallRecording
@@ -18,6 +18,9 @@ from crm_core.services.dto.recordings import RecordingStatus
 
 SPEAKER_OF = {"client": "caller", "agent": "agent"}
 """The recordings' words for a side, as the transcript says them."""
+
+SAME_CALL = and_(Call.linkedid == CallRecording.linkedid, Call.pbx == CallRecording.pbx)
+"""A recording and its call: the same linkedid on the same PBX."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +50,7 @@ async def audio_parts(sessions: Sessions, files: RecordingFiles, call_id: int) -
         rows = list(
             await session.scalars(
                 select(CallRecording)
-                .join(Call, Call.linkedid == CallRecording.linkedid)
+                .join(Call, SAME_CALL)
                 .where(Call.id == call_id, CallRecording.status == RecordingStatus.COMPLETE.value)
                 .order_by(CallRecording.started_at, CallRecording.id)
             )

@@ -59,6 +59,7 @@ class Summary:
 def _recorded_without_job(since: datetime, limit: int) -> Select[int]:
     complete = exists().where(
         CallRecording.linkedid == Call.linkedid,
+        CallRecording.pbx == Call.pbx,
         CallRecording.status == RecordingStatus.COMPLETE.value,
         CallRecording.started_at >= since,
     )

@@ -46,7 +46,9 @@ def _limits(settings: CrmSettings) -> LoginLimits:
 async def _set_extensions(session: AsyncSession, user: User, extensions: list[str]) -> None:
     taken = await session.scalars(
         select(UserExtension).where(
-            UserExtension.extension.in_(extensions), UserExtension.user_id != user.id
+            UserExtension.extension.in_(extensions),
+            UserExtension.pbx == user.pbx,
+            UserExtension.user_id != user.id,
         )
     )
     clash = taken.first()
@@ -58,7 +60,8 @@ async def _set_extensions(session: AsyncSession, user: User, extensions: list[st
         )
     await session.execute(delete(UserExtension).where(UserExtension.user_id == user.id))
     session.add_all(
-        UserExtension(extension=ext, user_id=user.id) for ext in dict.fromkeys(extensions)
+        UserExtension(pbx=user.pbx, extension=ext, user_id=user.id)
+        for ext in dict.fromkeys(extensions)
     )
 
 
@@ -95,6 +98,7 @@ class UserService(ServiceBase):
                 password_hash=password_hash,
                 role=data.role.value,
                 active=True,
+                pbx=data.pbx,
             )
             session.add(user)
             await session.flush()
@@ -134,6 +138,8 @@ class UserService(ServiceBase):
                 user.token_epoch += 1  # the tokens issued before stop working
             if data.extensions is not None:
                 await _set_extensions(session, user, data.extensions)
+            elif "pbx" in changes:  # the same extensions, now on the other PBX
+                await _set_extensions(session, user, [e.extension for e in user.extensions])
             after = await self._out(session, user_id)
             audit = diff(before, after.model_dump(mode="json")) | (
                 {"password": "changed"} if data.password else {}
@@ -172,10 +178,12 @@ class UserService(ServiceBase):
             user = await _load(session, login=login)
             return None if user is None else to_user_out(user)
 
-    async def find_by_extension(self, extension: str) -> UserOut | None:
+    async def find_by_extension(self, extension: str, pbx: str = "default") -> UserOut | None:
         async with self._sessions() as session:
             user_id = await session.scalar(
-                select(UserExtension.user_id).where(UserExtension.extension == extension)
+                select(UserExtension.user_id).where(
+                    UserExtension.extension == extension, UserExtension.pbx == pbx
+                )
             )
             user = None if user_id is None else await _load(session, id=user_id)
             return None if user is None else to_user_out(user)

@@ -26,6 +26,8 @@ def _conditions(query: ReportQuery) -> list[ColumnElement[bool]]:
     conditions = [Call.started_at >= query.start, Call.started_at < query.end]
     if query.queue is not None:
         conditions.append(Call.queue == query.queue)
+    if query.pbx is not None:
+        conditions.append(Call.pbx == query.pbx)
     if query.agent is not None:
         mine = select(UserExtension.user_id).where(UserExtension.extension == query.agent)
         conditions.append(Call.agent_id.in_(mine.scalar_subquery()))

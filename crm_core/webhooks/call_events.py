@@ -63,10 +63,15 @@ def _changes(call: CallOut, before: CallOut | None) -> list[tuple[str, dict[str,
 class CallWebhookEvents:
     pbx: str = "asterisk"
 
+    def pbx_of(self, call: CallOut) -> str:
+        """The PBX in the call's stable id: CTI_PBX_ID for the one PBX "default", else the
+        call's PBX (CTI_PBXS), so two PBXs' colliding linkedids never share an id."""
+        return self.pbx if call.pbx == "default" else call.pbx
+
     async def __call__(
         self, session: AsyncSession, _actor: Actor, call: CallOut, before: CallOut | None
     ) -> None:
-        stable_id = call_id(self.pbx, call.linkedid)
+        stable_id = call_id(self.pbx_of(call), call.linkedid)
         payload = call_data(call)
         for event_type, extra in _changes(call, before):
             emit(session, event_type, {"call": payload, **extra}, stable_id, stable_id)
@@ -90,7 +95,7 @@ class CallWebhookEvents:
         self._wrapup(session, call, note)
 
     def _wrapup(self, session: AsyncSession, call: CallOut, note: NoteOut | None) -> None:
-        stable_id = call_id(self.pbx, call.linkedid)
+        stable_id = call_id(self.pbx_of(call), call.linkedid)
         code = None
         if call.wrapup_code is not None:
             code = {"code": call.wrapup_code, "label": call.wrapup_label}

@@ -9,8 +9,15 @@ from cti.sandbox.manager import Sandbox
 from cti.sandbox.settings import SandboxSettings
 
 
-def _sandbox() -> Sandbox:
-    return Sandbox(SandboxSettings.from_env())
+def _sandbox(instance: int = 1) -> Sandbox:
+    return Sandbox(SandboxSettings.from_env(), instance)
+
+
+INSTANCES = click.option(
+    "--instances", type=click.IntRange(1, 4), default=1, show_default=True,
+    help="How many Asterisk instances (several PBXs): instance 2 on AMI 5039, SIP 5062, "
+    "FastAGI 4574 (cti/sandbox/layout.py).",
+)  # fmt: skip
 
 
 @click.group()
@@ -19,22 +26,30 @@ def sandbox() -> None:
 
 
 @sandbox.command()
-def up() -> None:
+@INSTANCES
+def up(instances: int) -> None:
     """Provision the chroot if needed (about 50 s, once), then (re)start Asterisk."""
-    try:
-        info = _sandbox().up()
-    except SandboxError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"Asterisk is up. AMI {info.ami.host}:{info.ami.port} user {info.ami.user}")
-    click.echo(f"SIP udp {info.sip_host}:{info.sip_port}, WSS https://127.0.0.1:8089/ws")
-    click.echo(f"the dialplan's routing hook expects FastAGI on port {info.agi_port}")
+    for instance in range(1, instances + 1):
+        sandbox = _sandbox(instance)
+        try:
+            info = sandbox.up()
+        except SandboxError as exc:
+            raise click.ClickException(str(exc)) from exc
+        named = "Asterisk is up." if instance == 1 else f"Asterisk instance {instance} is up."
+        click.echo(f"{named} AMI {info.ami.host}:{info.ami.port} user {info.ami.user}")
+        wss = sandbox.layout.ports.https
+        click.echo(f"SIP udp {info.sip_host}:{info.sip_port}, WSS https://127.0.0.1:{wss}/ws")
+        click.echo(f"the dialplan's routing hook expects FastAGI on port {info.agi_port}")
 
 
 @sandbox.command()
-def down() -> None:
-    """Stop Asterisk (by its recorded pid)."""
-    stopped = _sandbox().down()
-    click.echo("Asterisk stopped" if stopped else "Asterisk was not running")
+@INSTANCES
+def down(instances: int) -> None:
+    """Stop Asterisk (by its recorded pid); with --instances N, instances 2..N too."""
+    for instance in range(instances, 0, -1):
+        stopped = _sandbox(instance).down()
+        named = "Asterisk" if instance == 1 else f"Asterisk instance {instance}"
+        click.echo(f"{named} stopped" if stopped else f"{named} was not running")
 
 
 @sandbox.command()

@@ -32,17 +32,26 @@ async def _prepare(settings: CrmSettings) -> str | None:
     "call-back schedulers. web and ingest share a redis:// CTI_BUS_URL.",
 )
 @click.option(
+    "--pbx",
+    help="The one PBX of CTI_PBXS this process ingests (default: CTI_PBX, else every PBX "
+    "configured).",
+)
+@click.option(
     "--demo",
     is_flag=True,
     help="Newcomer mode (`make run`): demo users and data, the sandbox Asterisk when this machine "
     "can run it, and gentle simulated traffic.",
 )
-def serve(host: str | None, port: int | None, role: Role | None, demo: bool) -> None:
+def serve(
+    host: str | None, port: int | None, role: Role | None, pbx: str | None, demo: bool
+) -> None:
     """Migrate the database, create the first admin if there is none, and serve this role."""
     settings = load_settings()
     bridge_settings = BridgeSettings()
     if role is not None:
         bridge_settings = bridge_settings.model_copy(update={"role": role})
+    if pbx is not None:
+        bridge_settings = bridge_settings.model_copy(update={"pbx": pbx})
     logs = LogSettings()
     if logs.format == "json":  # text: uvicorn's own logging, as before
         configure_logging("json", WebhookSettings().pbx_id, logs.level)

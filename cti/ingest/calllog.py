@@ -20,6 +20,7 @@ from cti.ami.metrics import Counters
 from cti.ingest.pipeline import merging_up_to
 from cti.ingest.retry import write_through_outages
 from cti.logs import about
+from cti.pbxs import DEFAULT_PBX
 from cti.state.records import CallEnded, CallEvent, CallRecord, CallStarted
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,10 @@ def _short(value: str | None, limit: int = 64) -> str:
     return (value or "").replace("\x00", "")[:limit]
 
 
-def to_crm(call: CallRecord) -> CallRecordIn:
+def to_crm(call: CallRecord, pbx: str = DEFAULT_PBX) -> CallRecordIn:
     return CallRecordIn.model_validate(
         {
+            "pbx": pbx,
             "linkedid": call.linkedid,
             "direction": call.direction,
             "caller": _short(call.caller),
@@ -86,7 +88,9 @@ class CallLogWriter:
         metrics: Counters,
         retry_max_seconds: float = 5.0,
         batch_size: int = 500,
+        pbx: str = DEFAULT_PBX,
     ) -> None:
+        self._pbx = pbx  # every record this writer stores is of this PBX
         self._services = services
         self._metrics = metrics
         self._retry_max = retry_max_seconds
@@ -112,7 +116,7 @@ class CallLogWriter:
 
     def _to_crm(self, call: CallRecord) -> CallRecordIn | None:
         try:
-            return to_crm(call)
+            return to_crm(call, self._pbx)
         except ValidationError as exc:
             self._metrics.inc("calllog.rejected")
             log.error(

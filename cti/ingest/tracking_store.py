@@ -20,6 +20,7 @@ from crm_core.services.dto import CallOut
 from crm_core.services.fencing import FencedOutError
 from cti.ami.metrics import Counters
 from cti.ingest.retry import write_through_outages
+from cti.pbxs import DEFAULT_PBX
 from cti.state.tracker import Tracker, TrackerChanges
 
 log = logging.getLogger(__name__)
@@ -28,8 +29,9 @@ log = logging.getLogger(__name__)
 class TrackingStore:
     def __init__(
         self, tracker: Tracker, states: CallStateService, metrics: Counters,
-        retry_max_seconds: float = 5.0,
+        retry_max_seconds: float = 5.0, pbx: str = DEFAULT_PBX,
     ) -> None:  # fmt: skip
+        self._pbx = pbx  # this bridge's PBX: its states and cursor only
         self._tracker = tracker
         self._states = states
         self._metrics = metrics
@@ -42,8 +44,8 @@ class TrackingStore:
 
     async def restore(self) -> int:
         """Before the first AMI event: put back what the tracker knew when it last wrote."""
-        stored = await self._retrying(self._states.load)
-        orphans = await self._retrying(self._states.open_records_without_state)
+        stored = await self._retrying(partial(self._states.load, self._pbx))
+        orphans = await self._retrying(partial(self._states.open_records_without_state, self._pbx))
         states = [*stored.states, *map(_orphan_state, orphans)]
         restored = self._tracker.restore(states, stored.clock or 0.0)
         self._metrics.inc("tracking.restored", restored)
@@ -90,7 +92,7 @@ class TrackingStore:
                 self._idle.set()
 
     async def _save(self, changes: TrackerChanges) -> None:
-        await self._states.save(changes.open_calls, changes.dropped, changes.clock)
+        await self._states.save(changes.open_calls, changes.dropped, changes.clock, self._pbx)
 
     async def _retrying(self, operation: Any) -> Any:
         result: list[Any] = []

@@ -47,9 +47,10 @@ class QueueCallbackDialler(Periodic):
     def __init__(
         self, store: QueueCallbackService, ami: ActionSender, facts: QueueFacts,
         publish: Callable[[Views], None], interval: float, clock: Callable[[], float] = time.time,
-        agent_ring_seconds: float = 20.0,
+        agent_ring_seconds: float = 20.0, pbx: str = "default",
     ) -> None:  # fmt: skip
         self.store, self.ami, self.facts, self.publish = store, ami, facts, publish
+        self.pbx = pbx  # the places kept on this PBX (each PBX's bridge dials its own)
         self.interval, self.clock = interval, clock
         self.agent_ring_seconds = agent_ring_seconds  # then the agent is passed over
         self._calls: dict[int, str] = {}  # place -> its call-back call's linkedid, once seen
@@ -58,9 +59,9 @@ class QueueCallbackDialler(Periodic):
 
     async def tick(self) -> None:
         now = self.clock()
-        places = await self.store.places()
+        places = await self.store.places(self.pbx)
         await self._settle_dials(places, now)
-        places = await self.store.places()
+        places = await self.store.places(self.pbx)
         queues = standings(places, self.facts.real_joins())
         self.publish({queue: [view(s, now) for s in line] for queue, line in queues.items()})
         busy: set[str] = set()

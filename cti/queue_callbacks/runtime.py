@@ -44,4 +44,5 @@ def build_dialler(
         services.queue_callbacks, ami, facts, publish,
         settings.queue_callback_poll_seconds,
         agent_ring_seconds=settings.queue_callback_agent_ring_seconds,
+        pbx=settings.pbx or "default",
     )  # fmt: skip

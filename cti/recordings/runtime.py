@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from crm_core.services.recording_log import RecordingLog
 from cti.ami.metrics import Counters
 from cti.ingest.stage import Stage
+from cti.pbxs import DEFAULT_PBX
 from cti.recordings.linker import RecordingLinker
 from cti.recordings.settings import RecordingSettings
 from cti.recordings.sweep import RecordingSweep
@@ -25,7 +26,7 @@ class RecordingsRuntime:
         metrics: Counters,
     ) -> None:  # fmt: skip
         self.watch = RecordingWatch(bridge.agent_channel_regex)
-        linker = RecordingLinker(recordings, metrics)
+        linker = RecordingLinker(recordings, metrics, bridge.pbx or DEFAULT_PBX)
         self.stage: Stage[Sequence[RecordingNote]] = Stage(
             "recordings", linker.handle, metrics, merge=_concat
         )

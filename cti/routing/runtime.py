@@ -27,7 +27,7 @@ class TelephonyRuntime:
     def __init__(
         self, settings: TelephonySettings, services: Services, tracker: CallsOfAgent,
         ami: ActionSender, *, agi_host: str, agi_port: int, counters: Counters,
-        agents: AgentTracker | None = None,
+        agents: AgentTracker | None = None, queue_names: Callable[[], set[str]] = set,
     ) -> None:  # fmt: skip
         """`agents`: the agent tracker the ingest pipeline feeds (its registry is read here)."""
         self.settings = settings
@@ -42,9 +42,9 @@ class TelephonyRuntime:
             deadline=settings.agi_deadline, counters=counters,
         )  # fmt: skip
         self.agi_state = "off"
-        # the queues configured or reported by Asterisk (the Bridge hands over the stats' view)
-        self.queue_names: Callable[[], set[str]] = set
-        services.routing.use_queues(self.known_queues)
+        # the queues configured or reported by Asterisk (the stats' view, given by the Bridge);
+        # the composition root tells the shared routing service about known_queues
+        self.queue_names = queue_names
 
     def known_queues(self) -> set[str]:
         """Queues a routing rule may name: those configured or reported by Asterisk, and any

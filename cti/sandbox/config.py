@@ -10,35 +10,59 @@ import subprocess
 from pathlib import Path
 
 from cti.sandbox.errors import SandboxError
-from cti.sandbox.layout import (
-    ASTERISK_CONF,
-    CONFIG_DIR,
-    KEYS_DIR,
-    LOG_DIR,
-    RUN_DIR,
-    Layout,
-)
+from cti.sandbox.layout import CEL_LOG, KEYS_DIR, VARLIB_DIR, Layout, Ports
+
 
 # asterisk.conf belongs to the sandbox, not to the shipped configuration: it only says where the
 # configuration (astetcdir) and Asterisk's own files are inside the chroot.
-_ASTERISK_CONF = f"""\
+def asterisk_conf(layout: Layout) -> str:
+    return f"""\
 [directories]
-astetcdir => {CONFIG_DIR}
+astetcdir => {layout.config_dir}
 astmoddir => /usr/lib/x86_64-linux-gnu/asterisk/modules
-astvarlibdir => /var/lib/asterisk
-astdbdir => /var/lib/asterisk
-astkeydir => /var/lib/asterisk
+astvarlibdir => {VARLIB_DIR}
+astdbdir => {layout.varlib_dir}
+astkeydir => {VARLIB_DIR}
 astdatadir => /usr/share/asterisk
 astagidir => /usr/share/asterisk/agi-bin
-astspooldir => /var/spool/asterisk
-astrundir => {RUN_DIR}
-astlogdir => {LOG_DIR}
+astspooldir => {layout.spool_dir}
+astrundir => {layout.run_dir}
+astlogdir => {layout.log_dir}
 astsbindir => /usr/sbin
 
 [options]
 runuser = asterisk
 rungroup = asterisk
 """
+
+
+def _for_instance(layout: Layout, name: str, text: str) -> str:
+    """The shipped file as instance N > 1 runs it: its own ports and CEL log."""
+    if layout.instance == 1:
+        return text
+    first, mine = Ports.of(1), layout.ports
+    swaps = {
+        "manager.conf": [(f"port = {first.ami}", f"port = {mine.ami}")],
+        "pjsip.conf": [
+            (f"127.0.0.1:{first.sip}", f"127.0.0.1:{mine.sip}"),
+            (f"sip:127.0.0.1:{first.carrier}", f"sip:127.0.0.1:{mine.carrier}"),
+        ],
+        "http.conf": [
+            (f"bindport = {first.http}", f"bindport = {mine.http}"),
+            (f"127.0.0.1:{first.https}", f"127.0.0.1:{mine.https}"),
+        ],
+        "rtp.conf": [
+            (f"rtpstart = {first.rtp_start}", f"rtpstart = {mine.rtp_start}"),
+            (f"rtpend = {first.rtp_end}", f"rtpend = {mine.rtp_end}"),
+        ],
+        "extensions.conf": [(f"127.0.0.1:{first.agi}/", f"127.0.0.1:{mine.agi}/")],
+        "cel_custom.conf": [(f"[{CEL_LOG}]", f"[{layout.log_dir / CEL_LOG.name}]")],
+    }
+    for old, new in swaps.get(name, []):
+        if old not in text:
+            raise SandboxError(f"{name}: {old!r} not found; instance {layout.instance} needs it")
+        text = text.replace(old, new)
+    return text
 
 
 def fingerprint(dialplans_dir: Path) -> str:
@@ -53,13 +77,13 @@ def install(layout: Layout, dialplans_dir: Path) -> None:
     """Copy dialplans/asterisk/*.conf, write asterisk.conf, and prepare what Asterisk expects."""
     if not dialplans_dir.is_dir():
         raise SandboxError(f"no Asterisk configuration at {dialplans_dir}")
-    target = layout.inside(CONFIG_DIR)
+    target = layout.inside(layout.config_dir)
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
     for conf in sorted(dialplans_dir.glob("*.conf")):
-        shutil.copyfile(conf, target / conf.name)
-    layout.inside(ASTERISK_CONF).write_text(_ASTERISK_CONF)
+        (target / conf.name).write_text(_for_instance(layout, conf.name, conf.read_text()))
+    layout.inside(layout.asterisk_conf).write_text(asterisk_conf(layout))
     layout.config_stamp.write_text(fingerprint(dialplans_dir) + "\n")
     _write_hosts(layout)
     _prepare_dirs(layout)
@@ -76,7 +100,7 @@ def _asterisk_ids(layout: Layout) -> tuple[int, int]:
 
 def _prepare_dirs(layout: Layout) -> None:
     uid, gid = _asterisk_ids(layout)
-    for path in (RUN_DIR, LOG_DIR):
+    for path in (layout.run_dir, layout.log_dir, layout.spool_dir, layout.varlib_dir):
         directory = layout.inside(path)
         directory.mkdir(parents=True, exist_ok=True)
         os.chown(directory, uid, gid)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from cti.sandbox import config, process, provision
 from cti.sandbox.booting import wait_fully_booted
 from cti.sandbox.errors import SandboxError
-from cti.sandbox.layout import ASTERISK, ASTERISK_CONF, Layout
-from cti.sandbox.settings import AmiAccount, SandboxSettings
+from cti.sandbox.layout import ASTERISK, Layout
+from cti.sandbox.settings import AmiAccount, SandboxSettings, for_instance
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,14 @@ class ConnectionInfo:
 
 
 class Sandbox:
-    def __init__(self, settings: SandboxSettings) -> None:
-        self.settings = settings
-        self.layout = Layout(settings.cache_dir)
+    """Instance 1: the sandbox Asterisk. Instance N > 1: another Asterisk of the same chroot
+    with its own configuration copy, directories and ports (cti/sandbox/layout.py), a second
+    PBX for several-PBX tests."""
+
+    def __init__(self, settings: SandboxSettings, instance: int = 1) -> None:
+        self.settings = for_instance(settings, instance)
+        self.instance = instance
+        self.layout = Layout(settings.cache_dir, instance)
 
     def ensure_provisioned(self, show_progress: bool = True) -> None:
         provision.provision(self.layout, show_progress)
@@ -120,7 +125,8 @@ class Sandbox:
         """Run an Asterisk CLI command (`asterisk -rx`) and return its output."""
         if process.running_pid(self.layout) is None:
             raise SandboxError("the sandbox is not running: `cti sandbox up` first")
-        argv = ["chroot", str(self.layout.root), str(ASTERISK), "-C", str(ASTERISK_CONF)]
+        conf = str(self.layout.asterisk_conf)
+        argv = ["chroot", str(self.layout.root), str(ASTERISK), "-C", conf]
         result = subprocess.run(
             [*argv, "-rx", command], capture_output=True, text=True, timeout=timeout, check=False
         )
@@ -129,7 +135,8 @@ class Sandbox:
         return result.stdout
 
     def connection_info(self) -> ConnectionInfo:
-        return ConnectionInfo(self.settings.ami, self.settings.agi_port)
+        sip = self.layout.ports.sip
+        return ConnectionInfo(self.settings.ami, self.settings.agi_port, sip_port=sip)
 
     def log_size(self) -> int:
         path = self.layout.messages_log

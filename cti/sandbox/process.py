@@ -9,9 +9,7 @@ import socket
 import time
 from pathlib import Path
 
-from cti.sandbox.layout import ASTERISK, ASTERISK_CONF, Layout
-
-AMI_PORT = 5038
+from cti.sandbox.layout import ASTERISK, Layout
 
 
 def start(layout: Layout) -> int:
@@ -19,7 +17,7 @@ def start(layout: Layout) -> int:
     it), output appended to the console log; record and return its pid."""
     # stdbuf: Asterisk's console output goes to a file, block-buffered unless told otherwise, and
     # a failed start would leave nothing to read.
-    asterisk = [str(ASTERISK), "-f", "-n", "-C", str(ASTERISK_CONF)]
+    asterisk = [str(ASTERISK), "-f", "-n", "-C", str(layout.asterisk_conf)]
     command = ["chroot", str(layout.root), "/usr/bin/stdbuf", "-oL", "-eL", *asterisk]
     append = os.O_WRONLY | os.O_CREAT | os.O_APPEND
     files: list[tuple[int, ...] | tuple[int, int, str, int, int]] = [
@@ -54,7 +52,7 @@ def running_pid(layout: Layout) -> int | None:
         pid = int(layout.pid_file.read_text().strip())
     except (OSError, ValueError):
         return None
-    return pid if _is_live_asterisk(pid) else None
+    return pid if _is_live_asterisk(pid, layout) else None
 
 
 def is_alive(pid: int) -> bool:
@@ -78,20 +76,23 @@ def stop(layout: Layout, timeout: float = 20) -> bool:
     if recorded is not None:
         pids.add(recorded)
     for pid in pids:
-        _terminate(pid, timeout)
+        _terminate(pid, timeout, layout)
     # Asterisk's last threads close the AMI listener and the control socket after the main
     # process looks gone; a new Asterisk started before that exits with "already running".
-    _wait_port_free(AMI_PORT, timeout=10)
+    _wait_port_free(layout.ports.ami, timeout=10)
     layout.pid_file.unlink(missing_ok=True)
     return bool(pids)
 
 
 def strays(layout: Layout) -> list[int]:
-    """Live Asterisk processes whose root directory is this chroot."""
+    """Live Asterisk processes of this instance (its asterisk.conf) whose root directory is this
+    chroot: another instance of the same chroot is not a stray."""
     root = os.path.realpath(layout.root)
     found = []
     for entry in os.listdir("/proc"):
-        if entry.isdigit() and _root_of(int(entry)) == root and _is_live_asterisk(int(entry)):
+        if not entry.isdigit() or _root_of(int(entry)) != root:
+            continue
+        if _is_live_asterisk(int(entry), layout):
             found.append(int(entry))
     return found
 
@@ -103,13 +104,13 @@ def _root_of(pid: int) -> str:
         return ""
 
 
-def _terminate(pid: int, timeout: float) -> None:
+def _terminate(pid: int, timeout: float, layout: Layout) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
-    if not _wait_gone(pid, timeout):
+    if not _wait_gone(pid, timeout, layout):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        _wait_gone(pid, 5)
+        _wait_gone(pid, 5, layout)
 
 
 def _wait_port_free(port: int, timeout: float) -> None:
@@ -122,11 +123,18 @@ def _wait_port_free(port: int, timeout: float) -> None:
         time.sleep(0.1)
 
 
-def _is_live_asterisk(pid: int) -> bool:
+def _is_live_asterisk(pid: int, layout: Layout) -> bool:
+    """An Asterisk of this instance: instance 1 is any Asterisk not started with another
+    instance's asterisk-N.conf."""
     _reap(pid)
     if _state(pid) in ("", "Z"):
         return False
-    return str(ASTERISK).encode() in _cmdline(pid)
+    argv = _cmdline(pid).split(b"\0")
+    if str(ASTERISK).encode() not in argv:
+        return False
+    confs = [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == b"-C"]
+    mine = str(layout.asterisk_conf).encode()
+    return mine in confs if layout.instance > 1 else all(c == mine for c in confs)
 
 
 def _state(pid: int) -> str:
@@ -155,10 +163,10 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
-def _wait_gone(pid: int, timeout: float) -> bool:
+def _wait_gone(pid: int, timeout: float, layout: Layout) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not _is_live_asterisk(pid):
+        if not _is_live_asterisk(pid, layout):
             return True
         time.sleep(0.1)
     return False

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from cti.sandbox.layout import Ports
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,3 +46,12 @@ class SandboxSettings:
     def account(self, user: str) -> AmiAccount:
         """Another AMI user of the shipped manager.conf (recorder, simulator, monitor)."""
         return AmiAccount(self.ami.host, self.ami.port, user, f"{user}-secret")
+
+
+def for_instance(settings: SandboxSettings, instance: int) -> SandboxSettings:
+    """Instance N > 1 of the sandbox: the same accounts on that instance's AMI and hook ports."""
+    if instance == 1:
+        return settings
+    ports = Ports.of(instance)
+    ami = replace(settings.ami, port=ports.ami)
+    return replace(settings, ami=ami, agi_port=ports.agi)

@@ -17,6 +17,7 @@ from typing import NamedTuple
 from cti.ami.metrics import Counters
 from cti.bus.base import Bus, Retain, agent_topic, pops_key
 from cti.logs import about
+from cti.pbxs import DEFAULT_PBX, agent_key
 from cti.screenpop.messages import Message, external_number, pop, withdraw
 from cti.screenpop.registry import PopRegistry
 from cti.state.records import (
@@ -62,7 +63,9 @@ class ScreenPopPublisher:
     def __init__(
         self, bus: Bus, lookup_card: CardLookup, registry: PopRegistry,
         metrics: Counters | None = None, held_numbers: HeldNumbers | None = None,
+        pbx: str = DEFAULT_PBX,
     ) -> None:  # fmt: skip
+        self._pbx = pbx  # the agents it pops are this PBX's extensions (cti/pbxs.py:agent_key)
         self._bus = bus
         self._metrics = metrics or Counters()
         self._lookup_card = lookup_card
@@ -275,6 +278,7 @@ class ScreenPopPublisher:
 
     async def _send(self, agent: str, message: Message) -> None:
         """The registry (this process) and the bus's retained pops (any web process) agree."""
+        agent = agent_key(self._pbx, agent)
         key, linkedid = pops_key(agent), message["linkedid"]
         if message["type"] == "withdraw":
             self.registry.remove(agent, linkedid)

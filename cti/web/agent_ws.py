@@ -29,6 +29,7 @@ from crm_core.services import Services
 from crm_core.services.dto import Actor
 from cti.bus.base import Bus, BusUnavailableError, Subscription, agent_topic
 from cti.callbacks.autodial import message as callback_frame
+from cti.pbxs import agent_key
 from cti.web.live_state import LiveState
 from cti.web.ws_session import (
     NOT_A_FRAME,
@@ -74,7 +75,8 @@ def agent_router(
         actor, token = found
         assert actor.id is not None
         user = await services.users.get(actor.id)
-        extensions = set(user.extensions)
+        # the user's extensions on their PBX (cti/pbxs.py): another PBX's 1001 is not theirs
+        extensions = {agent_key(user.pbx, ext) for ext in user.extensions}
         subscription = await bus.subscribe({agent_topic(ext) for ext in extensions})
         try:
             try:  # before the hello: a page refused here backs off before it tries again
@@ -83,7 +85,7 @@ def agent_router(
                 await refuse(websocket, f"the live state is not reachable: {exc}", TRY_AGAIN_LATER)
                 return
             await websocket.send_json(
-                {"type": "hello", "login": user.login, "extensions": sorted(extensions)}
+                {"type": "hello", "login": user.login, "extensions": sorted(user.extensions)}
             )
             await websocket.send_json({"type": "snapshot", "pops": pops})
             await _replay_due_callbacks(websocket, services, user.id)

@@ -5,7 +5,7 @@ snapshot. In one process (`--role all`) the bridge's own memory answers; a web r
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from cti.bus.base import SUPERVISOR_SNAPSHOT, Bus, Message, Retain, pops_key
@@ -21,17 +21,21 @@ class LiveState(Protocol):
 
 
 class LocalLiveState:
-    """The bridge in this process: its PopRegistry and live queue statistics."""
+    """The bridges in this process (one per PBX): their PopRegistries (keyed by agent key,
+    cti/pbxs.py:agent_key, so two PBXs' extensions never mix) and live queue statistics."""
 
-    def __init__(self, registry: PopRegistry, current: Callable[[], Message], bus: Bus) -> None:
-        self.registry, self.current, self.bus = registry, current, bus
+    def __init__(
+        self, registries: Sequence[PopRegistry], current: Callable[[], Message], bus: Bus
+    ) -> None:
+        self.registries, self.current, self.bus = tuple(registries), current, bus
 
     async def pops(self, extensions: set[str]) -> list[Message]:
-        return self.registry.current(extensions)
+        return [pop for registry in self.registries for pop in registry.current(extensions)]
 
     async def dismiss(self, extensions: set[str], linkedid: str) -> None:
-        for extension in extensions:
-            self.registry.remove(extension, linkedid)
+        for registry in self.registries:
+            for extension in extensions:
+                registry.remove(extension, linkedid)
         await self.bus.retain([Retain(pops_key(ext), linkedid) for ext in sorted(extensions)])
 
     async def supervisor(self) -> Message:

@@ -31,7 +31,7 @@ EVERY = 0.2
 @pytest_asyncio.fixture
 async def ws_url(crm_settings: CrmSettings, services: Services) -> AsyncIterator[str]:
     bus = MemoryBus()
-    live = LocalLiveState(PopRegistry(), lambda: {"type": "snapshot"}, bus)
+    live = LocalLiveState([PopRegistry()], lambda: {"type": "snapshot"}, bus)
     routers = [
         agent_router(bus, live, revalidate_every=EVERY),
         supervisor_router(bus, live.supervisor, revalidate_every=EVERY),

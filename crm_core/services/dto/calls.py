@@ -11,6 +11,9 @@ from crm_core.models.enums import Direction, Disposition
 from crm_core.services.dto.common import Dto, PageParams, RecordId, without_unstorable
 
 Short = Annotated[str, StringConstraints(max_length=64)]
+PBX_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+PbxName = Annotated[str, StringConstraints(pattern=PBX_PATTERN)]
+DEFAULT_PBX = "default"
 
 
 class Transfer(Dto):
@@ -32,6 +35,7 @@ class CallRecord(Dto):
         """What the PBX sent is never refused: characters a database cannot hold are dropped."""
         return without_unstorable(data)
 
+    pbx: PbxName = Field(DEFAULT_PBX, description="the PBX the call was on (CTI_PBXS)")
     linkedid: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     direction: Direction
     caller: str = ""
@@ -57,6 +61,7 @@ class CallRecord(Dto):
 
 class CallOut(Dto):
     id: int
+    pbx: str = DEFAULT_PBX
     linkedid: str
     direction: Direction
     caller: str
@@ -94,3 +99,4 @@ class CallFilter(PageParams):
     direction: Direction | None = None
     disposition: Disposition | None = None
     contact_id: RecordId | None = None
+    pbx: PbxName | None = Field(None, description="only the calls of this PBX (CTI_PBXS)")

@@ -34,6 +34,7 @@ class RecordingPart(StrEnum):
 class RecordingStart(Dto):
     """MixMonitor began on a channel of call `linkedid` (names already made safe)."""
 
+    pbx: str = "default"
     linkedid: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     file_name: Annotated[str, StringConstraints(min_length=1, max_length=255)]
     received_file: FileName = ""

@@ -39,6 +39,7 @@ class ReportQuery(BaseModel):
     bucket: Bucket = Bucket.DAY
     queue: str | None = None
     agent: str | None = None
+    pbx: str | None = None  # only this PBX's calls (CTI_PBXS)
     threshold: int = Field(20, ge=0, le=3600)
     tz: TimeZoneName = "UTC"
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from crm_core.models.enums import Role
+from crm_core.services.dto.calls import DEFAULT_PBX, PbxName
 from crm_core.services.dto.common import Dto, Unchanged
 
 Login = Annotated[
@@ -25,6 +26,7 @@ class UserCreate(Dto):
     role: Role = Role.AGENT
     display_name: Annotated[str, StringConstraints(max_length=200)] = ""
     extensions: list[Extension] = Field(default_factory=list, max_length=10)
+    pbx: PbxName = Field(DEFAULT_PBX, description="the PBX the extensions are on (CTI_PBXS)")
 
 
 class UserUpdate(Dto):
@@ -33,6 +35,7 @@ class UserUpdate(Dto):
     display_name: Unchanged[Annotated[str, StringConstraints(max_length=200)]] = None
     extensions: Unchanged[Annotated[list[Extension], Field(max_length=10)]] = None
     active: Unchanged[bool] = None
+    pbx: Unchanged[PbxName] = None
 
 
 Language = Annotated[
@@ -56,6 +59,7 @@ class UserOut(Dto):
     display_name: str
     role: Role
     extensions: list[str]
+    pbx: str = Field(DEFAULT_PBX, description="the PBX the extensions are on")
     active: bool
     created_at: datetime
     language: str | None = Field(

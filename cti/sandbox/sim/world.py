@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from cti.sandbox.agi_stub import StubAgiServer
 from cti.sandbox.ami import AmiClient
-from cti.sandbox.settings import SandboxSettings
+from cti.sandbox.layout import Ports
+from cti.sandbox.settings import SandboxSettings, for_instance
 from cti.sandbox.sip.agent import UserAgent
 from cti.sandbox.sip.calls import drop_all
 from cti.sandbox.sip.carrier import Carrier
@@ -75,6 +76,7 @@ async def open_world(
     stub_agi: bool | None = True,
     agents: Iterable[str] = AGENTS,
     media: bool = True,
+    instance: int = 1,
 ) -> AsyncIterator[World]:
     """Start the user agents, register the agents' phones, log in to AMI (user `simulator`).
 
@@ -82,11 +84,16 @@ async def open_world(
     nothing (such as the bridge) already listens on the AGI port.
     agents: the extensions the simulated phones register (leave out those a browser registers).
     media: the carrier sends and counts real RTP (`dialog.media`); False for load benches.
+    instance: the sandbox instance called (2: the second PBX, cti/sandbox/layout.py), its own
+    SIP, AMI and hook ports; the phones and carrier on ports of their own.
     """
+    settings = for_instance(settings, instance)
+    ports, step = Ports.of(instance), 2 * (instance - 1)
+    pbx = (PBX[0], ports.sip)
     if stub_agi is None:
         stub_agi = not port_in_use(settings.agi_port)
-    phones_ua = UserAgent("127.0.0.1", PHONES_PORT, PBX)
-    carrier_ua = UserAgent("127.0.0.1", CARRIER_PORT, PBX)
+    phones_ua = UserAgent("127.0.0.1", PHONES_PORT + step, pbx)
+    carrier_ua = UserAgent("127.0.0.1", ports.carrier, pbx)
     carrier_ua.send_media = media
     await phones_ua.start()
     await carrier_ua.start()

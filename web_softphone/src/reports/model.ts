@@ -17,6 +17,7 @@ export interface ReportParams {
   bucket: Bucket;
   queue: string;
   agent: string;
+  pbx: string; // several PBXs (CTI_PBXS): one PBX's calls; "" every PBX
   threshold: number;
   tz: string;
 }
@@ -39,7 +40,7 @@ export function daysBetween(from: string, to: string): number {
 /** The last 7 days up to today, by day. */
 export function defaultParams(now: Date = new Date(), tz = "UTC"): ReportParams {
   const today = isoDay(now);
-  return { from: addDays(today, -6), to: today, bucket: "day", queue: "", agent: "", threshold: 20, tz };
+  return { from: addDays(today, -6), to: today, bucket: "day", queue: "", agent: "", pbx: "", threshold: 20, tz };
 }
 
 /** A plain-language problem with the chosen period, or null when it can be asked. */
@@ -55,6 +56,7 @@ export function apiQuery(p: ReportParams): Record<string, string | number> {
   const q: Record<string, string | number> = { from: p.from, to: addDays(p.to, 1), bucket: p.bucket, threshold: p.threshold, tz: p.tz };
   if (p.queue) q.queue = p.queue;
   if (p.agent) q.agent = p.agent;
+  if (p.pbx) q.pbx = p.pbx;
   return q;
 }
 

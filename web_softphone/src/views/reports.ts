@@ -83,6 +83,7 @@ export function renderReports(pane: HTMLElement, ctx: StaffViewContext): StaffVi
   const queueInput = h("input", { type: "text", class: "input", name: "queue", placeholder: "all", list: "report-queues", size: 10 });
   const queueList = h("datalist", { id: "report-queues" });
   const agentInput = h("input", { type: "text", class: "input", name: "agent", placeholder: "all", size: 7, inputmode: "numeric" });
+  const pbxInput = h("input", { type: "text", class: "input", name: "pbx", placeholder: "all", size: 8, pattern: "[a-z0-9][a-z0-9_\\-]{0,31}", title: t("reports.pbx_hint") });
   const thresholdInput = h("input", { type: "number", class: "input", name: "threshold", min: "0", max: "3600", value: "20", size: 4 });
   const submit = h("button", { type: "submit", class: "btn btn-primary" }, t("reports.show"));
   const problem = h("p", { class: "form-error", role: "alert", hidden: true });
@@ -109,6 +110,7 @@ export function renderReports(pane: HTMLElement, ctx: StaffViewContext): StaffVi
     field(t("reports.queue"), queueInput),
     queueList,
     field(t("reports.agent_ext"), agentInput),
+    field(t("reports.pbx"), pbxInput),
     field(t("reports.answered_within"), h("span", { class: "with-suffix" }, thresholdInput, h("span", { class: "muted" }, "s"))),
     submit,
     presets,
@@ -143,6 +145,7 @@ export function renderReports(pane: HTMLElement, ctx: StaffViewContext): StaffVi
       bucket: bucketSelect.value as Bucket,
       queue: queueInput.value.trim(),
       agent: agentInput.value.trim(),
+      pbx: pbxInput.value.trim(),
       threshold: Math.max(0, Math.min(3600, Number(thresholdInput.value) || 0)),
       tz,
     };

@@ -712,6 +712,8 @@ const messages = {
   "reports.to": "To",
   "reports.group": "Group",
   "reports.agent_ext": "Agent ext.",
+  "reports.pbx": "PBX",
+  "reports.pbx_hint": "One PBX's calls (its name in CTI_PBXS); empty: every PBX",
   "reports.answered_within": "Answered within",
   "reports.call_reports": "Call reports",
   "reports.stored_calls_times_in_tz": "Stored calls · times in {tz}",

@@ -734,6 +734,8 @@ const messages: Messages = {
   "reports.to": "Do",
   "reports.group": "Zoskupiť",
   "reports.agent_ext": "Klapka agenta",
+  "reports.pbx": "Ústredňa",
+  "reports.pbx_hint": "Hovory jednej ústredne (jej meno v CTI_PBXS); prázdne: všetky ústredne",
   "reports.answered_within": "Prijaté do",
   "reports.call_reports": "Výkazy hovorov",
   "reports.stored_calls_times_in_tz": "Uložené hovory · časy v pásme {tz}",
