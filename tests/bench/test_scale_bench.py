@@ -35,5 +35,6 @@ async def test_every_ring_reaches_its_agent_once_across_two_web_replicas(
     assert result.correct
     # the ring's message was seen on the Redis stream between the AMI write and the client
     assert len(result.bridge.rings.to_stream_ms) == 12
+    assert len(result.bridge.rings.from_stream_ms) == 12
     assert max(result.bridge.rings.to_stream_ms) <= max(result.bridge.rings.latencies_ms)
     assert (tmp_path / "ingest-metrics.txt").read_text().count("cti_ring_to_pop_seconds") > 0
