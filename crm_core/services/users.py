@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -10,7 +12,7 @@ from crm_core.db import Sessions
 from crm_core.errors import AuthenticationError, ConflictError, NotFoundError
 from crm_core.models import User, UserExtension
 from crm_core.models.enums import AuditAction, Role
-from crm_core.security import TokenSigner
+from crm_core.security import TokenClaims, TokenSigner
 from crm_core.services.audit import diff, record
 from crm_core.services.base import ServiceBase, require_role
 from crm_core.services.dto import (
@@ -223,11 +225,33 @@ class UserService(ServiceBase):
         claims = self._signer.claims(token)
         async with self._sessions() as session:
             user = await session.get(User, claims.user_id)
-            if user is None or not user.active:
-                raise AuthenticationError("unknown or inactive user")
-            if user.token_epoch != claims.epoch:
-                raise AuthenticationError("token revoked: sign in again", code="token_revoked")
+            refusal = _refusal(user, claims)
+            if refusal is not None:
+                raise refusal
+            assert user is not None
             return Actor(id=user.id, login=user.login, role=Role(user.role))
+
+    async def revoked_among(self, tokens: Collection[str]) -> dict[str, AuthenticationError]:
+        """Which of these tokens sign nobody in any more, and why: one query for them all (the
+        open websockets' periodic check)."""
+        revoked: dict[str, AuthenticationError] = {}
+        claims_of: dict[str, TokenClaims] = {}
+        for token in tokens:
+            try:
+                claims_of[token] = self._signer.claims(token)
+            except AuthenticationError as exc:
+                revoked[token] = exc
+        users: dict[int, User] = {}
+        if claims_of:
+            ids = {claims.user_id for claims in claims_of.values()}
+            async with self._sessions() as session:
+                found = await session.scalars(select(User).where(User.id.in_(ids)))
+                users = {user.id: user for user in found}
+        for token, claims in claims_of.items():
+            refusal = _refusal(users.get(claims.user_id), claims)
+            if refusal is not None:
+                revoked[token] = refusal
+        return revoked
 
     async def _out(self, session: AsyncSession, user_id: int) -> UserOut:
         await session.flush()
@@ -235,3 +259,11 @@ class UserService(ServiceBase):
         user = await _load(session, id=user_id)
         assert user is not None
         return to_user_out(user)
+
+
+def _refusal(user: User | None, claims: TokenClaims) -> AuthenticationError | None:
+    if user is None or not user.active:
+        return AuthenticationError("unknown or inactive user")
+    if user.token_epoch != claims.epoch:
+        return AuthenticationError("token revoked: sign in again", code="token_revoked")
+    return None

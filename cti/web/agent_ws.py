@@ -36,6 +36,7 @@ from cti.web.ws_session import (
     POLICY_VIOLATION,
     REVALIDATE_SECONDS,
     TRY_AGAIN_LATER,
+    AccessWatch,
     keep_checking_access,
     receive_frame,
     refuse,
@@ -64,6 +65,7 @@ def agent_router(
     bus: Bus, live: LiveState, revalidate_every: float = REVALIDATE_SECONDS
 ) -> APIRouter:
     router = APIRouter()
+    watch = AccessWatch(revalidate_every)
 
     @router.websocket("/ws/agent")
     async def agent_socket(websocket: WebSocket) -> None:
@@ -89,7 +91,7 @@ def agent_router(
             )
             await websocket.send_json({"type": "snapshot", "pops": pops})
             await _replay_due_callbacks(websocket, services, user.id)
-            access = keep_checking_access(websocket, services, token, revalidate_every)
+            access = keep_checking_access(websocket, services, token, watch)
             await _serve(websocket, subscription, live, extensions, access)
         finally:
             await subscription.close()

@@ -41,6 +41,7 @@ from cti.web.ws_session import (
     NOT_A_FRAME,
     REVALIDATE_SECONDS,
     TRY_AGAIN_LATER,
+    AccessWatch,
     keep_checking_access,
     receive_frame,
     refuse,
@@ -77,6 +78,7 @@ def supervisor_router(
     revalidate_every: float = REVALIDATE_SECONDS,
 ) -> APIRouter:
     router = APIRouter()
+    watch = AccessWatch(revalidate_every)
 
     @router.websocket("/ws/supervisor")
     async def supervisor_socket(websocket: WebSocket) -> None:
@@ -101,7 +103,7 @@ def supervisor_router(
                 return
             await websocket.send_json({"type": "hello", "login": actor.login, "role": actor.role})
             # made only now: a coroutine left unawaited by a page gone before its hello warns
-            access = keep_checking_access(websocket, services, token, revalidate_every)
+            access = keep_checking_access(websocket, services, token, watch)
             await _serve(websocket, subscription, first, min_interval, access)
         finally:
             await subscription.close()

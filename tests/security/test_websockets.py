@@ -119,3 +119,51 @@ async def test_a_password_change_closes_the_agents_open_socket(
     await api_client.patch(f"/api/users/{agent.user.id}", json=change, headers=admin.headers)
     frames = await _closed_within(websocket, 10 * EVERY + 2)
     assert frames[-1]["type"] == "error"
+
+
+async def test_many_open_sockets_are_checked_in_one_query_a_round_and_only_the_revoked_closes(
+    ws_url: str, login_as: LoginAs, api_client: httpx.AsyncClient, services: Services
+) -> None:
+    admin = await login_as("admin")
+    agents = [await login_as("agent", extensions=[f"20{n:02d}"]) for n in range(6)]
+    rounds: list[int] = []
+    check = services.users.revoked_among
+
+    async def counted(tokens: Any) -> Any:
+        rounds.append(len(tokens))
+        return await check(tokens)
+
+    services.users.revoked_among = counted  # type: ignore[method-assign]
+    sockets = [await _open(f"{ws_url}/ws/agent", agent) for agent in agents]
+    try:
+        await wait_until(lambda: len(rounds) >= 3, 10 * EVERY + 5, "three rounds of checks")
+        assert max(rounds) == len(agents)  # every socket's token in one round's one question
+        leaver = agents[0]
+        await api_client.patch(
+            f"/api/users/{leaver.user.id}", json={"active": False}, headers=admin.headers
+        )
+        frames = await _closed_within(sockets[0], 10 * EVERY + 2)
+        assert "signed out" in frames[-1]["reason"]
+        checked = len(rounds)
+        await wait_until(lambda: len(rounds) >= checked + 2, 10 * EVERY + 5, "two more rounds")
+        assert all(websocket.close_code is None for websocket in sockets[1:])
+    finally:
+        services.users.revoked_among = check  # type: ignore[method-assign]
+        for websocket in sockets:
+            await websocket.close()
+
+
+async def test_revoked_among_names_each_token_that_signs_nobody_in_and_why(
+    login_as: LoginAs, api_client: httpx.AsyncClient, services: Services
+) -> None:
+    admin = await login_as("admin")
+    kept, gone, changed = [await login_as("agent", extensions=[f"21{n}"]) for n in range(3)]
+    headers = admin.headers
+    await api_client.patch(f"/api/users/{gone.user.id}", json={"active": False}, headers=headers)
+    change = {"password": "another-long-secret"}
+    await api_client.patch(f"/api/users/{changed.user.id}", json=change, headers=headers)
+    revoked = await services.users.revoked_among([kept.token, gone.token, changed.token, "x.y"])
+    assert set(revoked) == {gone.token, changed.token, "x.y"}
+    assert "inactive" in str(revoked[gone.token])
+    assert "revoked" in str(revoked[changed.token])
+    assert "invalid" in str(revoked["x.y"])
