@@ -68,7 +68,8 @@ from cti.webhooks.settings import WebhookSettings
 
 log = logging.getLogger(__name__)
 IDLE_IN_TRANSACTION_MS = 2_000
-PUBLIC_STATUS = ("state", "active_calls", "lease")
+PUBLIC_STATUS = ("state", "active_calls")
+PRIVATE_LEASE = ("error", "holder", "name")  # a database error names hosts; the holder a pid
 OPTIONAL_BEARER: dict[str, object] = {"security": [{}, {"HTTPBearer": []}]}
 """OpenAPI's way to say a route answers anonymous callers too (a wrong token is still 401)."""
 
@@ -92,7 +93,11 @@ def status_router(status_of: StatusOf) -> APIRouter:
         checks): the AMI state, open calls and an ingest's lease (active or standby) only."""
         status = status_of()
         if actor is None:
-            return {key: status[key] for key in PUBLIC_STATUS if key in status}
+            public = {key: status[key] for key in PUBLIC_STATUS if key in status}
+            lease = status.get("lease")
+            if isinstance(lease, dict):
+                public["lease"] = {k: v for k, v in lease.items() if k not in PRIVATE_LEASE}
+            return public
         return status
 
     return router
