@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SOFTPHONE := web_softphone
 CHROMIUM ?= /usr/bin/chromium
-TEST_WORKERS ?= 3
+TEST_WORKERS ?= 0
 
 .PHONY: run test lint typecheck fmt venv provision browser softphone types clean bench
 

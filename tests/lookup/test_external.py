@@ -49,7 +49,7 @@ class OtherCrm:
         if e164 == KNOWN:
             return 200, json.dumps(CARD).encode()
         if e164 == SLOW:
-            await asyncio.sleep(2)
+            await asyncio.sleep(5)
             return 200, json.dumps(CARD).encode()
         if e164 == BROKEN:
             return 200, b'{"company": "no name"}'
@@ -74,8 +74,8 @@ async def other_crm() -> AsyncIterator[tuple[OtherCrm, str]]:
 @pytest_asyncio.fixture
 async def lookup(other_crm: tuple[OtherCrm, str]) -> AsyncIterator[ExternalLookup]:
     settings = LookupSettings(
-        url=other_crm[1], token="t0ken", budget_seconds=1.0
-    )  # 0.3 s was missed on a loaded CI
+        url=other_crm[1], token="t0ken", budget_seconds=2.0
+    )  # 0.3 and 1 s were missed on a loaded CI
     external = ExternalLookup(settings)
     yield external
     await external.close()
@@ -101,7 +101,7 @@ async def test_unknown_is_kept_and_a_slow_or_broken_answer_is_not(
     assert await lookup.card("+421900999999") is None
     started = time.monotonic()
     assert await lookup.card(SLOW) is None
-    assert time.monotonic() - started < 1.8  # the budget (1 s), not the CRM's 2 s
+    assert time.monotonic() - started < 4.5  # the budget (2 s), not the CRM's 5 s
     assert await lookup.card(BROKEN) is None
     assert await lookup.card(BROKEN) is None
     assert crm.asked.count("+421900999999") == 1
@@ -127,7 +127,7 @@ async def test_the_pop_card_carries_the_other_crms_card_beside_the_local_one(
     assert await pop_lookup("+421900999222") is None
     started = time.monotonic()
     assert await pop_lookup(SLOW) is None  # neither knows it; the pop waited the budget only
-    assert time.monotonic() - started < 1.8
+    assert time.monotonic() - started < 4.5
 
 
 async def test_without_a_url_the_local_card_is_used_alone() -> None:
