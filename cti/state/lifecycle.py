@@ -86,6 +86,8 @@ def _try_answer(reg: Registry, call: Call, caller: Channel) -> None:
     call.answered_at = reg.now
     call.answered_by = agents[0] if agents and call.direction != "outbound" else None
     if call.answered_by is not None and not _picked_up_by(call, call.answered_by):
+        if call.answered_by not in call.agents_rang:
+            call.rang_by_answer = call.answered_by
         call.note_rang(call.answered_by)  # an auto-answering phone never reports ringing
     if call.started:
         reg.out.append(CallAnswered(snapshot(call), reg.now))

@@ -73,6 +73,7 @@ class Call:
         "originated",
         "queue",
         "queued_at",
+        "rang_by_answer",
         "reconstructed",
         "recording",
         "ring_seen",
@@ -107,6 +108,8 @@ class Call:
         self.ring_seen = False
         self.answered_by: str | None = None
         self.answered_at: float | None = None
+        # an agent counted as rung only because it answered (see lifecycle._try_answer)
+        self.rang_by_answer: str | None = None
         self.transfers: list[Transfer] = []
         self.recording: str | None = None
         self.route_reason: str | None = None

@@ -110,3 +110,8 @@ def on_pickup(reg: Registry, event: AmiEvent) -> None:
     source = target.agent if target is not None else None
     to = picker.agent if picker is not None else None
     record_transfer(reg, call, Transfer("pickup", source, to, reg.now))
+    if to is not None and to == call.rang_by_answer:
+        # Asterisk may report the Pickup after the picker's bridge: its answer is not a ring.
+        call.agents_rang.remove(to)
+        call.wave_start = min(call.wave_start, len(call.agents_rang))
+        call.rang_by_answer = None
