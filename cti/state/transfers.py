@@ -101,14 +101,16 @@ def _dialled_by(reg: Registry, dialler: Channel, exclude: set[str]) -> list[Chan
 def on_pickup(reg: Registry, event: AmiEvent) -> None:
     picker = reg.channel(event)
     target = reg.channel(event, "Target")
-    call = reg.call_of(target)
+    # Under load the picked channel's Hangup can be told before the Pickup: its call and
+    # agent are then taken from the event's Target fields.
+    call = reg.call_of(target) or reg.calls.get(event.get("TargetLinkedid"))
     helper = reg.call_of(picker)
     if call is None:
         return
     if helper is not None and helper is not call and not helper.started:
         helper.suppressed = True  # the picker's own dial of *8 is not a business call
-    source = target.agent if target is not None else None
-    to = picker.agent if picker is not None else None
+    source = target.agent if target is not None else reg.config.agent_of(event.get("TargetChannel"))
+    to = picker.agent if picker is not None else reg.config.agent_of(event.get("Channel"))
     record_transfer(reg, call, Transfer("pickup", source, to, reg.now))
     if to is not None and to == call.rang_by_answer:
         # Asterisk may report the Pickup after the picker's bridge: its answer is not a ring.

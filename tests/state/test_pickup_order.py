@@ -1,6 +1,6 @@
 """A directed pickup is one record whose only rung agent is the one picked from, also when
 Asterisk reports the Pickup (and the picked channel's hangup) after the picker's bridge, as
-it did once under load on the sandbox."""
+it did once under load on the sandbox, or the picked channel's hangup before the Pickup."""
 
 from __future__ import annotations
 
@@ -39,6 +39,20 @@ def test_pickup_told_after_the_pickers_bridge() -> None:
     record = _record(events)
     assert record["agents_rang"] == ["1001"]
     assert record["answered_by"] == "1004"
+    assert [(t["kind"], t["from"], t["to"]) for t in record["transfers"]] == [  # type: ignore[attr-defined]
+        ("pickup", "1001", "1004")
+    ]
+
+
+def test_pickup_told_after_the_picked_channel_hung_up() -> None:
+    events = list(load("pickup_directed").events)
+    pickup = next(e for e in events if e.name == "Pickup")
+    events.remove(pickup)
+    hangup = next(i for i, e in enumerate(events) if e.name == "Hangup")
+    assert _picked_channel_leaving(events[hangup])
+    events.insert(hangup + 1, pickup)
+    record = _record(events)
+    assert record["agents_rang"] == ["1001"]
     assert [(t["kind"], t["from"], t["to"]) for t in record["transfers"]] == [  # type: ignore[attr-defined]
         ("pickup", "1001", "1004")
     ]
