@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Column, and_, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_core.models import Call, CallRecording
@@ -18,6 +19,7 @@ from crm_core.models.enums import AuditAction
 from crm_core.recordings.files import RecordingFiles
 from crm_core.services.audit import record
 from crm_core.services.base import ServiceBase
+from crm_core.services.bulk_rows import table_of
 from crm_core.services.dto import Actor
 from crm_core.services.dto.recordings import (
     RecordingOut,
@@ -34,6 +36,7 @@ DaysOfQueue = Callable[[str], float]
 
 SAME_CALL = and_(Call.linkedid == CallRecording.linkedid, Call.pbx == CallRecording.pbx)
 """A recording and its call: the same linkedid on the same PBX."""
+_TABLE = table_of(CallRecording)
 
 
 class RecordingLog(ServiceBase):
@@ -70,16 +73,19 @@ class RecordingLog(ServiceBase):
                 select(CallRecording).where(CallRecording.file_name.in_(names))
             )
             rows = {row.file_name: row for row in found}
+            new: list[CallRecording] = []  # not added: inserted together below
             for change in changes:
                 row = rows.get(change.file_name)
                 if isinstance(change, RecordingStart):
                     if row is None:
                         rows[change.file_name] = row = _new_row(change)
-                        session.add(row)
+                        new.append(row)
                         applied += 1
                 elif row is not None:
                     _stop(row, change.at, self.files)
                     applied += 1
+            if new:
+                await session.execute(insert(_TABLE), [_values(row) for row in new])
         return applied
 
     async def settle_pending(self, limit: int = 200) -> list[RecordingOut]:
@@ -150,3 +156,17 @@ def _stop(row: CallRecording, at: datetime, files: RecordingFiles) -> None:
         row.status = RecordingStatus.STOPPED.value
         row.stopped_at = at
     refresh_probe(row, files)
+
+
+def _values(row: CallRecording) -> dict[str, Any]:
+    """A row not added to the session as one executemany's parameters (the ORM would insert
+    each alone on SQLite): what was set on it, the column's default for the rest."""
+    return {
+        column.key: row.__dict__.get(column.key, _default(column))
+        for column in _TABLE.columns if column.key != "id"
+    }  # fmt: skip
+
+
+def _default(column: Column[Any]) -> Any:
+    default = column.default
+    return default.arg if default is not None and default.is_scalar else None  # type: ignore[attr-defined]

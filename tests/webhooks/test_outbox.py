@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from crm_core.errors import ConflictError
 from crm_core.models import Call, WebhookEvent
@@ -16,6 +16,7 @@ from crm_core.services import Services
 from crm_core.services.dto import Actor, ContactCreate, NoteCreate
 from crm_core.services.dto.callbacks import CallbackCreate
 from crm_core.webhooks.call_events import CallWebhookEvents
+from crm_core.webhooks.outbox import emit
 from crm_core.webhooks.schema import SCHEMA
 from tests.crm_core.conftest import SYSTEM, AddContact, call_record, minutes_ago
 from tests.fixtures.db import MakeUser
@@ -124,3 +125,36 @@ async def test_a_wrapup_note_is_a_call_event(
     assert len(wrapups) == 1
     assert wrapups[0]["call_id"] == "pbx1:L5"
     assert wrapups[0]["data"]["note"]["body"] == "wants an offer"
+
+
+async def test_a_batch_of_calls_writes_its_events_in_one_statement(
+    services: Services, call_events: CallWebhookEvents
+) -> None:
+    inserts: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO WEBHOOK_EVENTS"):
+            inserts.append(statement)
+
+    sync_engine = services.engine.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", seen)
+    try:
+        await services.calls.register_many(SYSTEM, [whole_call(f"B{i}") for i in range(20)])
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", seen)
+    assert len(await bodies(services)) == 20 * 4
+    assert len(inserts) == 1
+
+
+async def test_events_of_a_rolled_back_transaction_are_never_written(
+    services: Services,
+) -> None:
+    async with services.sessions() as session:
+        emit(session, "contact.created", {"contact": {"id": 1}}, "contact:1")
+        await session.rollback()
+        emit(session, "contact.created", {"contact": {"id": 2}}, "contact:2")
+        await session.commit()
+    async with services.sessions() as session:
+        emit(session, "contact.created", {"contact": {"id": 3}}, "contact:3")
+    # closed without a commit: gone too
+    assert [e["data"]["contact"]["id"] for e in await bodies(services)] == [2]
